@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createMonitoredPool, type MonitorArgs } from "./monitoredPool";
+
+export interface AppOriginPoolArgs {
+    /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
+    accountId: pulumi.Input<string>;
+    /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. */
+    originHostname: pulumi.Input<string>;
+    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. */
+    publicHostname: pulumi.Input<string>;
+    /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
+    poolName: pulumi.Input<string>;
+    /** Health-monitor settings for the origin pool. */
+    monitor?: MonitorArgs;
+}
+
+/**
+ * The application origin pool: the load balancer's last pool and fallback,
+ * where traffic goes when Cequence is unhealthy or disabled (fail-open).
+ */
+export class AppOriginPool extends pulumi.ComponentResource {
+    /** The ID of the health monitor watching the pool. */
+    public readonly monitorId: pulumi.Output<string>;
+    /** The pool's ID, for a load balancer's `defaultPools` and `fallbackPool`. */
+    public readonly poolId: pulumi.Output<string>;
+    /** Cloudflare's API URL for the pool's health. */
+    public readonly healthApiUrl: pulumi.Output<string>;
+    /** The URL the monitor probes. */
+    public readonly probeUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: AppOriginPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cloudflare-cequence:index:AppOriginPool", name, {}, opts);
+        const outputs = createMonitoredPool(this, name, {
+            accountId: args.accountId,
+            poolName: args.poolName,
+            originName: "application-origin",
+            address: args.originHostname,
+            publicHostname: args.publicHostname,
+            description: pulumi.interpolate`Application origin for ${args.publicHostname}`,
+            // The fallback pool stays enabled: disabling it would leave nowhere to fail open to.
+            enabled: true,
+            monitor: args.monitor,
+        });
+        this.monitorId = outputs.monitorId;
+        this.poolId = outputs.poolId;
+        this.healthApiUrl = outputs.healthApiUrl;
+        this.probeUrl = outputs.probeUrl;
+        this.registerOutputs(outputs);
+    }
+}

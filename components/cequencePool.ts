@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CEQUENCE_ENABLED_DEFAULT } from "./defaults";
+import { createMonitoredPool, type MonitorArgs } from "./monitoredPool";
+
+export interface CequencePoolArgs {
+    /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
+    accountId: pulumi.Input<string>;
+    /** The Cequence hostname from the Cequence account team: the pool's origin address. */
+    cequenceHostname: pulumi.Input<string>;
+    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. */
+    publicHostname: pulumi.Input<string>;
+    /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
+    poolName: pulumi.Input<string>;
+    /** `false` disables the pool and forces Cequence out of line (guide, appendix C). Default `true`. */
+    enabled?: pulumi.Input<boolean>;
+    /** Health-monitor settings for the Cequence pool; verify the path with the Cequence account team. */
+    monitor?: MonitorArgs;
+}
+
+/**
+ * The Cequence origin pool (pool 1 of the failover load balancer) and the
+ * HTTPS monitor whose failure makes the load balancer fail open to the origin.
+ */
+export class CequencePool extends pulumi.ComponentResource {
+    /** The ID of the health monitor watching the pool. */
+    public readonly monitorId: pulumi.Output<string>;
+    /** The pool's ID, for a load balancer's `defaultPools`. */
+    public readonly poolId: pulumi.Output<string>;
+    /** Cloudflare's API URL for the pool's health. */
+    public readonly healthApiUrl: pulumi.Output<string>;
+    /** The URL the monitor probes. */
+    public readonly probeUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: CequencePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cloudflare-cequence:index:CequencePool", name, {}, opts);
+        const outputs = createMonitoredPool(this, name, {
+            accountId: args.accountId,
+            poolName: args.poolName,
+            originName: "cequence",
+            address: args.cequenceHostname,
+            publicHostname: args.publicHostname,
+            description: pulumi.interpolate`Cequence UAP in line for ${args.publicHostname}`,
+            enabled: args.enabled ?? CEQUENCE_ENABLED_DEFAULT,
+            monitor: args.monitor,
+        });
+        this.monitorId = outputs.monitorId;
+        this.poolId = outputs.poolId;
+        this.healthApiUrl = outputs.healthApiUrl;
+        this.probeUrl = outputs.probeUrl;
+        this.registerOutputs(outputs);
+    }
+}

@@ -1,0 +1,69 @@
+/**
+ * Every default of the stack, in one place. The config schema and the
+ * components both read these, so a value documented in the README is the
+ * value deployed whether a stack is built from config or from the components.
+ */
+
+/** Health-monitor settings; each field maps to a Cloudflare monitor field. */
+export interface MonitorSettings {
+    /** HTTP path probed on the pool's origin; starts with `/`. */
+    path: string;
+    /** Status code(s) that count as healthy: `"200"` or a range such as `"2xx"`. */
+    expectedCodes: string;
+    /** Seconds between probes (10–3600; Cloudflare's minimum is 60 on Pro, 15 on Business, 10 on Enterprise). */
+    interval: number;
+    /** Seconds before one probe times out (1–10). */
+    timeout: number;
+    /** Extra attempts, each after a timeout, before a probe counts as failed (0–5). */
+    retries: number;
+    /** Consecutive healthy probes before an unhealthy origin is healthy again (1–10). */
+    consecutiveUp: number;
+    /** Consecutive failed probes before a healthy origin is unhealthy (1–10). */
+    consecutiveDown: number;
+}
+
+/**
+ * A 60 s interval is the shortest that every paid plan accepts (Pro's minimum),
+ * so the default deploys anywhere; Business and Enterprise zones can go lower.
+ * `consecutiveDown: 1` fails open on the first failed probe; `consecutiveUp: 2`
+ * keeps a flapping Cequence from being put back in line on one good probe.
+ */
+export const MONITOR_DEFAULTS: Readonly<MonitorSettings> = Object.freeze({
+    path: "/",
+    expectedCodes: "200",
+    interval: 60,
+    timeout: 5,
+    retries: 2,
+    consecutiveUp: 2,
+    consecutiveDown: 1,
+});
+
+/** Bounds Cloudflare enforces on monitor fields (the OpenAPI schema states none). */
+export const MONITOR_LIMITS = Object.freeze({
+    interval: { min: 10, max: 3600 },
+    timeout: { min: 1, max: 10 },
+    retries: { min: 0, max: 5 },
+    consecutiveUp: { min: 1, max: 10 },
+    consecutiveDown: { min: 1, max: 10 },
+});
+
+/** Fills the unset fields of a partial monitor with {@link MONITOR_DEFAULTS}. */
+export function withMonitorDefaults(partial: Partial<MonitorSettings> | undefined): MonitorSettings {
+    return { ...MONITOR_DEFAULTS, ...definedOnly(partial ?? {}) };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The Cequence pool takes traffic unless the stack forces it out of line (guide, appendix C). */
+export const CEQUENCE_ENABLED_DEFAULT = true;
+
+/** The guide's step 6: the public CNAME points at the load balancer. */
+export const ROUTING_DEFAULT = "loadBalancer";
+
+/** Cloudflare requires TTL 1 ("automatic") on proxied records. */
+export const PROXIED_TTL = 1;
+
+/** Cloudflare's API base, used to build the pools' health URLs in outputs. */
+export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";

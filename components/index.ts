@@ -1,0 +1,6 @@
+export { AppOriginPool, type AppOriginPoolArgs } from "./appOriginPool";
+export { CequencePool, type CequencePoolArgs } from "./cequencePool";
+export { CnameCutover, type CnameCutoverArgs } from "./cnameCutover";
+export { FailoverLoadBalancer, type FailoverLoadBalancerArgs } from "./failoverLoadBalancer";
+export { MONITOR_DEFAULTS, type MonitorSettings } from "./defaults";
+export type { MonitorArgs } from "./monitoredPool";

@@ -1,0 +1,95 @@
+/**
+ * What CequencePool and AppOriginPool share: an HTTPS health monitor and a
+ * one-origin pool that it watches. Not a component of its own; each of the two
+ * components calls this with itself as parent.
+ */
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import { CLOUDFLARE_API_BASE, MONITOR_DEFAULTS } from "./defaults";
+
+/** Health-monitor settings; every field is optional and defaults as documented in the README. */
+export interface MonitorArgs {
+    /** HTTP path probed on the pool's origin; starts with `/`. Default `/`. */
+    path?: pulumi.Input<string>;
+    /** Status code or range that counts as healthy, e.g. `"200"` or `"2xx"`. Default `"200"`. */
+    expectedCodes?: pulumi.Input<string>;
+    /** Seconds between probes, 10–3600 (plan minimums: 60 Pro, 15 Business, 10 Enterprise). Default 60. */
+    interval?: pulumi.Input<number>;
+    /** Seconds before a probe times out, 1–10. Default 5. */
+    timeout?: pulumi.Input<number>;
+    /** Retries after a timed-out probe, 0–5. Default 2. */
+    retries?: pulumi.Input<number>;
+    /** Healthy probes in a row before the origin is healthy again, 1–10. Default 2. */
+    consecutiveUp?: pulumi.Input<number>;
+    /** Failed probes in a row before the origin is unhealthy, 1–10. Default 1. */
+    consecutiveDown?: pulumi.Input<number>;
+}
+
+export interface MonitoredPoolSpec {
+    accountId: pulumi.Input<string>;
+    /** Cloudflare pool name: letters, digits, `-` and `_`. */
+    poolName: pulumi.Input<string>;
+    /** The one origin's name inside the pool. */
+    originName: string;
+    /** The origin's address (a hostname). */
+    address: pulumi.Input<string>;
+    /** Sent as the probe's Host header, so the origin answers as it does for real traffic. */
+    publicHostname: pulumi.Input<string>;
+    description: pulumi.Input<string>;
+    enabled: pulumi.Input<boolean>;
+    monitor: MonitorArgs | undefined;
+}
+
+export interface MonitoredPool {
+    monitorId: pulumi.Output<string>;
+    poolId: pulumi.Output<string>;
+    /** Cloudflare's API URL for this pool's health. */
+    healthApiUrl: pulumi.Output<string>;
+    /** The URL the monitor probes (with the public hostname as Host header). */
+    probeUrl: pulumi.Output<string>;
+}
+
+export function createMonitoredPool(parent: pulumi.ComponentResource, name: string, spec: MonitoredPoolSpec): MonitoredPool {
+    const settings = spec.monitor ?? {};
+    const path = settings.path ?? MONITOR_DEFAULTS.path;
+    const monitor = new cloudflare.LoadBalancerMonitor(
+        `${name}-monitor`,
+        {
+            accountId: spec.accountId,
+            description: spec.description,
+            type: "https",
+            method: "GET",
+            path,
+            header: { Host: [spec.publicHostname] },
+            expectedCodes: settings.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
+            interval: settings.interval ?? MONITOR_DEFAULTS.interval,
+            timeout: settings.timeout ?? MONITOR_DEFAULTS.timeout,
+            retries: settings.retries ?? MONITOR_DEFAULTS.retries,
+            consecutiveUp: settings.consecutiveUp ?? MONITOR_DEFAULTS.consecutiveUp,
+            consecutiveDown: settings.consecutiveDown ?? MONITOR_DEFAULTS.consecutiveDown,
+            followRedirects: false,
+            allowInsecure: false,
+        },
+        { parent },
+    );
+    const pool = new cloudflare.LoadBalancerPool(
+        `${name}-pool`,
+        {
+            accountId: spec.accountId,
+            name: spec.poolName,
+            description: spec.description,
+            enabled: spec.enabled,
+            minimumOrigins: 1,
+            monitor: monitor.id,
+            // One origin, so already sorted by name, which is how the API returns origins.
+            origins: [{ name: spec.originName, address: spec.address, enabled: true, weight: 1 }],
+        },
+        { parent },
+    );
+    return {
+        monitorId: monitor.id,
+        poolId: pool.id,
+        healthApiUrl: pulumi.interpolate`${CLOUDFLARE_API_BASE}/accounts/${spec.accountId}/load_balancers/pools/${pool.id}/health`,
+        probeUrl: pulumi.interpolate`https://${spec.address}${path}`,
+    };
+}

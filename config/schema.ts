@@ -1,0 +1,371 @@
+/**
+ * The stack's configuration: one zod schema, parsed once, shared by the Pulumi
+ * program and the tools. Every problem is reported at once, each under the
+ * config key path that holds it.
+ */
+import * as z from "zod";
+import {
+    CEQUENCE_ENABLED_DEFAULT,
+    MONITOR_LIMITS,
+    ROUTING_DEFAULT,
+    withMonitorDefaults,
+    type MonitorSettings,
+} from "../components/defaults";
+import { defaultLbHostname, isInZone } from "./naming";
+
+/** Where an app's public CNAME points. */
+export const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
+export type Routing = (typeof ROUTINGS)[number];
+
+export interface AppConfig {
+    /** Public hostname, e.g. `www.cq-route.com`. */
+    hostname: string;
+    /** Application origin hostname, e.g. `origin-www.cq-route.com`. */
+    origin: string;
+    /** Load balancer hostname (defaulted from `hostname` and the zone). */
+    lbHostname: string;
+    routing: Routing;
+    /** ID of the public hostname's existing DNS record, adopted instead of created. */
+    existingRecordId?: string;
+    /** The origin pool's monitor. */
+    monitor: MonitorSettings;
+}
+
+export interface StackConfig {
+    accountId: string;
+    zoneId: string;
+    zone: string;
+    cequence: {
+        hostname: string;
+        enabled: boolean;
+        monitor: MonitorSettings;
+    };
+    apps: AppConfig[];
+}
+
+/** One problem in the config, under the key path that holds it. */
+export interface ConfigIssue {
+    path: string;
+    message: string;
+}
+
+export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** The Pulumi project name, which is also the config namespace. */
+export const CONFIG_NAMESPACE = "cloudflare-cequence";
+
+/** The provider's token key: it must be stored as a secret. */
+export const API_TOKEN_KEY = "cloudflare:apiToken";
+
+/**
+ * Config as Pulumi hands it to a program: fully qualified keys, every value a
+ * string (objects and lists as JSON), and the keys whose values are secrets.
+ */
+export interface RawStackConfig {
+    values: Record<string, string>;
+    secretKeys: readonly string[];
+}
+
+// ---------------------------------------------------------------- primitives
+
+const cloudflareId = z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "must be a 32-character lower-case hexadecimal Cloudflare ID");
+
+const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A fully qualified DNS name; case and one trailing dot are normalised away, as Cloudflare does. */
+export function normaliseHostname(text: string): string {
+    return text.trim().toLowerCase().replace(/\.$/, "");
+}
+
+export function isDnsHostname(name: string): boolean {
+    const labels = name.split(".");
+    return (
+        name.length <= 253 &&
+        labels.length >= 2 &&
+        labels.every((label) => DNS_LABEL.test(label)) &&
+        !/^[0-9]+$/.test(labels[labels.length - 1]!)
+    );
+}
+
+const hostname = z
+    .string()
+    .overwrite(normaliseHostname)
+    .refine(isDnsHostname, {
+        error: (issue) =>
+            `must be a DNS hostname such as origin-www.example.com (letters, digits and hyphens in dot-separated labels; no scheme, port, path or IP address), got ${JSON.stringify(issue.input)}`,
+    });
+
+const boundedInt = (bounds: { min: number; max: number }) => z.int().min(bounds.min).max(bounds.max);
+
+const monitor = z
+    .strictObject({
+        path: z
+            .string()
+            .regex(/^\/\S*$/, "must start with / and contain no spaces, e.g. /health")
+            .optional(),
+        expectedCodes: z
+            .string()
+            .regex(/^[1-5](\d\d|xx)$/, 'must be one status code such as "200" or a range such as "2xx"')
+            .optional(),
+        interval: boundedInt(MONITOR_LIMITS.interval).optional(),
+        timeout: boundedInt(MONITOR_LIMITS.timeout).optional(),
+        retries: boundedInt(MONITOR_LIMITS.retries).optional(),
+        consecutiveUp: boundedInt(MONITOR_LIMITS.consecutiveUp).optional(),
+        consecutiveDown: boundedInt(MONITOR_LIMITS.consecutiveDown).optional(),
+    })
+    .optional()
+    .transform(withMonitorDefaults)
+    .superRefine((settings, ctx) => {
+        const probeSeconds = (settings.retries + 1) * settings.timeout;
+        if (settings.interval <= probeSeconds) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["interval"],
+                message: `must exceed (retries + 1) × timeout = (${settings.retries} + 1) × ${settings.timeout} = ${probeSeconds} s (Cloudflare's rule); got ${settings.interval}`,
+            });
+        }
+    });
+
+const app = z.strictObject({
+    hostname,
+    origin: hostname,
+    lbHostname: hostname.optional(),
+    routing: z
+        .enum(ROUTINGS, { error: `must be one of ${ROUTINGS.map((r) => `"${r}"`).join(", ")}` })
+        .default(ROUTING_DEFAULT),
+    existingRecordId: cloudflareId.optional(),
+    monitor,
+});
+
+const stackConfigSchema = z.strictObject({
+    accountId: cloudflareId,
+    zoneId: cloudflareId,
+    zone: hostname,
+    cequence: z.strictObject({
+        hostname,
+        enabled: z.boolean().default(CEQUENCE_ENABLED_DEFAULT),
+        monitor,
+    }),
+    apps: z.array(app).min(1, "must list at least one app to protect"),
+});
+
+/** Top-level keys whose values are plain strings; Pulumi hands every other value as JSON. */
+const STRING_KEYS = new Set(["accountId", "zoneId", "zone"]);
+
+// ------------------------------------------------------------------- parsing
+
+/** Parses and validates the stack's config; never throws for bad config. */
+export function parseStackConfig(raw: RawStackConfig): ParseResult {
+    const input = namespaceValues(raw.values);
+    const issues: ConfigIssue[] = [...checkApiToken(raw)];
+    const parsed = stackConfigSchema.safeParse(input, { reportInput: true });
+    if (!parsed.success) issues.push(...parsed.error.issues.flatMap(describeZodIssue));
+    issues.push(...crossCheck(input));
+    if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+    const config = parsed.data!;
+    return {
+        ok: true,
+        config: {
+            ...config,
+            apps: config.apps.map((a) => ({
+                ...a,
+                lbHostname: a.lbHostname ?? defaultLbHostname(a.hostname, config.zone),
+            })),
+        },
+    };
+}
+
+/** One line per issue, `path: message`, for errors and the plan's output. */
+export function formatIssues(issues: readonly ConfigIssue[]): string {
+    return issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
+}
+
+function namespaceValues(values: Record<string, string>): Record<string, unknown> {
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const input: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+        if (!key.startsWith(prefix)) continue;
+        const name = key.slice(prefix.length);
+        input[name] = STRING_KEYS.has(name) ? value : parseJsonOrKeep(value);
+    }
+    return input;
+}
+
+function parseJsonOrKeep(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+function checkApiToken(raw: RawStackConfig): ConfigIssue[] {
+    if (!(API_TOKEN_KEY in raw.values) || raw.secretKeys.includes(API_TOKEN_KEY)) return [];
+    return [
+        {
+            path: API_TOKEN_KEY,
+            message:
+                "is stored in plain text in the stack file; remove it and run `pulumi config set --secret cloudflare:apiToken`, or set CLOUDFLARE_API_TOKEN in the environment",
+        },
+    ];
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+    return path.reduce<string>((text, part) => {
+        if (typeof part === "number") return `${text}[${part}]`;
+        return text === "" ? String(part) : `${text}.${String(part)}`;
+    }, "");
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
+    const at = (extra: PropertyKey[] = []) => formatPath([...issue.path, ...extra]);
+    if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({
+            path: at([key]),
+            message: `unknown key${suggestion(key, knownKeysAt(issue.path))}`,
+        }));
+    }
+    if (issue.code === "invalid_type") {
+        if (issue.input === undefined) return [{ path: at(), message: "is required" }];
+        return [{ path: at(), message: `must be ${article(issue.expected)}, got ${describeValue(issue.input)}` }];
+    }
+    if (issue.code === "too_small" || issue.code === "too_big") {
+        const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+        if (issue.origin === "array") return [{ path: at(), message: issue.message }];
+        return [{ path: at(), message: `must be ${bound}, got ${describeValue(issue.input)}` }];
+    }
+    return [{ path: at(), message: issue.message }];
+}
+
+function article(expected: string): string {
+    if (expected === "int") return "a whole number";
+    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describeValue(value: unknown): string {
+    if (Array.isArray(value)) return "a list";
+    if (value === null) return "null";
+    if (typeof value === "object") return "an object";
+    return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+// Keys each object in the config accepts, for "did you mean" hints.
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+    "": Object.keys(stackConfigSchema.shape),
+    cequence: Object.keys(stackConfigSchema.shape.cequence.shape),
+    app: Object.keys(app.shape),
+    monitor: ["path", "expectedCodes", "interval", "timeout", "retries", "consecutiveUp", "consecutiveDown"],
+};
+
+function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
+    const last = path[path.length - 1];
+    if (last === "monitor") return KNOWN_KEYS.monitor!;
+    if (last === "cequence") return KNOWN_KEYS.cequence!;
+    if (typeof last === "number" && path[0] === "apps") return KNOWN_KEYS.app!;
+    return path.length === 0 ? KNOWN_KEYS[""]! : [];
+}
+
+function suggestion(key: string, known: readonly string[]): string {
+    const close = known
+        .map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }))
+        .filter(({ distance }) => distance <= 2)
+        .sort((a, b) => a.distance - b.distance)[0];
+    const valid = known.length > 0 ? `; valid keys: ${known.join(", ")}` : "";
+    return close ? ` (did you mean "${close.candidate}"?)${valid}` : valid;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length]!;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+    const seen = new Set<string>();
+    return issues.filter((i) => {
+        const key = `${i.path}\0${i.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+// -------------------------------------------------------- cross-key checks
+
+/** A hostname field's normalised value, or undefined when it is absent or ill-formed (reported elsewhere). */
+function hostnameAt(value: unknown): string | undefined {
+    if (typeof value !== "string") return undefined;
+    const name = normaliseHostname(value);
+    return isDnsHostname(name) ? name : undefined;
+}
+
+function field(value: unknown, key: string): unknown {
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+}
+
+/**
+ * Checks between keys: zones, loops and duplicates. Runs on the raw input so
+ * that these are reported together with per-key errors, using only the
+ * fields that are individually well formed.
+ */
+function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const zone = hostnameAt(input.zone);
+    const cequenceHostname = hostnameAt(field(input.cequence, "hostname"));
+    const apps = Array.isArray(input.apps) ? input.apps : [];
+    const publicOwner = new Map<string, number>();
+    const lbOwner = new Map<string, number>();
+
+    apps.forEach((entry, index) => {
+        const path = (key: string) => `apps[${index}].${key}`;
+        const host = hostnameAt(field(entry, "hostname"));
+        const origin = hostnameAt(field(entry, "origin"));
+        const explicitLb = hostnameAt(field(entry, "lbHostname"));
+        const lb = explicitLb ?? (host && zone ? defaultLbHostname(host, zone) : undefined);
+        const add = (key: string, message: string) => issues.push({ path: path(key), message });
+
+        if (host && zone && !isInZone(host, zone)) add("hostname", `${host} is not in the zone ${zone}`);
+        if (explicitLb && zone && !isInZone(explicitLb, zone))
+            add("lbHostname", `${explicitLb} is not in the zone ${zone}; a load balancer's hostname must be in its zone`);
+        if (host && host === origin)
+            add("origin", `is the public hostname itself (${host}); the CNAME would point at itself`);
+        if (host && host === lb) add("lbHostname", `is the public hostname itself (${host}); the CNAME would point at itself`);
+        if (host && host === cequenceHostname)
+            add("hostname", `is the Cequence hostname (cequence.hostname); traffic would loop between Cloudflare and Cequence`);
+        if (origin && origin === cequenceHostname)
+            add("origin", `is the Cequence hostname (cequence.hostname); traffic would never reach the application`);
+
+        if (host !== undefined) {
+            const owner = publicOwner.get(host);
+            if (owner !== undefined) add("hostname", `${host} is already the hostname of apps[${owner}]`);
+            else publicOwner.set(host, index);
+        }
+        if (lb !== undefined) {
+            const owner = lbOwner.get(lb);
+            if (owner !== undefined) add("lbHostname", `${lb} is already the load balancer hostname of apps[${owner}]`);
+            else lbOwner.set(lb, index);
+        }
+    });
+
+    // A load balancer hostname that is another app's public hostname would replace that app's record.
+    lbOwner.forEach((index, lb) => {
+        const owner = publicOwner.get(lb);
+        if (owner !== undefined && owner !== index)
+            issues.push({
+                path: `apps[${index}].lbHostname`,
+                message: `${lb} is the public hostname of apps[${owner}]`,
+            });
+    });
+    return issues;
+}

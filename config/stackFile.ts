@@ -1,0 +1,52 @@
+/**
+ * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands it to a program:
+ * top-level values as strings, objects and lists as JSON, `secure:` values
+ * marked secret. The tools use this, so they need no CLI and no state.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import type { RawStackConfig } from "./schema";
+
+/** Stands in for a `secure:` value, which only the Pulumi CLI can decrypt. */
+export const ENCRYPTED_PLACEHOLDER = "[encrypted]";
+
+export function stackFilePath(projectDir: string, stack: string): string {
+    return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+export function readStackFile(file: string): RawStackConfig {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        throw new Error(`cannot read the stack file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    return rawConfigFromYaml(text, file);
+}
+
+export function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig {
+    // Integers stay exact (a Cloudflare ID of digits only must not become a float).
+    const document: unknown = parse(text, { intAsBigInt: true }) ?? {};
+    const config = (document as { config?: unknown }).config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new Error(`${source}: \`config\` must be a map of keys to values`);
+    }
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+        if (isSecure(value)) {
+            values[key] = ENCRYPTED_PLACEHOLDER;
+            secretKeys.push(key);
+        } else if (typeof value === "object" && value !== null) {
+            values[key] = JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v));
+        } else {
+            values[key] = String(value);
+        }
+    }
+    return { values, secretKeys };
+}
+
+function isSecure(value: unknown): boolean {
+    return typeof value === "object" && value !== null && Object.keys(value).length === 1 && "secure" in value;
+}

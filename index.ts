@@ -1,0 +1,96 @@
+/**
+ * The stack: for each protected hostname, the guide's Cequence pool, origin
+ * pool, failover load balancer and CNAME cutover. It reads config and
+ * composes the components; all behaviour lives in `components/`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AppOriginPool, CequencePool, CnameCutover, FailoverLoadBalancer } from "./components";
+import { poolName } from "./config/naming";
+import { loadStackConfig } from "./config/pulumi";
+import type { AppConfig } from "./config/schema";
+
+const config = loadStackConfig();
+const stack = pulumi.getStack();
+
+interface PoolEndpoints {
+    pool: string;
+    healthApiUrl: pulumi.Output<string>;
+    probeUrl: pulumi.Output<string>;
+}
+
+interface ProtectedApp {
+    hostname: string;
+    cnameTarget: string;
+    lbHostname?: string;
+    pools?: { cequence: PoolEndpoints; origin: PoolEndpoints };
+}
+
+function cutOver(app: AppConfig, target: pulumi.Input<string>): void {
+    new CnameCutover(`${app.hostname}-cutover`, {
+        zoneId: config.zoneId,
+        hostname: app.hostname,
+        target,
+        existingRecordId: app.existingRecordId,
+    });
+}
+
+function protectApp(app: AppConfig): ProtectedApp {
+    if (app.routing === "cequence") {
+        // Appendix A: Cequence in line without a load balancer, so without fail-open.
+        cutOver(app, config.cequence.hostname);
+        return { hostname: app.hostname, cnameTarget: config.cequence.hostname };
+    }
+    const names = { cequence: poolName("cequence", stack, app.hostname), origin: poolName("origin", stack, app.hostname) };
+    const cequence = new CequencePool(`${app.hostname}-cequence`, {
+        accountId: config.accountId,
+        cequenceHostname: config.cequence.hostname,
+        publicHostname: app.hostname,
+        poolName: names.cequence,
+        enabled: config.cequence.enabled,
+        monitor: config.cequence.monitor,
+    });
+    const origin = new AppOriginPool(`${app.hostname}-origin`, {
+        accountId: config.accountId,
+        originHostname: app.origin,
+        publicHostname: app.hostname,
+        poolName: names.origin,
+        monitor: app.monitor,
+    });
+    const loadBalancer = new FailoverLoadBalancer(`${app.hostname}-failover`, {
+        zoneId: config.zoneId,
+        hostname: app.lbHostname,
+        cequencePoolId: cequence.poolId,
+        originPoolId: origin.poolId,
+        publicHostname: app.hostname,
+    });
+    // Pointing at the LB's output makes the cutover wait until the LB exists.
+    const cnameTarget = app.routing === "loadBalancer" ? app.lbHostname : app.origin;
+    cutOver(app, app.routing === "loadBalancer" ? loadBalancer.hostname : app.origin);
+    const endpoints = (pool: CequencePool | AppOriginPool, name: string): PoolEndpoints => ({
+        pool: name,
+        healthApiUrl: pool.healthApiUrl,
+        probeUrl: pool.probeUrl,
+    });
+    return {
+        hostname: app.hostname,
+        cnameTarget,
+        lbHostname: app.lbHostname,
+        pools: { cequence: endpoints(cequence, names.cequence), origin: endpoints(origin, names.origin) },
+    };
+}
+
+const apps = config.apps.map(protectApp);
+
+function byHostname<T>(pick: (app: ProtectedApp) => T | undefined): Record<string, T> {
+    return Object.fromEntries(apps.flatMap((app) => {
+        const value = pick(app);
+        return value === undefined ? [] : [[app.hostname, value]];
+    }));
+}
+
+/** Public hostname → load balancer hostname, for each app with a load balancer. */
+export const loadBalancers = byHostname((app) => app.lbHostname);
+/** Public hostname → where its CNAME points. */
+export const routing = byHostname((app) => app.cnameTarget);
+/** Public hostname → each pool's name, Cloudflare health API URL and monitor probe URL. */
+export const poolHealthEndpoints = byHostname((app) => app.pools);

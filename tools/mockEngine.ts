@@ -1,0 +1,192 @@
+/**
+ * Runs the real Pulumi program in this process under Pulumi's mocks, and
+ * records what it registers: every resource request as the Pulumi engine
+ * would receive it (type, name, parent, inputs, protect, retainOnDelete,
+ * import ID) and the stack outputs. `plan`, the tests and the benchmark all
+ * use this, so what they show is what the program does.
+ */
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { RawStackConfig } from "../config/schema";
+
+/** One resource registration, as the engine would receive it. */
+export interface RegisteredResource {
+    type: string;
+    name: string;
+    /** The parent's URN; empty for the stack's direct children. */
+    parent: string;
+    urn: string;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+    /** The ID returned to the program: a deterministic fake, or the import ID's last part. */
+    id: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** The `import` option's ID, or "" when the resource is created. */
+    importId: string;
+}
+
+/** One provider function call (invoke) the program made. */
+export interface RecordedCall {
+    token: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    resources: RegisteredResource[];
+    calls: RecordedCall[];
+    /** Stack outputs, fully resolved; secret outputs are replaced by {@link SECRET_MASK}. */
+    outputs: Record<string, unknown>;
+    /** Names of the outputs that are secrets. */
+    secretOutputs: string[];
+    /** Messages the program logged with `pulumi.log.warn`. */
+    warnings: string[];
+    /** Set when the program threw (e.g. invalid config): nothing in `resources` was planned. */
+    error?: Error;
+}
+
+export const SECRET_MASK = "[secret]";
+
+/**
+ * Answers for the provider functions the program may call; any other call
+ * fails loudly so that a new invoke cannot slip through untested.
+ */
+export type CallHandlers = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+
+export interface RunOptions {
+    /** Path of the program's entry module. Default: the project's `index.ts`. */
+    program?: string;
+    stack: string;
+    project?: string;
+    config: RawStackConfig;
+    calls?: CallHandlers;
+}
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** A Cloudflare-shaped ID (32 hex characters), stable for a given resource name. */
+export function fakeId(seed: string): string {
+    return createHash("sha256").update(seed).digest("hex").slice(0, 32);
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getImportid(): string;
+}
+
+// Internal SDK modules: the mock monitor is reachable only through them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): {
+        registerResource(req: RegisterRequest, callback: (error: unknown, response?: { getUrn(): string }) => void): unknown;
+    };
+    waitForRPCs(): Promise<void>;
+};
+
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
+    const project = options.project ?? "cloudflare-cequence";
+    const pending = new Map<string, RegisteredResource>();
+    const resources: RegisteredResource[] = [];
+    const calls: RecordedCall[] = [];
+    const warnings: string[] = [];
+    const handlers = options.calls ?? {};
+
+    pulumi.runtime.setAllConfig(options.config.values, [...options.config.secretKeys]);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const key = `${args.type}::${args.name}`;
+                const request = pending.get(key);
+                const id = args.id ? (args.id.split("/").pop() ?? args.id) : fakeId(key);
+                if (request) {
+                    request.inputs = args.inputs as Record<string, unknown>;
+                    request.id = id;
+                    resources.push(request);
+                }
+                return { id: request?.custom === false ? undefined : id, state: args.inputs };
+            },
+            call(args) {
+                calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+                const handler = handlers[args.token];
+                if (!handler) throw new Error(`the mocks do not know the provider function ${args.token}`);
+                return handler(args.inputs as Record<string, unknown>);
+            },
+        },
+        project,
+        options.stack,
+        false,
+    );
+
+    const monitor = settings.getMonitor();
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const record: RegisteredResource = {
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent(),
+            urn: "",
+            custom: req.getCustom(),
+            inputs: {},
+            id: "",
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            importId: req.getImportid(),
+        };
+        pending.set(`${record.type}::${record.name}`, record);
+        return registerResource(req, (error: unknown, response?: { getUrn(): string }) => {
+            if (response) record.urn = response.getUrn();
+            callback(error, response);
+        });
+    };
+
+    const originalWarn = pulumi.log.warn;
+    pulumi.log.warn = async (message: string) => {
+        warnings.push(message);
+    };
+    try {
+        const exports = loadFresh(program);
+        const { outputs, secretOutputs } = await settleOutputs(exports);
+        await settings.waitForRPCs();
+        return { resources, calls, outputs, secretOutputs, warnings };
+    } catch (error) {
+        await settings.waitForRPCs().catch(() => undefined);
+        return { resources, calls, outputs: {}, secretOutputs: [], warnings, error: error as Error };
+    } finally {
+        pulumi.log.warn = originalWarn;
+    }
+}
+
+/** Loads the program anew, so one process can run it for many configs. */
+function loadFresh(program: string): Record<string, unknown> {
+    const resolved = require.resolve(program);
+    delete require.cache[resolved];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(resolved) as Record<string, unknown>;
+}
+
+async function settleOutputs(exports: Record<string, unknown>) {
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [name, value] of Object.entries(exports)) {
+        const output = pulumi.output(value);
+        if (await pulumi.isSecret(output)) {
+            secretOutputs.push(name);
+            outputs[name] = SECRET_MASK;
+            await settle(output);
+        } else {
+            outputs[name] = await settle(output);
+        }
+    }
+    return { outputs, secretOutputs };
+}
+
+function settle<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value as T)));
+}
