@@ -20,7 +20,9 @@ export function readStackFile(file: string): RawStackConfig {
     try {
         text = readFileSync(file, "utf8");
     } catch (error) {
-        throw new Error(`cannot read the stack file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        throw new Error(`cannot read the stack file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+            cause: error,
+        });
     }
     return rawConfigFromYaml(text, file);
 }

@@ -1,0 +1,59 @@
+/**
+ * Test helpers: stack configs as plain objects, and queries over what the
+ * program registered under the mocks.
+ */
+import { CONFIG_NAMESPACE, type RawStackConfig } from "../../config/schema";
+import { runProgram, type ProgramRun, type RegisteredResource } from "../../tools/mockEngine";
+import { OFFLINE_CALLS } from "../../tools/offlineCalls";
+
+/** The project's keys, unqualified, as a user writes them in a stack file. */
+export type ConfigObject = Record<string, unknown>;
+
+export const ACCOUNT_ID = "0123456789abcdef0123456789abcdef";
+export const ZONE_ID = "fedcba9876543210fedcba9876543210";
+export const RECORD_ID = "00112233445566778899aabbccddeeff";
+
+/** The guide's use case. */
+export function guideConfig(): ConfigObject {
+    return {
+        accountId: ACCOUNT_ID,
+        zoneId: ZONE_ID,
+        zone: "cq-route.com",
+        cequence: { hostname: "cq-route.example.cequence.ai" },
+        apps: [{ hostname: "www.cq-route.com", origin: "origin-www.cq-route.com" }],
+    };
+}
+
+/** Qualifies keys and encodes values the way the Pulumi CLI hands config to a program. */
+export function toRaw(config: ConfigObject, extra: Record<string, string> = {}, secretKeys: string[] = []): RawStackConfig {
+    const values: Record<string, string> = { ...extra };
+    for (const [key, value] of Object.entries(config)) {
+        values[`${CONFIG_NAMESPACE}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return { values, secretKeys };
+}
+
+export function runStack(config: ConfigObject, stack = "prod"): Promise<ProgramRun> {
+    return runProgram({ stack, config: toRaw(config), calls: OFFLINE_CALLS });
+}
+
+export const TYPES = {
+    monitor: "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor",
+    pool: "cloudflare:index/loadBalancerPool:LoadBalancerPool",
+    loadBalancer: "cloudflare:index/loadBalancer:LoadBalancer",
+    record: "cloudflare:index/dnsRecord:DnsRecord",
+} as const;
+
+export function ofType(run: ProgramRun, type: string): RegisteredResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+export function named(run: ProgramRun, name: string): RegisteredResource {
+    const found = run.resources.find((r) => r.name === name);
+    if (!found) throw new Error(`no resource named ${name}; registered: ${run.resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+export function parentOf(run: ProgramRun, resource: RegisteredResource): RegisteredResource | undefined {
+    return run.resources.find((r) => r.urn === resource.parent);
+}
