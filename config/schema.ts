@@ -139,7 +139,8 @@ const app = z.strictObject({
     monitor,
 });
 
-const stackConfigSchema = z.strictObject({
+/** The schema of the project's config keys (unqualified), for tools that describe them. */
+export const stackConfigSchema = z.strictObject({
     accountId: cloudflareId,
     zoneId: cloudflareId,
     zone: hostname,
