@@ -1,0 +1,181 @@
+/**
+ * `npm run plan [-- --stack <name>] [--json]`: what `pulumi up` would create
+ * for a stack, with no Cloudflare account and no Pulumi CLI. It runs the real
+ * program under Pulumi's mocks with the stack's `Pulumi.<stack>.yaml`, so
+ * IDs are placeholders but every input, option and output is the program's.
+ */
+import { parseArgs } from "node:util";
+import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../config/schema";
+import { readStackFile, stackFilePath } from "../config/stackFile";
+import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
+import { OFFLINE_CALLS } from "./offlineCalls";
+import { describeResource, resourceKind } from "./planDescribe";
+
+export interface Plan {
+    stack: string;
+    configFile: string;
+    apps: PlannedApp[];
+    /** Resources that belong to no single app (zone- or account-wide). */
+    shared: PlannedResource[];
+    outputs: Record<string, unknown>;
+    warnings: string[];
+}
+
+interface PlannedApp {
+    hostname: string;
+    routing: string;
+    /** The request path, hop by hop. */
+    traffic: string[];
+    resources: PlannedResource[];
+}
+
+interface PlannedResource {
+    kind: string;
+    /** The Pulumi resource name. */
+    name: string;
+    /** Its role, e.g. `cequence-monitor`. */
+    label: string;
+    type: string;
+    summary: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    importId?: string;
+    inputs: Record<string, unknown>;
+}
+
+/** A plan that cannot be made: invalid config, or a program failure. */
+export class PlanError extends Error {
+    constructor(
+        message: string,
+        readonly issues: readonly ConfigIssue[] = [],
+    ) {
+        super(message);
+    }
+}
+
+export async function buildPlan(stack: string, projectDir = PROJECT_ROOT): Promise<Plan> {
+    const configFile = stackFilePath(projectDir, stack);
+    const raw = readStackFile(configFile);
+    const parsed = parseStackConfig(raw);
+    if (!parsed.ok) {
+        throw new PlanError(
+            `Invalid config in ${configFile} (${parsed.issues.length} problem${parsed.issues.length === 1 ? "" : "s"}); nothing would be created:\n${formatIssues(parsed.issues)}`,
+            parsed.issues,
+        );
+    }
+    const run = await runProgram({ stack, config: raw, calls: OFFLINE_CALLS });
+    if (run.error) throw new PlanError(`The program failed: ${run.error.message}`);
+    return toPlan(stack, configFile, parsed.config, run);
+}
+
+function toPlan(stack: string, configFile: string, config: StackConfig, run: ProgramRun): Plan {
+    const custom = run.resources.filter((r) => r.custom);
+    const names = new Map(custom.map((r) => [r.id, typeof r.inputs.name === "string" ? r.inputs.name : r.name]));
+    const planned = (resource: RegisteredResource, label: string): PlannedResource => ({
+        kind: resourceKind(resource.type),
+        name: resource.name,
+        label,
+        type: resource.type,
+        summary: describeResource(resource, (id) => names.get(String(id)) ?? String(id)),
+        protect: resource.protect,
+        retainOnDelete: resource.retainOnDelete,
+        ...(resource.importId ? { importId: resource.importId } : {}),
+        inputs: resource.inputs,
+    });
+    const owned = new Set<RegisteredResource>();
+    const apps = config.apps.map((app): PlannedApp => {
+        const resources = custom.filter((r) => r.name.startsWith(`${app.hostname}-`));
+        resources.forEach((r) => owned.add(r));
+        return { hostname: app.hostname, routing: app.routing, traffic: trafficPath(config, app.hostname), resources: resources.map((r) => planned(r, r.name.slice(app.hostname.length + 1))) };
+    });
+    return {
+        stack,
+        configFile,
+        apps,
+        shared: custom.filter((r) => !owned.has(r)).map((r) => planned(r, r.name)),
+        outputs: run.outputs,
+        warnings: run.warnings,
+    };
+}
+
+function trafficPath(config: StackConfig, hostname: string): string[] {
+    const app = config.apps.find((a) => a.hostname === hostname)!;
+    const cname = `${app.hostname} → CNAME`;
+    switch (app.routing) {
+        case "cequence":
+            return [`${cname} ${config.cequence.hostname} (Cequence in line, no load balancer: no fail-open)`];
+        case "origin":
+            return [
+                `${cname} ${app.origin} (bypasses Cequence: before the cutover, or rolled back)`,
+                `load balancer ${app.lbHostname} is deployed but not in the path; set routing: loadBalancer to cut over`,
+            ];
+        case "loadBalancer":
+            return [
+                `${cname} ${app.lbHostname} (load balancer, failover, steering off)`,
+                `1st: Cequence ${config.cequence.hostname}${config.cequence.enabled ? "" : " (pool DISABLED: forced out of line)"}`,
+                `2nd and fallback: origin ${app.origin} (fail-open when Cequence is unhealthy or disabled)`,
+            ];
+    }
+}
+
+export function renderPlan(plan: Plan): string {
+    const lines = [
+        `Plan for stack "${plan.stack}" from ${plan.configFile}`,
+        "Offline: the real program under Pulumi's mocks; IDs are placeholders, nothing is sent to Cloudflare.",
+        "",
+    ];
+    for (const app of plan.apps) {
+        lines.push(`${app.hostname}  (routing: ${app.routing})`);
+        lines.push(...app.traffic.map((hop, i) => `  ${i === 0 ? "traffic:" : "        "} ${hop}`));
+        lines.push(...app.resources.map(renderResource));
+        lines.push("");
+    }
+    if (plan.shared.length > 0) {
+        lines.push("Zone and account");
+        lines.push(...plan.shared.map(renderResource));
+        lines.push("");
+    }
+    const count = plan.apps.reduce((n, a) => n + a.resources.length, plan.shared.length);
+    lines.push(`${count} Cloudflare resource${count === 1 ? "" : "s"} to create or adopt.`, "", "Outputs:");
+    for (const [name, value] of Object.entries(plan.outputs)) {
+        lines.push(`  ${name}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")}`);
+    }
+    if (plan.warnings.length > 0) lines.push("", ...plan.warnings.map((w) => `warning: ${w}`));
+    return lines.join("\n");
+}
+
+function renderResource(resource: PlannedResource): string {
+    const action = resource.importId ? `= adopt ${resource.importId}` : "+ create";
+    const guards = [resource.protect && "protected", resource.retainOnDelete && "retained on delete"].filter(Boolean);
+    const guardText = guards.length > 0 ? `  [${guards.join(", ")}]` : "";
+    return `  ${action.padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resource.summary}${guardText}`;
+}
+
+const USAGE = "usage: npm run plan [-- --stack <name>] [--json]";
+
+async function main(): Promise<void> {
+    let options: { stack: string; json: boolean };
+    try {
+        options = parseArgs({
+            options: { stack: { type: "string", default: "prod" }, json: { type: "boolean", default: false } },
+        }).values;
+    } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+        process.exitCode = 1;
+        return;
+    }
+    try {
+        const plan = await buildPlan(options.stack);
+        process.stdout.write(`${options.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`${message}\n`);
+        if (options.json) {
+            const issues = error instanceof PlanError ? error.issues : [];
+            process.stdout.write(`${JSON.stringify({ stack: options.stack, error: message, issues }, null, 2)}\n`);
+        }
+        process.exitCode = 1;
+    }
+}
+
+if (require.main === module) void main();

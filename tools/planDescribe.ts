@@ -1,0 +1,37 @@
+/**
+ * One-line summaries of registered resources for the plan: the settings a
+ * reviewer checks before letting a change near a production hostname.
+ */
+import type { RegisteredResource } from "./mockEngine";
+
+type Inputs = Record<string, unknown>;
+/** Maps a resource ID to a readable name (pool IDs are placeholders offline). */
+export type NameOf = (id: unknown) => string;
+type Describer = (inputs: Inputs, nameOf: NameOf) => string;
+
+const DESCRIBERS: Record<string, Describer> = {
+    "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor": (i) => {
+        const host = (i.header as Record<string, string[]> | undefined)?.Host?.join(",") ?? "?";
+        return `${String(i.type).toUpperCase()} ${i.method} ${i.path} Host: ${host}; expect ${i.expectedCodes}; every ${i.interval}s, timeout ${i.timeout}s, retries ${i.retries}, up after ${i.consecutiveUp}, down after ${i.consecutiveDown}`;
+    },
+    "cloudflare:index/loadBalancerPool:LoadBalancerPool": (i) => {
+        const origins = (i.origins as Array<{ name: string; address: string }>).map((o) => `${o.name}=${o.address}`).join(", ");
+        return `${i.name}: ${origins}; monitor ${i.monitor ? "attached" : "MISSING"}; ${i.enabled === false ? "DISABLED" : "enabled"}`;
+    },
+    "cloudflare:index/loadBalancer:LoadBalancer": (i, nameOf) => {
+        const pools = (i.defaultPools as string[]).map(nameOf).join(" → ");
+        const steering = i.steeringPolicy === "random" ? `random ${JSON.stringify((i.randomSteering as Inputs | undefined)?.poolWeights ?? {})}` : i.steeringPolicy;
+        return `${i.name}: pools ${pools}, fallback ${nameOf(i.fallbackPool)}; steering ${steering}; ${i.proxied ? "proxied" : "NOT proxied"}`;
+    },
+    "cloudflare:index/dnsRecord:DnsRecord": (i) =>
+        `${i.type} ${i.name} → ${i.content}; ${i.proxied ? "proxied" : "DNS only"}, ttl ${i.ttl}`,
+};
+
+export function resourceKind(type: string): string {
+    return type.split(":").pop() ?? type;
+}
+
+export function describeResource(resource: RegisteredResource, nameOf: NameOf): string {
+    const describe = DESCRIBERS[resource.type];
+    return describe ? describe(resource.inputs, nameOf) : JSON.stringify(resource.inputs);
+}
