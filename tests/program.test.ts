@@ -1,19 +1,188 @@
+/**
+ * The resource graph the program registers for the guide's use case and its
+ * variants: what each resource is, what it points at, and what is protected.
+ */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { guideConfig, named, ofType, parentOf, runStack, TYPES } from "./support/stack";
+import { ACCOUNT_ID, guideConfig, named, ofType, parentOf, RECORD_ID, runStack, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
-describe("the guide's use case", () => {
-    it("puts Cequence first and fails open to the origin", async () => {
-        const run = await runStack(guideConfig());
+const COMPONENT = {
+    cequence: "cloudflare-cequence:index:CequencePool",
+    origin: "cloudflare-cequence:index:AppOriginPool",
+    loadBalancer: "cloudflare-cequence:index:FailoverLoadBalancer",
+    cutover: "cloudflare-cequence:index:CnameCutover",
+};
+
+function withApp(edit: Record<string, unknown>, cequenceEdit: Record<string, unknown> = {}): ConfigObject {
+    const config = guideConfig();
+    const [first] = config.apps as Record<string, unknown>[];
+    Object.assign(first!, edit);
+    Object.assign(config.cequence as object, cequenceEdit);
+    return config;
+}
+
+describe("the guide's use case (routing: loadBalancer)", async () => {
+    const run = await runStack(guideConfig());
+    const cequencePool = named(run, "www.cq-route.com-cequence-pool");
+    const originPool = named(run, "www.cq-route.com-origin-pool");
+    const cequenceMonitor = named(run, "www.cq-route.com-cequence-monitor");
+    const originMonitor = named(run, "www.cq-route.com-origin-monitor");
+    const lb = named(run, "www.cq-route.com-failover-lb");
+    const record = named(run, "www.cq-route.com-cutover-record");
+
+    it("registers exactly two monitors, two pools, one LB and one CNAME", () => {
         assert.equal(run.error, undefined);
-        const [lb] = ofType(run, TYPES.loadBalancer);
-        const cequencePool = named(run, "www.cq-route.com-cequence-pool");
-        const originPool = named(run, "www.cq-route.com-origin-pool");
-        assert.deepEqual(lb!.inputs.defaultPools, [cequencePool.id, originPool.id]);
-        assert.equal(lb!.inputs.fallbackPool, originPool.id);
-        assert.equal(lb!.inputs.steeringPolicy, "off");
-        assert.equal(lb!.inputs.proxied, true);
-        assert.equal(lb!.inputs.name, "origin-www-lb.cq-route.com");
-        assert.equal(parentOf(run, lb!)?.type, "cloudflare-cequence:index:FailoverLoadBalancer");
+        const counts = Object.fromEntries(Object.values(TYPES).map((t) => [t, ofType(run, t).length]));
+        assert.deepEqual(counts, { [TYPES.monitor]: 2, [TYPES.pool]: 2, [TYPES.loadBalancer]: 1, [TYPES.record]: 1 });
+        assert.equal(run.resources.filter((r) => r.custom).length, 6);
+    });
+
+    it("attaches each pool's own monitor", () => {
+        assert.equal(cequencePool.inputs.monitor, cequenceMonitor.id);
+        assert.equal(originPool.inputs.monitor, originMonitor.id);
+    });
+
+    it("points the Cequence pool at the Cequence hostname and the origin pool at the origin", () => {
+        assert.deepEqual(cequencePool.inputs.origins, [
+            { name: "cequence", address: "cq-route.example.cequence.ai", enabled: true, weight: 1 },
+        ]);
+        assert.deepEqual(originPool.inputs.origins, [
+            { name: "application-origin", address: "origin-www.cq-route.com", enabled: true, weight: 1 },
+        ]);
+        assert.equal(cequencePool.inputs.enabled, true);
+        assert.equal(originPool.inputs.enabled, true);
+        assert.equal(cequencePool.inputs.accountId, ACCOUNT_ID);
+    });
+
+    it("names pools with letters, digits, - and _ only, per stack and app", () => {
+        assert.equal(cequencePool.inputs.name, "cequence_prod_www_cq-route_com");
+        assert.equal(originPool.inputs.name, "origin_prod_www_cq-route_com");
+    });
+
+    it("probes over HTTPS with the public hostname as Host and explicit expected codes", () => {
+        for (const monitor of [cequenceMonitor, originMonitor]) {
+            assert.equal(monitor.inputs.type, "https");
+            assert.deepEqual(monitor.inputs.header, { Host: ["www.cq-route.com"] });
+            assert.equal(monitor.inputs.expectedCodes, "200");
+            assert.deepEqual(
+                [monitor.inputs.interval, monitor.inputs.timeout, monitor.inputs.retries, monitor.inputs.consecutiveUp, monitor.inputs.consecutiveDown],
+                [60, 5, 2, 2, 1],
+            );
+        }
+    });
+
+    it("fails over from Cequence to the origin, which is also the fallback", () => {
+        assert.deepEqual(lb.inputs.defaultPools, [cequencePool.id, originPool.id]);
+        assert.equal(lb.inputs.fallbackPool, originPool.id);
+        assert.equal(lb.inputs.steeringPolicy, "off");
+        assert.equal(lb.inputs.proxied, true);
+        assert.equal(lb.inputs.name, "origin-www-lb.cq-route.com");
+        assert.equal(lb.inputs.zoneId, ZONE_ID);
+    });
+
+    it("points the proxied public CNAME at the LB hostname, with no trailing dot", () => {
+        assert.deepEqual(
+            { name: record.inputs.name, type: record.inputs.type, content: record.inputs.content, proxied: record.inputs.proxied, ttl: record.inputs.ttl },
+            { name: "www.cq-route.com", type: "CNAME", content: "origin-www-lb.cq-route.com", proxied: true, ttl: 1 },
+        );
+    });
+
+    it("protects the public record and retains it on delete; nothing else is protected", () => {
+        assert.equal(record.protect, true);
+        assert.equal(record.retainOnDelete, true);
+        assert.equal(record.importId, "");
+        assert.deepEqual(run.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name), [record.name]);
+    });
+
+    it("parents each resource to its component, named from the component", () => {
+        const expected: Array<[typeof cequencePool, string, string]> = [
+            [cequenceMonitor, COMPONENT.cequence, "www.cq-route.com-cequence"],
+            [cequencePool, COMPONENT.cequence, "www.cq-route.com-cequence"],
+            [originMonitor, COMPONENT.origin, "www.cq-route.com-origin"],
+            [originPool, COMPONENT.origin, "www.cq-route.com-origin"],
+            [lb, COMPONENT.loadBalancer, "www.cq-route.com-failover"],
+            [record, COMPONENT.cutover, "www.cq-route.com-cutover"],
+        ];
+        for (const [child, type, name] of expected) {
+            const parent = parentOf(run, child);
+            assert.equal(parent?.type, type);
+            assert.equal(parent?.name, name);
+            assert.ok(child.name.startsWith(`${name}-`));
+        }
+    });
+
+    it("outputs the LB hostname, the CNAME target and each pool's health endpoints", () => {
+        assert.deepEqual(run.outputs.loadBalancers, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
+        assert.deepEqual(run.outputs.routing, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
+        const base = `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT_ID}/load_balancers/pools`;
+        assert.deepEqual(run.outputs.poolHealthEndpoints, {
+            "www.cq-route.com": {
+                cequence: { pool: "cequence_prod_www_cq-route_com", healthApiUrl: `${base}/${cequencePool.id}/health`, probeUrl: "https://cq-route.example.cequence.ai/" },
+                origin: { pool: "origin_prod_www_cq-route_com", healthApiUrl: `${base}/${originPool.id}/health`, probeUrl: "https://origin-www.cq-route.com/" },
+            },
+        });
+        assert.deepEqual(run.secretOutputs, []);
+    });
+});
+
+describe("routing and appendices", () => {
+    it("routing: origin keeps the LB and pools but points the CNAME at the origin", async () => {
+        const run = await runStack(withApp({ routing: "origin" }));
+        assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www.cq-route.com");
+        assert.equal(ofType(run, TYPES.loadBalancer).length, 1);
+        assert.equal(ofType(run, TYPES.pool).length, 2);
+        assert.deepEqual(run.outputs.routing, { "www.cq-route.com": "origin-www.cq-route.com" });
+        assert.deepEqual(run.outputs.loadBalancers, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
+    });
+
+    it("routing: cequence (appendix A) points the CNAME at Cequence with no LB, pools or monitors", async () => {
+        const run = await runStack(withApp({ routing: "cequence" }));
+        assert.deepEqual(run.resources.filter((r) => r.custom).map((r) => r.type), [TYPES.record]);
+        assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "cq-route.example.cequence.ai");
+        assert.deepEqual(run.outputs.loadBalancers, {});
+        assert.deepEqual(run.outputs.poolHealthEndpoints, {});
+    });
+
+    it("cequence.enabled: false (appendix C) disables only the Cequence pool", async () => {
+        const run = await runStack(withApp({}, { enabled: false }));
+        assert.equal(named(run, "www.cq-route.com-cequence-pool").inputs.enabled, false);
+        assert.equal(named(run, "www.cq-route.com-origin-pool").inputs.enabled, true);
+        assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www-lb.cq-route.com");
+    });
+
+    it("existingRecordId adopts the record through import, still protected", async () => {
+        const run = await runStack(withApp({ routing: "origin", existingRecordId: RECORD_ID }));
+        const record = named(run, "www.cq-route.com-cutover-record");
+        assert.equal(record.importId, `${ZONE_ID}/${RECORD_ID}`);
+        assert.equal(record.id, RECORD_ID);
+        assert.equal(record.protect, true);
+        assert.equal(record.retainOnDelete, true);
+        assert.equal(run.resources.filter((r) => r.importId !== "").length, 1);
+    });
+
+    it("passes each app's monitor settings to its origin monitor and cequence.monitor to every Cequence monitor", async () => {
+        const config = withApp(
+            { monitor: { path: "/healthz", expectedCodes: "2xx", interval: 30 } },
+            { monitor: { path: "/cq-health", interval: 15, timeout: 2, retries: 1, consecutiveUp: 3, consecutiveDown: 2 } },
+        );
+        const run = await runStack(config);
+        const cequenceMonitor = named(run, "www.cq-route.com-cequence-monitor").inputs;
+        const originMonitor = named(run, "www.cq-route.com-origin-monitor").inputs;
+        assert.deepEqual(
+            [cequenceMonitor.path, cequenceMonitor.interval, cequenceMonitor.timeout, cequenceMonitor.retries, cequenceMonitor.consecutiveUp, cequenceMonitor.consecutiveDown],
+            ["/cq-health", 15, 2, 1, 3, 2],
+        );
+        assert.deepEqual([originMonitor.path, originMonitor.expectedCodes, originMonitor.interval], ["/healthz", "2xx", 30]);
+        const endpoints = run.outputs.poolHealthEndpoints as Record<string, Record<string, { probeUrl: string }>>;
+        assert.equal(endpoints["www.cq-route.com"]!.cequence!.probeUrl, "https://cq-route.example.cequence.ai/cq-health");
+        assert.equal(endpoints["www.cq-route.com"]!.origin!.probeUrl, "https://origin-www.cq-route.com/healthz");
+    });
+
+    it("uses the stack name in pool names, so stacks can share an account", async () => {
+        const run = await runStack(guideConfig(), "staging");
+        assert.deepEqual(ofType(run, TYPES.pool).map((p) => p.inputs.name).sort(), [
+            "cequence_staging_www_cq-route_com",
+            "origin_staging_www_cq-route_com",
+        ]);
     });
 });

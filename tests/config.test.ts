@@ -1,0 +1,169 @@
+/**
+ * Bad config is rejected before anything is registered, with every problem
+ * named by its key path. Each case runs the real program under the mocks.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseStackConfig } from "../config/schema";
+import { runProgram } from "../tools/mockEngine";
+import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { guideConfig, toRaw, type ConfigObject } from "./support/stack";
+
+type Edit = (config: ConfigObject) => void;
+const cequence = (c: ConfigObject) => c.cequence as Record<string, unknown>;
+const app = (c: ConfigObject, index = 0) => (c.apps as Record<string, unknown>[])[index]!;
+const secondApp: Edit = (c) => {
+    (c.apps as unknown[]).push({ hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" });
+};
+
+/** [what is wrong, the edit that makes it wrong, the key path the error must name, a word the message must contain]. */
+const BAD_CONFIGS: Array<[string, Edit, string, string]> = [
+    ["missing accountId", (c) => delete c.accountId, "accountId", "required"],
+    ["ill-formed accountId", (c) => (c.accountId = "not-an-id"), "accountId", "32-character"],
+    ["zoneId one character short", (c) => (c.zoneId = "fedcba9876543210fedcba987654321"), "zoneId", "32-character"],
+    ["upper-case zoneId", (c) => (c.zoneId = "FEDCBA9876543210FEDCBA9876543210"), "zoneId", "hexadecimal"],
+    ["missing zone", (c) => delete c.zone, "zone", "required"],
+    ["zone given as a URL", (c) => (c.zone = "https://cq-route.com/"), "zone", "DNS hostname"],
+    ["missing cequence", (c) => delete c.cequence, "cequence", "required"],
+    ["missing cequence.hostname", (c) => delete cequence(c).hostname, "cequence.hostname", "required"],
+    ["cequence.hostname given as a URL", (c) => (cequence(c).hostname = "https://x.cequence.ai"), "cequence.hostname", "DNS hostname"],
+    ["cequence.enabled as a string", (c) => (cequence(c).enabled = "yes"), "cequence.enabled", "boolean"],
+    ["typo in a cequence key", (c) => (cequence(c).hostnme = "x.cequence.ai"), "cequence.hostnme", 'did you mean "hostname"'],
+    ["typo in a top-level key", (c) => (c.zoneid = c.zoneId), "zoneid", 'did you mean "zoneId"'],
+    ["no apps", (c) => (c.apps = []), "apps", "at least one"],
+    ["apps as an object", (c) => (c.apps = { hostname: "www.cq-route.com" }), "apps", "array"],
+    ["origin given as a URL", (c) => (app(c).origin = "http://origin/"), "apps[0].origin", "DNS hostname"],
+    ["origin given as an IP address", (c) => (app(c).origin = "192.0.2.10"), "apps[0].origin", "DNS hostname"],
+    ["public hostname outside the zone", (c) => (app(c).hostname = "www.example.com"), "apps[0].hostname", "not in the zone"],
+    ["LB hostname outside the zone", (c) => (app(c).lbHostname = "lb.example.com"), "apps[0].lbHostname", "not in the zone"],
+    ["public hostname equal to its origin", (c) => (app(c).origin = "www.cq-route.com"), "apps[0].origin", "itself"],
+    ["public hostname equal to its LB hostname", (c) => (app(c).lbHostname = "www.cq-route.com"), "apps[0].lbHostname", "itself"],
+    ["public hostname equal to the Cequence hostname", (c) => (cequence(c).hostname = "www.cq-route.com"), "apps[0].hostname", "loop"],
+    ["origin equal to the Cequence hostname", (c) => (app(c).origin = "cq-route.example.cequence.ai"), "apps[0].origin", "Cequence"],
+    [
+        "duplicate public hostnames",
+        (c) => (c.apps as unknown[]).push({ hostname: "WWW.cq-route.com.", origin: "origin-2.cq-route.com" }),
+        "apps[1].hostname",
+        "already",
+    ],
+    [
+        "duplicate LB hostnames",
+        (c) => {
+            secondApp(c);
+            app(c, 1).lbHostname = "origin-www-lb.cq-route.com";
+        },
+        "apps[1].lbHostname",
+        "already",
+    ],
+    [
+        "an LB hostname that is another app's public hostname",
+        (c) => {
+            secondApp(c);
+            app(c, 1).lbHostname = "www.cq-route.com";
+        },
+        "apps[1].lbHostname",
+        "apps[0]",
+    ],
+    ["unknown routing", (c) => (app(c).routing = "lb"), "apps[0].routing", '"loadBalancer"'],
+    ["ill-formed existingRecordId", (c) => (app(c).existingRecordId = "abc"), "apps[0].existingRecordId", "32-character"],
+    ["typo in an app key", (c) => (app(c).hostnme = "x"), "apps[0].hostnme", 'did you mean "hostname"'],
+    ["monitor interval below 10", (c) => (cequence(c).monitor = { interval: 5 }), "cequence.monitor.interval", "at least 10"],
+    ["monitor interval above 3600", (c) => (app(c).monitor = { interval: 7200 }), "apps[0].monitor.interval", "at most 3600"],
+    ["fractional monitor interval", (c) => (app(c).monitor = { interval: 30.5 }), "apps[0].monitor.interval", "whole number"],
+    ["monitor timeout above 10", (c) => (cequence(c).monitor = { timeout: 11 }), "cequence.monitor.timeout", "at most 10"],
+    ["monitor retries above 5", (c) => (cequence(c).monitor = { retries: 6 }), "cequence.monitor.retries", "at most 5"],
+    ["monitor consecutiveUp of 0", (c) => (cequence(c).monitor = { consecutiveUp: 0 }), "cequence.monitor.consecutiveUp", "at least 1"],
+    ["monitor consecutiveDown above 10", (c) => (app(c).monitor = { consecutiveDown: 11 }), "apps[0].monitor.consecutiveDown", "at most 10"],
+    [
+        "monitor interval not above (retries + 1) × timeout",
+        (c) => (cequence(c).monitor = { interval: 15, timeout: 5, retries: 2 }),
+        "cequence.monitor.interval",
+        "(retries + 1) × timeout",
+    ],
+    ["monitor path without a leading slash", (c) => (cequence(c).monitor = { path: "health" }), "cequence.monitor.path", "start with /"],
+    ["monitor expectedCodes that are not a code", (c) => (app(c).monitor = { expectedCodes: "ok" }), "apps[0].monitor.expectedCodes", "2xx"],
+    ["typo in a monitor key", (c) => (app(c).monitor = { intervl: 60 }), "apps[0].monitor.intervl", 'did you mean "interval"'],
+];
+
+async function rejects(config: ConfigObject, extra: Record<string, string> = {}, secretKeys: string[] = []) {
+    const run = await runProgram({ stack: "prod", config: toRaw(config, extra, secretKeys), calls: OFFLINE_CALLS });
+    assert.ok(run.error, "the program should have refused this config");
+    assert.deepEqual(run.resources, [], "no resource may be registered when config is invalid");
+    return run.error.message;
+}
+
+describe("invalid config registers nothing and names the key", () => {
+    it(`has at least 25 distinct cases (${BAD_CONFIGS.length})`, () => {
+        assert.ok(BAD_CONFIGS.length >= 25);
+        assert.equal(new Set(BAD_CONFIGS.map(([what]) => what)).size, BAD_CONFIGS.length);
+    });
+
+    for (const [what, edit, path, word] of BAD_CONFIGS) {
+        it(what, async () => {
+            const config = guideConfig();
+            edit(config);
+            const message = await rejects(config);
+            const line = message.split("\n").find((l) => l.trim().startsWith(`${path}:`));
+            assert.ok(line, `expected a line for ${path} in:\n${message}`);
+            assert.ok(line.includes(word), `expected "${word}" in: ${line}`);
+        });
+    }
+
+    it("rejects a plaintext cloudflare:apiToken and accepts a secret one", async () => {
+        const message = await rejects(guideConfig(), { "cloudflare:apiToken": "plain-token" });
+        assert.match(message, /cloudflare:apiToken: is stored in plain text/);
+        assert.doesNotMatch(message, /plain-token/, "the token itself is never printed");
+        const secret = parseStackConfig(toRaw(guideConfig(), { "cloudflare:apiToken": "t" }, ["cloudflare:apiToken"]));
+        assert.equal(secret.ok, true);
+    });
+
+    it("reports every problem at once", async () => {
+        const config = guideConfig();
+        config.accountId = "x";
+        cequence(config).monitor = { timeout: 99 };
+        app(config).origin = "http://origin/";
+        app(config).routing = "sideways";
+        const message = await rejects(config);
+        for (const path of ["accountId", "cequence.monitor.timeout", "apps[0].origin", "apps[0].routing"]) {
+            assert.match(message, new RegExp(`^\\s+${path.replace(/[[\].]/g, "\\$&")}: `, "m"));
+        }
+    });
+
+    it("accepts the guide's config", () => {
+        assert.equal(parseStackConfig(toRaw(guideConfig())).ok, true);
+    });
+});
+
+describe("config defaults and normalisation", () => {
+    it("fills defaults and derives the guide's LB hostname", () => {
+        const parsed = parseStackConfig(toRaw(guideConfig()));
+        assert.ok(parsed.ok);
+        const [only] = parsed.config.apps;
+        assert.equal(only!.lbHostname, "origin-www-lb.cq-route.com");
+        assert.equal(only!.routing, "loadBalancer");
+        assert.equal(parsed.config.cequence.enabled, true);
+    });
+
+    it("derives the LB hostname from the name relative to the zone", () => {
+        const config = guideConfig();
+        config.zone = "example.co.uk";
+        config.apps = [
+            { hostname: "portal.api.example.co.uk", origin: "o.example.net" },
+            { hostname: "example.co.uk", origin: "apex-origin.example.net" },
+        ];
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(parsed.ok);
+        assert.deepEqual(
+            parsed.config.apps.map((a) => a.lbHostname),
+            ["origin-portal-api-lb.example.co.uk", "origin-lb.example.co.uk"],
+        );
+    });
+
+    it("lower-cases hostnames and drops a trailing dot, as Cloudflare stores them", () => {
+        const config = guideConfig();
+        app(config).origin = "Origin-WWW.cq-route.com.";
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(parsed.ok);
+        assert.equal(parsed.config.apps[0]!.origin, "origin-www.cq-route.com");
+    });
+});
