@@ -89,7 +89,16 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
     waitForRPCs(): Promise<void>;
 };
 
-export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+// The Pulumi runtime's mocks and config are process-global: runs take turns.
+let previousRun: Promise<unknown> = Promise.resolve();
+
+export function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const run = previousRun.then(() => runExclusively(options));
+    previousRun = run.catch(() => undefined);
+    return run;
+}
+
+async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     const program = options.program ?? path.join(PROJECT_ROOT, "index.ts");
     const project = options.project ?? "cloudflare-cequence";
     const pending = new Map<string, RegisteredResource>();

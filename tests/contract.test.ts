@@ -1,0 +1,72 @@
+/**
+ * Contract with Cloudflare's API: every resource the program registers,
+ * turned into the body the provider would send, validates against
+ * Cloudflare's own OpenAPI schema, closed-world.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { contractErrors, requestBody } from "./support/openapi";
+import { guideConfig, named, runStack, type ConfigObject } from "./support/stack";
+
+function everyRouting(): ConfigObject {
+    const config = guideConfig();
+    config.cequence = { hostname: "cq-route.example.cequence.ai", enabled: false, monitor: { path: "/health", expectedCodes: "2xx", interval: 20 } };
+    config.apps = [
+        { hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", routing: "loadBalancer" },
+        { hostname: "api.cq-route.com", origin: "api-origin.example.net", routing: "origin", existingRecordId: "00112233445566778899aabbccddeeff" },
+        { hostname: "cq-route.com", origin: "apex.example.net", routing: "cequence" },
+    ];
+    return config;
+}
+
+describe("request bodies conform to Cloudflare's OpenAPI schema", async () => {
+    const run = await runStack(everyRouting());
+    const custom = run.resources.filter((r) => r.custom);
+
+    it("covers every kind of resource the stack registers", () => {
+        assert.equal(run.error, undefined);
+        assert.ok(custom.length >= 11);
+    });
+
+    for (const resource of custom) {
+        it(`${resource.name}`, () => {
+            assert.deepEqual(contractErrors(resource), []);
+        });
+    }
+
+    it("maps Pulumi names to the API's and leaves path parameters out", () => {
+        const body = requestBody(named(run, "www.cq-route.com-failover-lb"));
+        assert.deepEqual(Object.keys(body).sort(), ["default_pools", "description", "fallback_pool", "name", "proxied", "steering_policy"]);
+        const monitor = requestBody(named(run, "www.cq-route.com-cequence-monitor"));
+        assert.deepEqual(monitor.header, { Host: ["www.cq-route.com"] });
+        assert.equal(monitor.expected_codes, "2xx");
+    });
+});
+
+describe("the validator is not a rubber stamp", async () => {
+    const run = await runStack(guideConfig());
+    const lb = named(run, "www.cq-route.com-failover-lb");
+    const monitor = named(run, "www.cq-route.com-cequence-monitor");
+    const record = named(run, "www.cq-route.com-cutover-record");
+    const pool = named(run, "www.cq-route.com-cequence-pool");
+    const mutate = (resource: typeof lb, inputs: Record<string, unknown>) => ({ ...resource, inputs: { ...resource.inputs, ...inputs } });
+
+    it("rejects an unknown field (closed world)", () => {
+        assert.notDeepEqual(contractErrors(mutate(lb, { sessionAffinityTypo: "none" })), []);
+    });
+    it("rejects a steering policy Cloudflare does not know", () => {
+        assert.notDeepEqual(contractErrors(mutate(lb, { steeringPolicy: "failover" })), []);
+    });
+    it("rejects a monitor without expected codes", () => {
+        assert.notDeepEqual(contractErrors(mutate(monitor, { expectedCodes: undefined })), []);
+    });
+    it("rejects a monitor type Cloudflare does not know", () => {
+        assert.notDeepEqual(contractErrors(mutate(monitor, { type: "gopher" })), []);
+    });
+    it("rejects a DNS record of an unknown type", () => {
+        assert.notDeepEqual(contractErrors(mutate(record, { type: "CNAMEX" })), []);
+    });
+    it("rejects a pool origin with a misspelled field", () => {
+        assert.notDeepEqual(contractErrors(mutate(pool, { origins: [{ name: "cequence", adress: "x.example.com" }] })), []);
+    });
+});
