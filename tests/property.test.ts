@@ -1,0 +1,139 @@
+/**
+ * Property test: for any valid config (any number of apps, every routing,
+ * any monitor settings), the graph keeps the guide's invariants and every
+ * request body conforms to Cloudflare's schema.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { parseStackConfig, type StackConfig } from "../config/schema";
+import type { ProgramRun } from "../tools/mockEngine";
+import { contractErrors } from "./support/openapi";
+import { ACCOUNT_ID, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
+
+const label = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+
+const monitor = fc
+    .record({ timeout: fc.integer({ min: 1, max: 10 }), retries: fc.integer({ min: 0, max: 5 }) })
+    .chain(({ timeout, retries }) =>
+        fc.record(
+            {
+                path: fc.constantFrom("/", "/health", "/status/ok"),
+                expectedCodes: fc.constantFrom("200", "2xx", "204", "3xx"),
+                interval: fc.integer({ min: Math.max(10, (retries + 1) * timeout + 1), max: 3600 }),
+                timeout: fc.constant(timeout),
+                retries: fc.constant(retries),
+                consecutiveUp: fc.integer({ min: 1, max: 10 }),
+                consecutiveDown: fc.integer({ min: 1, max: 10 }),
+            },
+            { requiredKeys: ["timeout", "retries", "interval"] },
+        ),
+    );
+
+const validConfig: fc.Arbitrary<ConfigObject> = fc
+    .record({
+        zone: fc.constantFrom("cq-route.com", "example.co.uk"),
+        labels: fc.uniqueArray(label, { minLength: 1, maxLength: 5 }),
+        enabled: fc.boolean(),
+        cequenceMonitor: fc.option(monitor, { nil: undefined }),
+    })
+    .chain(({ zone, labels, enabled, cequenceMonitor }) =>
+        fc
+            .tuple(
+                ...labels.map((name) =>
+                    fc.record(
+                        {
+                            hostname: fc.constant(`${name}.${zone}`),
+                            origin: fc.constantFrom(`origin-${name}.${zone}`, `${name}.origin.example.net`),
+                            routing: fc.constantFrom("loadBalancer", "origin", "cequence"),
+                            lbHostname: fc.constant(`lb-${name}.${zone}`),
+                            existingRecordId: fc.stringMatching(/^[0-9a-f]{32}$/),
+                            monitor,
+                        },
+                        { requiredKeys: ["hostname", "origin"] },
+                    ),
+                ),
+            )
+            .map((apps) => ({
+                accountId: ACCOUNT_ID,
+                zoneId: ZONE_ID,
+                zone,
+                cequence: { hostname: "tenant.example.cequence.ai", enabled, ...(cequenceMonitor ? { monitor: cequenceMonitor } : {}) },
+                apps,
+            })),
+    );
+
+function parsed(config: ConfigObject): StackConfig {
+    const result = parseStackConfig(toRaw(config));
+    if (!result.ok) throw new Error(`generated an invalid config: ${JSON.stringify(result.issues)}`);
+    return result.config;
+}
+
+function checkInvariants(config: StackConfig, run: ProgramRun): void {
+    assert.equal(run.error, undefined);
+    const monitorIds = new Set(ofType(run, TYPES.monitor).map((m) => m.id));
+    const pools = ofType(run, TYPES.pool);
+    const poolById = new Map(pools.map((p) => [p.id, p]));
+    const records = ofType(run, TYPES.record);
+    const loadBalancers = ofType(run, TYPES.loadBalancer);
+    const withLb = config.apps.filter((a) => a.routing !== "cequence");
+
+    assert.equal(records.length, config.apps.length, "one CNAME per app");
+    assert.equal(loadBalancers.length, withLb.length, "one LB per app that is not appendix A");
+    assert.equal(pools.length, 2 * withLb.length);
+    assert.equal(new Set(pools.map((p) => p.inputs.name)).size, pools.length, "pool names are unique");
+
+    for (const pool of pools) {
+        assert.match(String(pool.inputs.name), /^[A-Za-z0-9_-]+$/);
+        assert.ok(monitorIds.has(String(pool.inputs.monitor)), "every pool has a registered monitor");
+        const names = (pool.inputs.origins as Array<{ name: string }>).map((o) => o.name);
+        assert.deepEqual(names, [...names].sort(), "origins are sorted by name");
+    }
+    for (const monitorResource of ofType(run, TYPES.monitor)) {
+        assert.equal(typeof monitorResource.inputs.expectedCodes, "string");
+        const interval = monitorResource.inputs.interval as number;
+        assert.ok(interval > ((monitorResource.inputs.retries as number) + 1) * (monitorResource.inputs.timeout as number));
+    }
+
+    for (const app of config.apps) {
+        const record = records.find((r) => r.inputs.name === app.hostname)!;
+        const expectedTarget = { loadBalancer: app.lbHostname, origin: app.origin, cequence: config.cequence.hostname }[app.routing];
+        assert.equal(record.inputs.content, expectedTarget);
+        assert.ok(!String(record.inputs.content).endsWith("."));
+        assert.deepEqual([record.inputs.type, record.inputs.proxied, record.inputs.ttl], ["CNAME", true, 1]);
+        assert.ok(record.protect && record.retainOnDelete, "the public record is protected and retained");
+        assert.equal(record.importId, app.existingRecordId ? `${ZONE_ID}/${app.existingRecordId}` : "");
+
+        const lb = loadBalancers.find((l) => l.inputs.name === app.lbHostname);
+        if (app.routing === "cequence") {
+            assert.equal(lb, undefined);
+            continue;
+        }
+        assert.ok(lb, `an LB for ${app.hostname}`);
+        const [first, second] = (lb.inputs.defaultPools as string[]).map((id) => poolById.get(id)!);
+        assert.equal((lb.inputs.defaultPools as string[]).length, 2);
+        assert.equal(first!.inputs.origins && (first!.inputs.origins as Array<{ address: string }>)[0]!.address, config.cequence.hostname);
+        assert.equal((second!.inputs.origins as Array<{ address: string }>)[0]!.address, app.origin);
+        assert.equal(lb.inputs.fallbackPool, second!.id, "the fallback is the origin, the last pool");
+        assert.equal(first!.inputs.enabled, config.cequence.enabled);
+        assert.equal(second!.inputs.enabled, true, "the origin pool is never disabled");
+        assert.deepEqual([lb.inputs.steeringPolicy, lb.inputs.proxied], ["off", true]);
+    }
+
+    assert.deepEqual(
+        Object.keys(run.outputs.loadBalancers as object).sort(),
+        withLb.map((a) => a.hostname).sort(),
+    );
+    for (const resource of run.resources.filter((r) => r.custom)) assert.deepEqual(contractErrors(resource), []);
+}
+
+describe("invariants over generated configs", () => {
+    it("hold for every valid config", async () => {
+        await fc.assert(
+            fc.asyncProperty(validConfig, async (config) => {
+                checkInvariants(parsed(config), await runStack(config));
+            }),
+            { numRuns: 40 },
+        );
+    });
+});
