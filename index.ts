@@ -4,7 +4,9 @@
  * composes the components; all behaviour lives in `components/`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppOriginPool, CequencePool, CnameCutover, FailoverLoadBalancer } from "./components";
+import * as cloudflare from "@pulumi/cloudflare";
+import { AppOriginPool, CequencePool, CnameCutover, FailOpenAlerts, FailoverLoadBalancer, TrueClientIp, worstCaseFailOpenSeconds } from "./components";
+import { FAIL_OPEN_WARNING_SECONDS } from "./components/defaults";
 import { poolName } from "./config/naming";
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";
@@ -22,6 +24,7 @@ interface ProtectedApp {
     hostname: string;
     cnameTarget: string;
     lbHostname?: string;
+    cequencePoolId?: pulumi.Output<string>;
     pools?: { cequence: PoolEndpoints; origin: PoolEndpoints };
 }
 
@@ -62,6 +65,8 @@ function protectApp(app: AppConfig): ProtectedApp {
         cequencePoolId: cequence.poolId,
         originPoolId: origin.poolId,
         publicHostname: app.hostname,
+        failoverAcrossPools: config.cequence.failoverAcrossPools,
+        cequenceTrafficPercent: config.cequence.trafficPercent,
     });
     // Pointing at the LB's output makes the cutover wait until the LB exists.
     const cnameTarget = app.routing === "loadBalancer" ? app.lbHostname : app.origin;
@@ -75,11 +80,35 @@ function protectApp(app: AppConfig): ProtectedApp {
         hostname: app.hostname,
         cnameTarget,
         lbHostname: app.lbHostname,
+        cequencePoolId: cequence.poolId,
         pools: { cequence: endpoints(cequence, names.cequence), origin: endpoints(origin, names.origin) },
     };
 }
 
 const apps = config.apps.map(protectApp);
+const cequencePoolIds = apps.flatMap((app) => (app.cequencePoolId ? [app.cequencePoolId] : []));
+
+const alertTargets = config.alerts ? [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds] : [];
+if (config.alerts && alertTargets.length > 0 && cequencePoolIds.length > 0) {
+    new FailOpenAlerts("alerts", { accountId: config.accountId, cequencePoolIds, label: `cloudflare-cequence ${stack}`, ...config.alerts });
+}
+
+if (config.trueClientIp) {
+    new TrueClientIp("true-client-ip", {
+        zoneId: config.zoneId,
+        keepRequestTransforms: config.managedTransforms.request,
+        keepResponseTransforms: config.managedTransforms.response,
+    });
+}
+
+const worstFailOpen = worstCaseFailOpenSeconds(config.cequence.monitor);
+if (cequencePoolIds.length > 0 && worstFailOpen > FAIL_OPEN_WARNING_SECONDS) {
+    void pulumi.log.warn(
+        `Traffic may take up to ${worstFailOpen} s to fail open when Cequence is down; lower cequence.monitor.interval (or cequence.monitor.consecutiveDown) to fail open within ${FAIL_OPEN_WARNING_SECONDS} s.`,
+    );
+}
+
+const ipRanges = cloudflare.getIpRangesOutput();
 
 function byHostname<T>(pick: (app: ProtectedApp) => T | undefined): Record<string, T> {
     return Object.fromEntries(apps.flatMap((app) => {
@@ -94,3 +123,7 @@ export const loadBalancers = byHostname((app) => app.lbHostname);
 export const routing = byHostname((app) => app.cnameTarget);
 /** Public hostname → each pool's name, Cloudflare health API URL and monitor probe URL. */
 export const poolHealthEndpoints = byHostname((app) => app.pools);
+/** Public hostname → worst-case seconds before its traffic fails open to the origin when Cequence is down. */
+export const failOpenSeconds = byHostname((app) => (app.pools ? worstFailOpen : undefined));
+/** Cloudflare's IP ranges: the only sources Cequence should accept (guide, appendix E). */
+export const cloudflareIpRanges = { ipv4: ipRanges.ipv4Cidrs, ipv6: ipRanges.ipv6Cidrs };

@@ -67,3 +67,15 @@ export const PROXIED_TTL = 1;
 
 /** Cloudflare's API base, used to build the pools' health URLs in outputs. */
 export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
+
+/** Zero-downtime failover: retry a request on the origin pool when Cequence answers 521/522/523/525/526. */
+export const FAILOVER_ACROSS_POOLS_DEFAULT = true;
+
+/** Share of traffic sent to Cequence; 100 is the guide's failover (steering off). */
+export const TRAFFIC_PERCENT_DEFAULT = 100;
+
+/** True-Client-IP is an Enterprise feature, so it is off unless asked for (guide, appendix D). */
+export const TRUE_CLIENT_IP_DEFAULT = false;
+
+/** Above this worst-case fail-open time the program warns. */
+export const FAIL_OPEN_WARNING_SECONDS = 300;

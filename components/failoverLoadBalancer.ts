@@ -1,5 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { FAILOVER_ACROSS_POOLS_DEFAULT, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
 
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */
@@ -12,6 +13,18 @@ export interface FailoverLoadBalancerArgs {
     originPoolId: pulumi.Input<string>;
     /** The public hostname it serves, for the description. */
     publicHostname: pulumi.Input<string>;
+    /**
+     * Retry a request on the origin pool at once when Cequence answers with a
+     * connection error (521, 522, 523, 525, 526), before any monitor notices
+     * (adaptive routing's zero-downtime failover). Default `true`.
+     */
+    failoverAcrossPools?: pulumi.Input<boolean>;
+    /**
+     * Percent of requests (1–100) sent to Cequence for a gradual rollout; the
+     * rest go straight to the origin. Below 100 the steering is `random` with
+     * these weights; at 100 it is failover (`off`). Default 100.
+     */
+    cequenceTrafficPercent?: pulumi.Input<number>;
 }
 
 /**
@@ -27,6 +40,13 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
 
     constructor(name: string, args: FailoverLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:FailoverLoadBalancer", name, {}, opts);
+        const percent = pulumi.output(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT);
+        // Random steering still skips an unhealthy pool, so a partial rollout keeps fail-open.
+        const randomSteering = pulumi
+            .all([percent, args.cequencePoolId, args.originPoolId])
+            .apply(([share, cequencePoolId, originPoolId]) =>
+                share < 100 ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
+            );
         const loadBalancer = new cloudflare.LoadBalancer(
             `${name}-lb`,
             {
@@ -35,7 +55,9 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
                 description: pulumi.interpolate`Cequence in line for ${args.publicHostname}; fails open to the origin`,
                 proxied: true,
                 // "off" is failover: pools are tried in the order of defaultPools.
-                steeringPolicy: "off",
+                steeringPolicy: percent.apply((share) => (share < 100 ? "random" : "off")),
+                randomSteering,
+                adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [args.cequencePoolId, args.originPoolId],
                 fallbackPool: args.originPoolId,
             },

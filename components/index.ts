@@ -4,3 +4,6 @@ export { CnameCutover, type CnameCutoverArgs } from "./cnameCutover";
 export { FailoverLoadBalancer, type FailoverLoadBalancerArgs } from "./failoverLoadBalancer";
 export { MONITOR_DEFAULTS, type MonitorSettings } from "./defaults";
 export type { MonitorArgs } from "./monitoredPool";
+export { FailOpenAlerts, type FailOpenAlertsArgs } from "./failOpenAlerts";
+export { TrueClientIp, type TrueClientIpArgs } from "./trueClientIp";
+export { worstCaseFailOpenSeconds } from "./failOpen";

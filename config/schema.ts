@@ -6,11 +6,15 @@
 import * as z from "zod";
 import {
     CEQUENCE_ENABLED_DEFAULT,
+    FAILOVER_ACROSS_POOLS_DEFAULT,
     MONITOR_LIMITS,
     ROUTING_DEFAULT,
+    TRAFFIC_PERCENT_DEFAULT,
+    TRUE_CLIENT_IP_DEFAULT,
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
+import { TRUE_CLIENT_IP_TRANSFORM } from "../components/trueClientIp";
 import { defaultLbHostname, isInZone } from "./naming";
 
 /** Where an app's public CNAME points. */
@@ -38,9 +42,18 @@ export interface StackConfig {
     cequence: {
         hostname: string;
         enabled: boolean;
+        /** Retry a request on the origin pool when Cequence fails to connect (adaptive routing). */
+        failoverAcrossPools: boolean;
+        /** Share of traffic sent through Cequence, 1–100. */
+        trafficPercent: number;
         monitor: MonitorSettings;
     };
     apps: AppConfig[];
+    /** Where fail-open and pool-disabled notifications go; absent when none. */
+    alerts?: { emails: string[]; webhookIds: string[]; pagerdutyIds: string[] };
+    trueClientIp: boolean;
+    /** Managed transforms that must stay on when the stack owns the zone's managed transforms. */
+    managedTransforms: { request: string[]; response: string[] };
 }
 
 /** One problem in the config, under the key path that holds it. */
@@ -128,6 +141,15 @@ const monitor = z
         }
     });
 
+const notificationDestinationId = z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be a Cloudflare notification destination ID (Notifications → Destinations)");
+
+const managedTransformId = z.string().regex(/^[a-z0-9_]+$/, "must be a managed transform ID such as add_visitor_location_headers");
+
+/** Cloudflare refuses to enable this managed transform together with True-Client-IP. */
+const CONFLICTS_WITH_TRUE_CLIENT_IP = "remove_visitor_ip_headers";
+
 const app = z.strictObject({
     hostname,
     origin: hostname,
@@ -147,9 +169,25 @@ export const stackConfigSchema = z.strictObject({
     cequence: z.strictObject({
         hostname,
         enabled: z.boolean().default(CEQUENCE_ENABLED_DEFAULT),
+        failoverAcrossPools: z.boolean().default(FAILOVER_ACROSS_POOLS_DEFAULT),
+        trafficPercent: z.int().min(1).max(100).default(TRAFFIC_PERCENT_DEFAULT),
         monitor,
     }),
     apps: z.array(app).min(1, "must list at least one app to protect"),
+    alerts: z
+        .strictObject({
+            emails: z.array(z.email("must be an email address such as oncall@example.com")).default([]),
+            webhookIds: z.array(notificationDestinationId).default([]),
+            pagerdutyIds: z.array(notificationDestinationId).default([]),
+        })
+        .optional(),
+    trueClientIp: z.boolean().default(TRUE_CLIENT_IP_DEFAULT),
+    managedTransforms: z
+        .strictObject({
+            request: z.array(managedTransformId).default([]),
+            response: z.array(managedTransformId).default([]),
+        })
+        .default({ request: [], response: [] }),
 });
 
 /** Top-level keys whose values are plain strings; Pulumi hands every other value as JSON. */
@@ -252,20 +290,27 @@ function describeValue(value: unknown): string {
     return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-// Keys each object in the config accepts, for "did you mean" hints.
-const KNOWN_KEYS: Record<string, readonly string[]> = {
-    "": Object.keys(stackConfigSchema.shape),
-    cequence: Object.keys(stackConfigSchema.shape.cequence.shape),
-    app: Object.keys(app.shape),
-    monitor: ["path", "expectedCodes", "interval", "timeout", "retries", "consecutiveUp", "consecutiveDown"],
-};
-
+/** The keys the object at `path` accepts, read from the schema, for "did you mean" hints. */
 function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
-    const last = path[path.length - 1];
-    if (last === "monitor") return KNOWN_KEYS.monitor!;
-    if (last === "cequence") return KNOWN_KEYS.cequence!;
-    if (typeof last === "number" && path[0] === "apps") return KNOWN_KEYS.app!;
-    return path.length === 0 ? KNOWN_KEYS[""]! : [];
+    let schema: z.core.$ZodType | undefined = stackConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        const def = schema?._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType } | undefined;
+        schema = typeof part === "number" ? def?.element : def?.shape?.[String(part)];
+    }
+    const shape = (unwrap(schema)?._zod.def as { shape?: object } | undefined)?.shape;
+    return shape ? Object.keys(shape) : [];
+}
+
+/** Looks through optional, default and transform wrappers to the schema underneath. */
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+    let current = schema;
+    for (;;) {
+        const def = current?._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType } | undefined;
+        if (def?.innerType) current = def.innerType;
+        else if (def?.type === "pipe" && def.in) current = def.in;
+        else return current;
+    }
 }
 
 function suggestion(key: string, known: readonly string[]): string {
@@ -359,6 +404,8 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         }
     });
 
+    issues.push(...checkManagedTransforms(input));
+
     // A load balancer hostname that is another app's public hostname would replace that app's record.
     lbOwner.forEach((index, lb) => {
         const owner = publicOwner.get(lb);
@@ -369,4 +416,21 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
             });
     });
     return issues;
+}
+
+function checkManagedTransforms(input: Record<string, unknown>): ConfigIssue[] {
+    const transforms = input.managedTransforms;
+    if (transforms === undefined) return [];
+    if (input.trueClientIp !== true) {
+        return [{ path: "managedTransforms", message: "only applies with trueClientIp: true (the stack manages the zone's managed transforms only then); remove it or set trueClientIp" }];
+    }
+    return (["request", "response"] as const).flatMap((side) => {
+        const ids = field(transforms, side);
+        if (!Array.isArray(ids)) return [];
+        return ids.flatMap((id, index) =>
+            id === CONFLICTS_WITH_TRUE_CLIENT_IP
+                ? [{ path: `managedTransforms.${side}[${index}]`, message: `${CONFLICTS_WITH_TRUE_CLIENT_IP} cannot be on together with ${TRUE_CLIENT_IP_TRANSFORM} (trueClientIp: true); Cloudflare refuses the pair` }]
+                : [],
+        );
+    });
 }

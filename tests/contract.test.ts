@@ -6,11 +6,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { contractErrors, requestBody } from "./support/openapi";
-import { guideConfig, named, runStack, type ConfigObject } from "./support/stack";
+import { guideConfig, named, runStack, TYPES, type ConfigObject } from "./support/stack";
 
 function everyRouting(): ConfigObject {
     const config = guideConfig();
-    config.cequence = { hostname: "cq-route.example.cequence.ai", enabled: false, monitor: { path: "/health", expectedCodes: "2xx", interval: 20 } };
+    config.cequence = {
+        hostname: "cq-route.example.cequence.ai",
+        enabled: false,
+        trafficPercent: 5,
+        failoverAcrossPools: false,
+        monitor: { path: "/health", expectedCodes: "2xx", interval: 20 },
+    };
+    config.alerts = { emails: ["oncall@example.com"], webhookIds: ["14cc1190-5d2b-4b98-a696-c424cb2ad05f"], pagerdutyIds: [] };
+    config.trueClientIp = true;
+    config.managedTransforms = { request: ["add_visitor_location_headers"], response: ["add_security_headers"] };
     config.apps = [
         { hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", routing: "loadBalancer" },
         { hostname: "api.cq-route.com", origin: "api-origin.example.net", routing: "origin", existingRecordId: "00112233445566778899aabbccddeeff" },
@@ -25,7 +34,8 @@ describe("request bodies conform to Cloudflare's OpenAPI schema", async () => {
 
     it("covers every kind of resource the stack registers", () => {
         assert.equal(run.error, undefined);
-        assert.ok(custom.length >= 11);
+        const types = new Set(custom.map((r) => r.type));
+        assert.deepEqual([...types].sort(), Object.values(TYPES).sort());
     });
 
     for (const resource of custom) {
@@ -36,7 +46,9 @@ describe("request bodies conform to Cloudflare's OpenAPI schema", async () => {
 
     it("maps Pulumi names to the API's and leaves path parameters out", () => {
         const body = requestBody(named(run, "www.cq-route.com-failover-lb"));
-        assert.deepEqual(Object.keys(body).sort(), ["default_pools", "description", "fallback_pool", "name", "proxied", "steering_policy"]);
+        assert.deepEqual(Object.keys(body).sort(), [
+            "adaptive_routing", "default_pools", "description", "fallback_pool", "name", "proxied", "random_steering", "steering_policy",
+        ]);
         const monitor = requestBody(named(run, "www.cq-route.com-cequence-monitor"));
         assert.deepEqual(monitor.header, { Host: ["www.cq-route.com"] });
         assert.equal(monitor.expected_codes, "2xx");

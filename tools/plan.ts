@@ -5,6 +5,7 @@
  * IDs are placeholders but every input, option and output is the program's.
  */
 import { parseArgs } from "node:util";
+import { worstCaseFailOpenSeconds } from "../components/failOpen";
 import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../config/schema";
 import { readStackFile, stackFilePath } from "../config/stackFile";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
@@ -109,12 +110,16 @@ function trafficPath(config: StackConfig, hostname: string): string[] {
                 `${cname} ${app.origin} (bypasses Cequence: before the cutover, or rolled back)`,
                 `load balancer ${app.lbHostname} is deployed but not in the path; set routing: loadBalancer to cut over`,
             ];
-        case "loadBalancer":
+        case "loadBalancer": {
+            const { trafficPercent, enabled, failoverAcrossPools } = config.cequence;
+            const steering = trafficPercent < 100 ? `rollout: random steering, ${trafficPercent}% to Cequence` : "failover, steering off";
             return [
-                `${cname} ${app.lbHostname} (load balancer, failover, steering off)`,
-                `1st: Cequence ${config.cequence.hostname}${config.cequence.enabled ? "" : " (pool DISABLED: forced out of line)"}`,
+                `${cname} ${app.lbHostname} (load balancer, ${steering})`,
+                `1st: Cequence ${config.cequence.hostname}${enabled ? "" : " (pool DISABLED: forced out of line)"}`,
                 `2nd and fallback: origin ${app.origin} (fail-open when Cequence is unhealthy or disabled)`,
+                `fail-open: within ${worstCaseFailOpenSeconds(config.cequence.monitor)} s of Cequence failing its health checks (worst case)${failoverAcrossPools ? "; connection errors retried on the origin at once" : ""}`,
             ];
+        }
     }
 }
 

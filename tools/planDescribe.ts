@@ -21,7 +21,19 @@ const DESCRIBERS: Record<string, Describer> = {
     "cloudflare:index/loadBalancer:LoadBalancer": (i, nameOf) => {
         const pools = (i.defaultPools as string[]).map(nameOf).join(" → ");
         const steering = i.steeringPolicy === "random" ? `random ${JSON.stringify((i.randomSteering as Inputs | undefined)?.poolWeights ?? {})}` : i.steeringPolicy;
-        return `${i.name}: pools ${pools}, fallback ${nameOf(i.fallbackPool)}; steering ${steering}; ${i.proxied ? "proxied" : "NOT proxied"}`;
+        const adaptive = (i.adaptiveRouting as Inputs | undefined)?.failoverAcrossPools ? "; failover across pools" : "";
+        return `${i.name}: pools ${pools}, fallback ${nameOf(i.fallbackPool)}; steering ${steering}${adaptive}; ${i.proxied ? "proxied" : "NOT proxied"}`;
+    },
+    "cloudflare:index/notificationPolicy:NotificationPolicy": (i, nameOf) => {
+        const filters = i.filters as { poolIds?: string[] } | undefined;
+        const mechanisms = Object.entries((i.mechanisms as Record<string, Array<{ id: string }> | undefined>) ?? {})
+            .filter(([, targets]) => targets !== undefined)
+            .map(([kind, targets]) => `${kind} ${targets!.map((t) => t.id).join(", ")}`);
+        return `${i.alertType} for ${(filters?.poolIds ?? []).map(nameOf).join(", ")} → ${mechanisms.join("; ")}`;
+    },
+    "cloudflare:index/managedTransforms:ManagedTransforms": (i) => {
+        const on = (list: unknown) => ((list as Array<{ id: string; enabled: boolean }>) ?? []).filter((t) => t.enabled).map((t) => t.id);
+        return `zone managed transforms ON: request [${on(i.managedRequestHeaders).join(", ")}], response [${on(i.managedResponseHeaders).join(", ")}]; all others OFF`;
     },
     "cloudflare:index/dnsRecord:DnsRecord": (i) =>
         `${i.type} ${i.name} → ${i.content}; ${i.proxied ? "proxied" : "DNS only"}, ttl ${i.ttl}`,

@@ -53,6 +53,22 @@ function declaresProperties(schema: Schema): boolean {
     return COMBINATORS.some((key) => Array.isArray(schema[key]) && (schema[key] as Schema[]).some(declaresProperties));
 }
 
+/**
+ * Upstream quirk: notification `mechanisms.*[].id` is `oneOf: [uuid, string]`,
+ * which every short string matches twice, so every valid id fails. `anyOf`
+ * is what the API means.
+ */
+function fixMechanismIdOneOf(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map(fixMechanismIdOneOf);
+    if (node === null || typeof node !== "object") return node;
+    const object = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fixMechanismIdOneOf(v)])) as Schema;
+    const id = (object.properties as Record<string, Schema> | undefined)?.id;
+    if (id && Array.isArray(id.oneOf) && id.oneOf.some((branch) => (branch as Schema).description === "The email address")) {
+        (object.properties as Record<string, Schema>).id = { anyOf: id.oneOf };
+    }
+    return object;
+}
+
 /** Names of properties marked `readOnly` anywhere in a schema (they may be required in a sibling `allOf` member). */
 function readOnlyProperties(node: unknown, found = new Set<string>()): Set<string> {
     if (Array.isArray(node)) node.forEach((item) => readOnlyProperties(item, found));
@@ -97,7 +113,7 @@ function operation(method: string, pathTemplate: string): Operation {
 
 function requestSchema(op: Operation): Schema {
     const body = dereference(op.requestBody) as { content: { "application/json": { schema: Schema } } };
-    return body.content["application/json"].schema;
+    return fixMechanismIdOneOf(body.content["application/json"].schema) as Schema;
 }
 
 /** How a registered resource becomes an API call. */
@@ -110,6 +126,8 @@ export interface ApiMapping {
     mapFields?: string[];
     /** Fields the upstream schema lists as required but the API fills in (documented quirk). */
     notRequiredInRequests?: string[];
+    /** Pulumi names the bridge pluralised from the API's singular list fields. */
+    renames?: Record<string, string>;
 }
 
 export const API_MAPPINGS: Record<string, ApiMapping> = {
@@ -144,6 +162,23 @@ export const API_MAPPINGS: Record<string, ApiMapping> = {
         pathParameters: ["zoneId"],
         notRequiredInRequests: ["id"],
     },
+    "cloudflare:index/notificationPolicy:NotificationPolicy": {
+        // The subset has no update operation for policies; create is the contract.
+        operations: [["post", "/accounts/{account_id}/alerting/v3/policies"]],
+        pathParameters: ["accountId"],
+        renames: {
+            poolIds: "pool_id",
+            newHealths: "new_health",
+            eventSources: "event_source",
+            enableds: "enabled",
+            emails: "email",
+            pagerduties: "pagerduty",
+        },
+    },
+    "cloudflare:index/managedTransforms:ManagedTransforms": {
+        operations: [["patch", "/zones/{zone_id}/managed_headers"]],
+        pathParameters: ["zoneId"],
+    },
 };
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -163,7 +198,7 @@ export function requestBody(resource: RegisteredResource): Schema {
         return Object.fromEntries(
             Object.entries(value as Schema)
                 .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [keepKeys ? k : snake(k), convert(v, mapFields.has(k))]),
+                .map(([k, v]) => [keepKeys ? k : (mapping.renames?.[k] ?? snake(k)), convert(v, mapFields.has(k))]),
         );
     };
     const inputs = Object.fromEntries(Object.entries(resource.inputs).filter(([k]) => !mapping.pathParameters.includes(k)));

@@ -42,6 +42,8 @@ export const TYPES = {
     pool: "cloudflare:index/loadBalancerPool:LoadBalancerPool",
     loadBalancer: "cloudflare:index/loadBalancer:LoadBalancer",
     record: "cloudflare:index/dnsRecord:DnsRecord",
+    notificationPolicy: "cloudflare:index/notificationPolicy:NotificationPolicy",
+    managedTransforms: "cloudflare:index/managedTransforms:ManagedTransforms",
 } as const;
 
 export function ofType(run: ProgramRun, type: string): RegisteredResource[] {
