@@ -33,7 +33,14 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
     it("registers exactly two monitors, two pools, one LB and one CNAME", () => {
         assert.equal(run.error, undefined);
         const counts = Object.fromEntries(Object.values(TYPES).map((t) => [t, ofType(run, t).length]));
-        assert.deepEqual(counts, { [TYPES.monitor]: 2, [TYPES.pool]: 2, [TYPES.loadBalancer]: 1, [TYPES.record]: 1 });
+        assert.deepEqual(counts, {
+            [TYPES.monitor]: 2,
+            [TYPES.pool]: 2,
+            [TYPES.loadBalancer]: 1,
+            [TYPES.record]: 1,
+            [TYPES.notificationPolicy]: 0,
+            [TYPES.managedTransforms]: 0,
+        });
         assert.equal(run.resources.filter((r) => r.custom).length, 6);
     });
 

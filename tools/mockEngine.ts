@@ -106,6 +106,13 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     const calls: RecordedCall[] = [];
     const warnings: string[] = [];
     const handlers = options.calls ?? {};
+    // A failed invoke rejects an output rather than throwing: race the run against it.
+    let fail: (error: Error) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (fail = reject));
+    failure.catch(() => undefined);
+    // The SDK leaves the rejected invoke's promise unhandled; it belongs to this run's failure.
+    const onStrayRejection = (reason: unknown) => fail(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onStrayRejection);
 
     pulumi.runtime.setAllConfig(options.config.values, [...options.config.secretKeys]);
     await pulumi.runtime.setMocks(
@@ -124,7 +131,11 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
             call(args) {
                 calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
                 const handler = handlers[args.token];
-                if (!handler) throw new Error(`the mocks do not know the provider function ${args.token}`);
+                if (!handler) {
+                    const error = new Error(`the mocks do not know the provider function ${args.token}`);
+                    fail(error);
+                    throw error;
+                }
                 return handler(args.inputs as Record<string, unknown>);
             },
         },
@@ -161,14 +172,17 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     };
     try {
         const exports = loadFresh(program);
-        const { outputs, secretOutputs } = await settleOutputs(exports);
+        const { outputs, secretOutputs } = await Promise.race([settleOutputs(exports), failure]);
         await settings.waitForRPCs();
         return { resources, calls, outputs, secretOutputs, warnings };
     } catch (error) {
         await settings.waitForRPCs().catch(() => undefined);
+        // Let the SDK's stray rejections surface while this run's handler still owns them.
+        await new Promise((resolve) => setImmediate(resolve));
         return { resources, calls, outputs: {}, secretOutputs: [], warnings, error: error as Error };
     } finally {
         pulumi.log.warn = originalWarn;
+        process.off("unhandledRejection", onStrayRejection);
     }
 }
 

@@ -156,13 +156,17 @@ function renderResource(resource: PlannedResource): string {
     return `  ${action.padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resource.summary}${guardText}`;
 }
 
-const USAGE = "usage: npm run plan [-- --stack <name>] [--json]";
+const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>]";
 
 async function main(): Promise<void> {
-    let options: { stack: string; json: boolean };
+    let options: { stack: string; json: boolean; dir: string };
     try {
         options = parseArgs({
-            options: { stack: { type: "string", default: "prod" }, json: { type: "boolean", default: false } },
+            options: {
+                stack: { type: "string", default: "prod" },
+                json: { type: "boolean", default: false },
+                dir: { type: "string", default: PROJECT_ROOT },
+            },
         }).values;
     } catch (error) {
         process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
@@ -170,7 +174,7 @@ async function main(): Promise<void> {
         return;
     }
     try {
-        const plan = await buildPlan(options.stack);
+        const plan = await buildPlan(options.stack, options.dir);
         process.stdout.write(`${options.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

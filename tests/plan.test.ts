@@ -1,0 +1,67 @@
+/**
+ * `npm run plan` as a user runs it: a child process on a stack file, its
+ * text and JSON output, and its exit status on bad config.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { PROJECT_ROOT } from "../tools/mockEngine";
+
+const tsx = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+function run(script: string, args: string[] = [], cwd = PROJECT_ROOT) {
+    const result = spawnSync(process.execPath, [tsx, path.join(PROJECT_ROOT, script), ...args], { cwd, encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan", () => {
+    it("prints the traffic path, the resources and the outputs of the bundled stack", () => {
+        const { status, stdout } = run("tools/plan.ts", ["--stack", "prod"]);
+        assert.equal(status, 0);
+        assert.match(stdout, /www\.cq-route\.com → CNAME origin-www-lb\.cq-route\.com/);
+        assert.match(stdout, /1st: Cequence /);
+        assert.match(stdout, /2nd and fallback: origin origin-www\.cq-route\.com/);
+        assert.match(stdout, /fail-open: within 75 s/);
+        assert.match(stdout, /\+ create\s+DnsRecord\s+cutover-record\s+CNAME www\.cq-route\.com → origin-www-lb\.cq-route\.com; proxied, ttl 1\s+\[protected, retained on delete\]/);
+        assert.match(stdout, /Outputs:\n\s+cloudflareIpRanges/);
+    });
+
+    it("prints the same as JSON with --json", () => {
+        const { status, stdout } = run("tools/plan.ts", ["--json"]);
+        assert.equal(status, 0);
+        const plan = JSON.parse(stdout) as { stack: string; apps: Array<{ hostname: string; resources: Array<{ type: string; protect: boolean }> }>; outputs: Record<string, unknown> };
+        assert.equal(plan.stack, "prod");
+        assert.equal(plan.apps[0]!.hostname, "www.cq-route.com");
+        assert.equal(plan.apps[0]!.resources.length, 6);
+        assert.deepEqual(plan.outputs.loadBalancers, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
+    });
+
+    it("lists every config problem and exits 1", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+        writeFileSync(
+            path.join(dir, "Pulumi.bad.yaml"),
+            ["config:", "  cloudflare-cequence:accountId: nope", "  cloudflare-cequence:zone: cq-route.com", "  cloudflare-cequence:apps: []", ""].join("\n"),
+        );
+        const { status, stderr } = run("tools/plan.ts", ["--stack", "bad", "--dir", dir]);
+        assert.equal(status, 1);
+        for (const key of ["accountId", "zoneId", "cequence", "apps"]) assert.match(stderr, new RegExp(`^\\s+${key}: `, "m"));
+        assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+    });
+
+    it("says which stack file is missing", () => {
+        const { status, stderr } = run("tools/plan.ts", ["--stack", "nosuchstack"]);
+        assert.equal(status, 1);
+        assert.match(stderr, /Pulumi\.nosuchstack\.yaml: ENOENT/);
+    });
+});
+
+describe("the mocks' provider functions", () => {
+    it("fail the run loudly on a function they do not know", () => {
+        const { status, stdout } = run("tests/support/runWithoutCalls.ts");
+        assert.equal(status, 1);
+        assert.match(stdout, /the mocks do not know the provider function cloudflare:index\/getIpRanges:getIpRanges/);
+    });
+});
