@@ -5,7 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
-import { AppOriginPool, CequencePool, CnameCutover, FailOpenAlerts, FailoverLoadBalancer, TrueClientIp, worstCaseFailOpenSeconds } from "./components";
+import {
+    AppOriginPool,
+    CequencePool,
+    CnameCutover,
+    EdgeAuth,
+    FailOpenAlerts,
+    FailoverLoadBalancer,
+    TrueClientIp,
+    worstCaseFailOpenSeconds,
+} from "./components";
 import { FAIL_OPEN_WARNING_SECONDS } from "./components/defaults";
 import { poolName } from "./config/naming";
 import { loadStackConfig } from "./config/pulumi";
@@ -13,6 +22,22 @@ import type { AppConfig } from "./config/schema";
 
 const config = loadStackConfig();
 const stack = pulumi.getStack();
+
+const edgeAuthentication = config.edgeAuth
+    ? new EdgeAuth("edge-auth", {
+          zoneId: config.zoneId,
+          publicHostnames: config.apps.map((app) => app.hostname),
+          headerName: config.edgeAuth.headerName,
+          activeSlot: config.edgeAuth.active,
+          rotationA: config.edgeAuth.rotation.a,
+          rotationB: config.edgeAuth.rotation.b,
+          existingRulesetId: config.edgeAuth.existingRulesetId,
+      })
+    : undefined;
+// Probes skip transform rules, so the monitors send the header themselves.
+const probeAuth = edgeAuthentication
+    ? { authHeaderName: config.edgeAuth!.headerName, authHeaderValue: edgeAuthentication.activeSecret }
+    : {};
 
 interface PoolEndpoints {
     pool: string;
@@ -51,6 +76,7 @@ function protectApp(app: AppConfig): ProtectedApp {
         poolName: names.cequence,
         enabled: config.cequence.enabled,
         monitor: config.cequence.monitor,
+        ...probeAuth,
     });
     const origin = new AppOriginPool(`${app.hostname}-origin`, {
         accountId: config.accountId,
@@ -58,6 +84,7 @@ function protectApp(app: AppConfig): ProtectedApp {
         publicHostname: app.hostname,
         poolName: names.origin,
         monitor: app.monitor,
+        ...probeAuth,
     });
     const loadBalancer = new FailoverLoadBalancer(`${app.hostname}-failover`, {
         zoneId: config.zoneId,
@@ -88,8 +115,8 @@ function protectApp(app: AppConfig): ProtectedApp {
 const apps = config.apps.map(protectApp);
 const cequencePoolIds = apps.flatMap((app) => (app.cequencePoolId ? [app.cequencePoolId] : []));
 
-const alertTargets = config.alerts ? [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds] : [];
-if (config.alerts && alertTargets.length > 0 && cequencePoolIds.length > 0) {
+const alertTargets = [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds];
+if (alertTargets.length > 0 && cequencePoolIds.length > 0) {
     new FailOpenAlerts("alerts", { accountId: config.accountId, cequencePoolIds, label: `cloudflare-cequence ${stack}`, ...config.alerts });
 }
 
@@ -127,3 +154,11 @@ export const poolHealthEndpoints = byHostname((app) => app.pools);
 export const failOpenSeconds = byHostname((app) => (app.pools ? worstFailOpen : undefined));
 /** Cloudflare's IP ranges: the only sources Cequence should accept (guide, appendix E). */
 export const cloudflareIpRanges = { ipv4: ipRanges.ipv4Cidrs, ipv6: ipRanges.ipv6Cidrs };
+/** The edge-authentication header's name and the slot Cloudflare sends now. */
+export const edgeAuth = edgeAuthentication
+    ? { headerName: edgeAuthentication.headerName, active: edgeAuthentication.activeSlot }
+    : undefined;
+/** Both edge-authentication secrets, for Cequence and the origin (Pulumi secrets). */
+export const edgeAuthSecrets = edgeAuthentication
+    ? pulumi.secret({ a: edgeAuthentication.secretA, b: edgeAuthentication.secretB })
+    : undefined;

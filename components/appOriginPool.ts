@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createMonitoredPool, type MonitorArgs } from "./monitoredPool";
+import { authHeader, createMonitoredPool, type MonitorArgs } from "./monitoredPool";
 
 export interface AppOriginPoolArgs {
     /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
@@ -12,6 +12,13 @@ export interface AppOriginPoolArgs {
     poolName: pulumi.Input<string>;
     /** Health-monitor settings for the origin pool. */
     monitor?: MonitorArgs;
+    /**
+     * Name of a secret header every probe sends (edge authentication), e.g.
+     * `X-Edge-Auth`. A plain string: it is a key of the monitor's header map.
+     */
+    authHeaderName?: string;
+    /** The secret header's value; used only with `authHeaderName`. */
+    authHeaderValue?: pulumi.Input<string>;
 }
 
 /**
@@ -40,6 +47,7 @@ export class AppOriginPool extends pulumi.ComponentResource {
             // The fallback pool stays enabled: disabling it would leave nowhere to fail open to.
             enabled: true,
             monitor: args.monitor,
+            authHeader: authHeader(args),
         });
         this.monitorId = outputs.monitorId;
         this.poolId = outputs.poolId;

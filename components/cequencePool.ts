@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CEQUENCE_ENABLED_DEFAULT } from "./defaults";
-import { createMonitoredPool, type MonitorArgs } from "./monitoredPool";
+import { authHeader, createMonitoredPool, type MonitorArgs } from "./monitoredPool";
 
 export interface CequencePoolArgs {
     /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
@@ -15,6 +15,13 @@ export interface CequencePoolArgs {
     enabled?: pulumi.Input<boolean>;
     /** Health-monitor settings for the Cequence pool; verify the path with the Cequence account team. */
     monitor?: MonitorArgs;
+    /**
+     * Name of a secret header every probe sends (edge authentication), e.g.
+     * `X-Edge-Auth`. A plain string: it is a key of the monitor's header map.
+     */
+    authHeaderName?: string;
+    /** The secret header's value; used only with `authHeaderName`. */
+    authHeaderValue?: pulumi.Input<string>;
 }
 
 /**
@@ -42,6 +49,7 @@ export class CequencePool extends pulumi.ComponentResource {
             description: pulumi.interpolate`Cequence UAP in line for ${args.publicHostname}`,
             enabled: args.enabled ?? CEQUENCE_ENABLED_DEFAULT,
             monitor: args.monitor,
+            authHeader: authHeader(args),
         });
         this.monitorId = outputs.monitorId;
         this.poolId = outputs.poolId;

@@ -79,3 +79,6 @@ export const TRUE_CLIENT_IP_DEFAULT = false;
 
 /** Above this worst-case fail-open time the program warns. */
 export const FAIL_OPEN_WARNING_SECONDS = 300;
+
+/** The edge-authentication header's name when the config names none. */
+export const EDGE_AUTH_HEADER_DEFAULT = "X-Edge-Auth";

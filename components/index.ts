@@ -7,3 +7,4 @@ export type { MonitorArgs } from "./monitoredPool";
 export { FailOpenAlerts, type FailOpenAlertsArgs } from "./failOpenAlerts";
 export { TrueClientIp, type TrueClientIpArgs } from "./trueClientIp";
 export { worstCaseFailOpenSeconds } from "./failOpen";
+export { EdgeAuth, type EdgeAuthArgs } from "./edgeAuth";

@@ -38,6 +38,8 @@ export interface MonitoredPoolSpec {
     description: pulumi.Input<string>;
     enabled: pulumi.Input<boolean>;
     monitor: MonitorArgs | undefined;
+    /** An extra header every probe sends (edge authentication); its value is kept secret. */
+    authHeader: { name: string; value: pulumi.Input<string> } | undefined;
 }
 
 export interface MonitoredPool {
@@ -60,7 +62,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             type: "https",
             method: "GET",
             path,
-            header: { Host: [spec.publicHostname] },
+            header: probeHeaders(spec),
             expectedCodes: settings.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
             interval: settings.interval ?? MONITOR_DEFAULTS.interval,
             timeout: settings.timeout ?? MONITOR_DEFAULTS.timeout,
@@ -92,4 +94,15 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
         healthApiUrl: pulumi.interpolate`${CLOUDFLARE_API_BASE}/accounts/${spec.accountId}/load_balancers/pools/${pool.id}/health`,
         probeUrl: pulumi.interpolate`https://${spec.address}${path}`,
     };
+}
+
+function probeHeaders(spec: MonitoredPoolSpec): Record<string, pulumi.Input<string>[]> {
+    const { authHeader } = spec;
+    return authHeader ? { Host: [spec.publicHostname], [authHeader.name]: [authHeader.value] } : { Host: [spec.publicHostname] };
+}
+
+/** The probes' edge-authentication header, when a component's args name one. */
+export function authHeader(args: { authHeaderName?: string; authHeaderValue?: pulumi.Input<string> }): MonitoredPoolSpec["authHeader"] {
+    if (args.authHeaderName === undefined || args.authHeaderValue === undefined) return undefined;
+    return { name: args.authHeaderName, value: pulumi.secret(args.authHeaderValue) };
 }

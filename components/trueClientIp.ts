@@ -4,16 +4,24 @@ import * as pulumi from "@pulumi/pulumi";
 /** Cloudflare's ID of the managed transform that adds True-Client-IP. */
 export const TRUE_CLIENT_IP_TRANSFORM = "add_true_client_ip_headers";
 
+/** Cloudflare refuses to enable this managed transform together with True-Client-IP. */
+export const CONFLICTS_WITH_TRUE_CLIENT_IP = "remove_visitor_ip_headers";
+
 export interface TrueClientIpArgs {
     /**
      * Cloudflare zone ID (32 hex characters). A plain string: it is the import
      * ID by which the zone's existing managed transforms are adopted.
      */
     zoneId: string;
-    /** Request-header managed transforms already on in the zone that must stay on. */
+    /** Request-header managed transforms that must be on, besides True-Client-IP. */
     keepRequestTransforms?: string[];
-    /** Response-header managed transforms already on in the zone that must stay on. */
+    /** Response-header managed transforms that must be on. */
     keepResponseTransforms?: string[];
+}
+
+interface Transform {
+    id: string;
+    enabled: boolean;
 }
 
 /**
@@ -21,30 +29,46 @@ export interface TrueClientIpArgs {
  * so Cequence and the origin see the visitor's address.
  *
  * The zone's managed transforms are one object in Cloudflare: whoever manages
- * it owns every transform, and any transform not listed is turned off. So this
- * adopts the zone's current state (`import`) instead of creating it, lists the
- * transforms to keep, and is retained on delete so that `pulumi destroy`
- * leaves the zone's headers as they are.
+ * it owns every transform, and an update turns off any transform it does not
+ * list. So this adopts the zone's state (`import`), reads which transforms are
+ * on at deploy time and keeps them all on, adds the ones asked for, and is
+ * retained on delete so that `pulumi destroy` leaves the zone's headers as
+ * they are.
  */
 export class TrueClientIp extends pulumi.ComponentResource {
     /** The request-header transforms on after this is applied. */
     public readonly enabledRequestTransforms: pulumi.Output<string[]>;
+    /** The response-header transforms on after this is applied. */
+    public readonly enabledResponseTransforms: pulumi.Output<string[]>;
 
     constructor(name: string, args: TrueClientIpArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:TrueClientIp", name, {}, opts);
-        const request = [...new Set([...(args.keepRequestTransforms ?? []), TRUE_CLIENT_IP_TRANSFORM])].sort();
-        const response = [...new Set(args.keepResponseTransforms ?? [])].sort();
+        const live = cloudflare.getManagedTransformsOutput({ zoneId: args.zoneId }, { parent: this });
+        const keepOn = (current: Transform[], wanted: string[]) =>
+            [...new Set([...current.filter((t) => t.enabled).map((t) => t.id), ...wanted])].sort();
+        this.enabledRequestTransforms = live.managedRequestHeaders.apply((current) => {
+            const request = keepOn(current, [...(args.keepRequestTransforms ?? []), TRUE_CLIENT_IP_TRANSFORM]);
+            if (request.includes(CONFLICTS_WITH_TRUE_CLIENT_IP)) {
+                throw new pulumi.RunError(
+                    `Zone ${args.zoneId} has the managed transform ${CONFLICTS_WITH_TRUE_CLIENT_IP} on, which Cloudflare refuses together with ${TRUE_CLIENT_IP_TRANSFORM}. Turn it off in the dashboard (Rules → Settings → Managed Transforms) or set trueClientIp: false.`,
+                );
+            }
+            return request;
+        });
+        this.enabledResponseTransforms = live.managedResponseHeaders.apply((current) => keepOn(current, args.keepResponseTransforms ?? []));
         const enabled = (ids: string[]) => ids.map((id) => ({ id, enabled: true }));
         new cloudflare.ManagedTransforms(
             `${name}-transforms`,
             {
                 zoneId: args.zoneId,
-                managedRequestHeaders: enabled(request),
-                managedResponseHeaders: enabled(response),
+                managedRequestHeaders: this.enabledRequestTransforms.apply(enabled),
+                managedResponseHeaders: this.enabledResponseTransforms.apply(enabled),
             },
             { parent: this, import: args.zoneId, retainOnDelete: true },
         );
-        this.enabledRequestTransforms = pulumi.output(request);
-        this.registerOutputs({ enabledRequestTransforms: this.enabledRequestTransforms });
+        this.registerOutputs({
+            enabledRequestTransforms: this.enabledRequestTransforms,
+            enabledResponseTransforms: this.enabledResponseTransforms,
+        });
     }
 }

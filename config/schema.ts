@@ -11,10 +11,11 @@ import {
     ROUTING_DEFAULT,
     TRAFFIC_PERCENT_DEFAULT,
     TRUE_CLIENT_IP_DEFAULT,
+    EDGE_AUTH_HEADER_DEFAULT,
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
-import { TRUE_CLIENT_IP_TRANSFORM } from "../components/trueClientIp";
+import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../components/trueClientIp";
 import { defaultLbHostname, isInZone } from "./naming";
 
 /** Where an app's public CNAME points. */
@@ -49,11 +50,18 @@ export interface StackConfig {
         monitor: MonitorSettings;
     };
     apps: AppConfig[];
-    /** Where fail-open and pool-disabled notifications go; absent when none. */
-    alerts?: { emails: string[]; webhookIds: string[]; pagerdutyIds: string[] };
+    /** Where fail-open and pool-disabled notifications go; all lists empty when none. */
+    alerts: { emails: string[]; webhookIds: string[]; pagerdutyIds: string[] };
     trueClientIp: boolean;
     /** Managed transforms that must stay on when the stack owns the zone's managed transforms. */
     managedTransforms: { request: string[]; response: string[] };
+    /** The secret edge-authentication header; absent when off. */
+    edgeAuth?: {
+        headerName: string;
+        active: "a" | "b";
+        rotation: { a: number; b: number };
+        existingRulesetId?: string;
+    };
 }
 
 /** One problem in the config, under the key path that holds it. */
@@ -147,8 +155,6 @@ const notificationDestinationId = z
 
 const managedTransformId = z.string().regex(/^[a-z0-9_]+$/, "must be a managed transform ID such as add_visitor_location_headers");
 
-/** Cloudflare refuses to enable this managed transform together with True-Client-IP. */
-const CONFLICTS_WITH_TRUE_CLIENT_IP = "remove_visitor_ip_headers";
 
 const app = z.strictObject({
     hostname,
@@ -180,7 +186,7 @@ export const stackConfigSchema = z.strictObject({
             webhookIds: z.array(notificationDestinationId).default([]),
             pagerdutyIds: z.array(notificationDestinationId).default([]),
         })
-        .optional(),
+        .default({ emails: [], webhookIds: [], pagerdutyIds: [] }),
     trueClientIp: z.boolean().default(TRUE_CLIENT_IP_DEFAULT),
     managedTransforms: z
         .strictObject({
@@ -188,6 +194,20 @@ export const stackConfigSchema = z.strictObject({
             response: z.array(managedTransformId).default([]),
         })
         .default({ request: [], response: [] }),
+    edgeAuth: z
+        .strictObject({
+            headerName: z
+                .string()
+                .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, - or _")
+                .refine((name) => !/^(x-)?cf-/i.test(name), "must not start with cf- or x-cf- (Cloudflare refuses to set those headers)")
+                .default(EDGE_AUTH_HEADER_DEFAULT),
+            active: z.enum(["a", "b"], { error: 'must be "a" or "b"' }).default("a"),
+            rotation: z
+                .strictObject({ a: z.int().min(0).default(0), b: z.int().min(0).default(0) })
+                .default({ a: 0, b: 0 }),
+            existingRulesetId: cloudflareId.optional(),
+        })
+        .optional(),
 });
 
 /** Top-level keys whose values are plain strings; Pulumi hands every other value as JSON. */
@@ -420,7 +440,12 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
 
 function checkManagedTransforms(input: Record<string, unknown>): ConfigIssue[] {
     const transforms = input.managedTransforms;
-    if (transforms === undefined) return [];
+    const listed = (["request", "response"] as const).some((side) => {
+        const ids = field(transforms, side);
+        return Array.isArray(ids) && ids.length > 0;
+    });
+    // Pulumi passes a declared default (empty lists) to every stack, so only non-empty lists count as asked for.
+    if (!listed) return [];
     if (input.trueClientIp !== true) {
         return [{ path: "managedTransforms", message: "only applies with trueClientIp: true (the stack manages the zone's managed transforms only then); remove it or set trueClientIp" }];
     }

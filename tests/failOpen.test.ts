@@ -148,6 +148,26 @@ describe("trueClientIp (appendix D)", () => {
         assert.deepEqual(transforms.inputs.managedResponseHeaders, [{ id: "add_security_headers", enabled: true }]);
     });
 
+    it("never turns off a transform that is on in the zone at deploy time", async () => {
+        const live = {
+            "cloudflare:index/getManagedTransforms:getManagedTransforms": () => ({
+                id: ZONE_ID,
+                managedRequestHeaders: [
+                    { id: "add_client_certificate_headers", enabled: true },
+                    { id: "add_visitor_location_headers", enabled: false },
+                ],
+                managedResponseHeaders: [{ id: "remove_x-powered-by_header", enabled: true }],
+            }),
+        };
+        const run = await runStack(configWith({ trueClientIp: true }), "prod", live);
+        const [transforms] = ofType(run, TYPES.managedTransforms);
+        assert.deepEqual(transforms!.inputs.managedRequestHeaders, [
+            { id: "add_client_certificate_headers", enabled: true },
+            { id: "add_true_client_ip_headers", enabled: true },
+        ]);
+        assert.deepEqual(transforms!.inputs.managedResponseHeaders, [{ id: "remove_x-powered-by_header", enabled: true }]);
+    });
+
     it("is off by default: the zone's managed transforms are not touched", async () => {
         assert.equal(ofType(await runStack(guideConfig()), TYPES.managedTransforms).length, 0);
     });
@@ -158,7 +178,7 @@ describe("trueClientIp (appendix D)", () => {
     });
 
     it("rejects managedTransforms without trueClientIp", async () => {
-        assert.match(await rejection(configWith({ managedTransforms: { request: [] } })), /managedTransforms: only applies with trueClientIp: true/);
+        assert.match(await rejection(configWith({ managedTransforms: { request: ["add_visitor_location_headers"] } })), /managedTransforms: only applies with trueClientIp: true/);
     });
 });
 

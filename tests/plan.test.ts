@@ -58,10 +58,16 @@ describe("npm run plan", () => {
     });
 });
 
-describe("the mocks' provider functions", () => {
-    it("fail the run loudly on a function they do not know", () => {
-        const { status, stdout } = run("tests/support/runWithoutCalls.ts");
+describe("runs that must fail, each in its own process", () => {
+    it("an unknown provider function fails the run loudly", () => {
+        const { status, stdout } = run("tests/support/failingRun.ts", ["unknown-call"]);
         assert.equal(status, 1);
         assert.match(stdout, /the mocks do not know the provider function cloudflare:index\/getIpRanges:getIpRanges/);
+    });
+
+    it("trueClientIp stops with a clear error when the zone has remove_visitor_ip_headers on", () => {
+        const { status, stdout } = run("tests/support/failingRun.ts", ["conflicting-transform"]);
+        assert.equal(status, 1);
+        assert.match(stdout, /has the managed transform remove_visitor_ip_headers on, which Cloudflare refuses together with add_true_client_ip_headers/);
     });
 });

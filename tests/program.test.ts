@@ -40,6 +40,8 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
             [TYPES.record]: 1,
             [TYPES.notificationPolicy]: 0,
             [TYPES.managedTransforms]: 0,
+            [TYPES.ruleset]: 0,
+            [TYPES.randomPassword]: 0,
         });
         assert.equal(run.resources.filter((r) => r.custom).length, 6);
     });

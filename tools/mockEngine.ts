@@ -18,7 +18,12 @@ export interface RegisteredResource {
     parent: string;
     urn: string;
     custom: boolean;
+    /** Inputs as the engine would show them: secret values replaced by {@link SECRET_MASK}. */
     inputs: Record<string, unknown>;
+    /** Inputs with secret values in the clear: for tests that check where a secret goes, never for display. */
+    unmaskedInputs: Record<string, unknown>;
+    /** What the mock provider computed besides the inputs (e.g. a random password's `result`), in the clear. */
+    computed: Record<string, unknown>;
     /** The ID returned to the program: a deterministic fake, or the import ID's last part. */
     id: string;
     protect: boolean;
@@ -107,9 +112,14 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     const warnings: string[] = [];
     const handlers = options.calls ?? {};
     // A failed invoke rejects an output rather than throwing: race the run against it.
-    let fail: (error: Error) => void = () => undefined;
-    const failure = new Promise<never>((_, reject) => (fail = reject));
+    const failures: Error[] = [];
+    let rejectRun: (error: Error) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (rejectRun = reject));
     failure.catch(() => undefined);
+    const fail = (error: Error) => {
+        failures.push(error);
+        rejectRun(error);
+    };
     // The SDK leaves the rejected invoke's promise unhandled; it belongs to this run's failure.
     const onStrayRejection = (reason: unknown) => fail(reason instanceof Error ? reason : new Error(String(reason)));
     process.on("unhandledRejection", onStrayRejection);
@@ -121,12 +131,17 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
                 const key = `${args.type}::${args.name}`;
                 const request = pending.get(key);
                 const id = args.id ? (args.id.split("/").pop() ?? args.id) : fakeId(key);
+                const inputs = args.inputs as Record<string, unknown>;
+                const unmasked = revealSecrets(inputs) as Record<string, unknown>;
+                const computed = computedOutputs(args.type, key, unmasked);
                 if (request) {
-                    request.inputs = args.inputs as Record<string, unknown>;
+                    request.inputs = maskSecrets(inputs) as Record<string, unknown>;
+                    request.unmaskedInputs = unmasked;
+                    request.computed = computed;
                     request.id = id;
                     resources.push(request);
                 }
-                return { id: request?.custom === false ? undefined : id, state: args.inputs };
+                return { id: request?.custom === false ? undefined : id, state: { ...unmasked, ...computed } };
             },
             call(args) {
                 calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
@@ -154,6 +169,8 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
             urn: "",
             custom: req.getCustom(),
             inputs: {},
+            unmaskedInputs: {},
+            computed: {},
             id: "",
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
@@ -174,6 +191,9 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
         const exports = loadFresh(program);
         const { outputs, secretOutputs } = await Promise.race([settleOutputs(exports), failure]);
         await settings.waitForRPCs();
+        // A registration can fail after the outputs settle (an apply that throws in a resource's inputs).
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failures.length > 0) throw failures[0];
         return { resources, calls, outputs, secretOutputs, warnings };
     } catch (error) {
         await settings.waitForRPCs().catch(() => undefined);
@@ -185,6 +205,32 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
         process.off("unhandledRejection", onStrayRejection);
     }
 }
+
+/** Outputs a provider computes that the program reads back; deterministic so runs compare. */
+function computedOutputs(type: string, key: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    if (type === "random:index/randomPassword:RandomPassword") {
+        // A stand-in for the generated password: alphanumeric, as long as asked, stable per name and keepers.
+        const seed = `${key}:${JSON.stringify(inputs.keepers ?? {})}`;
+        let result = "";
+        for (let round = 0; result.length < Number(inputs.length); round++) result += createHash("sha256").update(`${seed}:${round}`).digest("base64url");
+        return { result: result.replace(/[-_]/g, "x").slice(0, Number(inputs.length)) };
+    }
+    return {};
+}
+
+function isSecretValue(value: unknown): value is { value: unknown } {
+    return value !== null && typeof value === "object" && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+function mapValues(value: unknown, onSecret: (secret: { value: unknown }) => unknown): unknown {
+    if (isSecretValue(value)) return onSecret(value);
+    if (Array.isArray(value)) return value.map((item) => mapValues(item, onSecret));
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapValues(v, onSecret)]));
+}
+
+const maskSecrets = (value: unknown) => mapValues(value, () => SECRET_MASK);
+const revealSecrets = (value: unknown): unknown => mapValues(value, (secret) => revealSecrets(secret.value));
 
 /** Loads the program anew, so one process can run it for many configs. */
 function loadFresh(program: string): Record<string, unknown> {
@@ -198,6 +244,8 @@ async function settleOutputs(exports: Record<string, unknown>) {
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [name, value] of Object.entries(exports)) {
+        // Pulumi leaves an export that is undefined out of the stack's outputs.
+        if (value === undefined) continue;
         const output = pulumi.output(value);
         if (await pulumi.isSecret(output)) {
             secretOutputs.push(name);

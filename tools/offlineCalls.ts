@@ -20,7 +20,26 @@ export const SAMPLE_CLOUDFLARE_IP_RANGES = {
     ],
 };
 
+/** Offline, no managed transform is on and an adopted ruleset holds no other team's rules. */
 export const OFFLINE_CALLS: CallHandlers = {
+    "cloudflare:index/getManagedTransforms:getManagedTransforms": (inputs) => ({
+        id: inputs.zoneId,
+        zoneId: inputs.zoneId,
+        managedRequestHeaders: [],
+        managedResponseHeaders: [],
+    }),
+    "cloudflare:index/getRuleset:getRuleset": (inputs) => ({
+        id: inputs.rulesetId,
+        rulesetId: inputs.rulesetId,
+        zoneId: inputs.zoneId,
+        kind: "zone",
+        phase: "http_request_late_transform",
+        name: "default",
+        description: "",
+        lastUpdated: "2026-01-01T00:00:00Z",
+        version: "1",
+        rules: [],
+    }),
     "cloudflare:index/getIpRanges:getIpRanges": () => ({
         ...SAMPLE_CLOUDFLARE_IP_RANGES,
         etag: "offline-sample",

@@ -141,7 +141,7 @@ export function renderPlan(plan: Plan): string {
         lines.push("");
     }
     const count = plan.apps.reduce((n, a) => n + a.resources.length, plan.shared.length);
-    lines.push(`${count} Cloudflare resource${count === 1 ? "" : "s"} to create or adopt.`, "", "Outputs:");
+    lines.push(`${count} resource${count === 1 ? "" : "s"} to create or adopt.`, "", "Outputs:");
     for (const [name, value] of Object.entries(plan.outputs)) {
         lines.push(`  ${name}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")}`);
     }

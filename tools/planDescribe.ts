@@ -2,17 +2,24 @@
  * One-line summaries of registered resources for the plan: the settings a
  * reviewer checks before letting a change near a production hostname.
  */
-import type { RegisteredResource } from "./mockEngine";
+import { SECRET_MASK, type RegisteredResource } from "./mockEngine";
 
 type Inputs = Record<string, unknown>;
 /** Maps a resource ID to a readable name (pool IDs are placeholders offline). */
 export type NameOf = (id: unknown) => string;
-type Describer = (inputs: Inputs, nameOf: NameOf) => string;
+/**
+ * Describers read `unmaskedInputs` only for what is not secret: Pulumi marks a
+ * whole property secret (a monitor's header map, a ruleset's rules) when one
+ * value inside is, and the plan still shows the rest of it.
+ */
+type Describer = (inputs: Inputs, nameOf: NameOf, unmasked: Inputs) => string;
 
 const DESCRIBERS: Record<string, Describer> = {
-    "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor": (i) => {
-        const host = (i.header as Record<string, string[]> | undefined)?.Host?.join(",") ?? "?";
-        return `${String(i.type).toUpperCase()} ${i.method} ${i.path} Host: ${host}; expect ${i.expectedCodes}; every ${i.interval}s, timeout ${i.timeout}s, retries ${i.retries}, up after ${i.consecutiveUp}, down after ${i.consecutiveDown}`;
+    "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor": (i, _, unmasked) => {
+        const headers = Object.entries((unmasked.header as Record<string, string[]> | undefined) ?? {})
+            .map(([name, values]) => `${name}: ${name === "Host" ? values.join(",") : SECRET_MASK}`)
+            .join(", ");
+        return `${String(i.type).toUpperCase()} ${i.method} ${i.path} ${headers}; expect ${i.expectedCodes}; every ${i.interval}s, timeout ${i.timeout}s, retries ${i.retries}, up after ${i.consecutiveUp}, down after ${i.consecutiveDown}`;
     },
     "cloudflare:index/loadBalancerPool:LoadBalancerPool": (i) => {
         const origins = (i.origins as Array<{ name: string; address: string }>).map((o) => `${o.name}=${o.address}`).join(", ");
@@ -31,6 +38,16 @@ const DESCRIBERS: Record<string, Describer> = {
             .map(([kind, targets]) => `${kind} ${targets!.map((t) => t.id).join(", ")}`);
         return `${i.alertType} for ${(filters?.poolIds ?? []).map(nameOf).join(", ")} → ${mechanisms.join("; ")}`;
     },
+    "cloudflare:index/ruleset:Ruleset": (i, _, unmasked) => {
+        const rules = (unmasked.rules as Array<{ ref: string; expression: string; actionParameters?: { headers?: Record<string, unknown> } }>) ?? [];
+        const described = rules.map((rule) => {
+            const headers = Object.keys(rule.actionParameters?.headers ?? {}).map((h) => `set ${h}: ${SECRET_MASK}`);
+            return `[${rule.ref}] ${headers.join(", ")} when ${rule.expression}`;
+        });
+        return `${i.kind} ${i.phase}: ${described.join("; ")}`;
+    },
+    "random:index/randomPassword:RandomPassword": (i) =>
+        `${i.length} characters${i.special === false ? ", letters and digits" : ""}; regenerated when rotation changes (now ${(i.keepers as Inputs | undefined)?.rotation ?? 0})`,
     "cloudflare:index/managedTransforms:ManagedTransforms": (i) => {
         const on = (list: unknown) => ((list as Array<{ id: string; enabled: boolean }>) ?? []).filter((t) => t.enabled).map((t) => t.id);
         return `zone managed transforms ON: request [${on(i.managedRequestHeaders).join(", ")}], response [${on(i.managedResponseHeaders).join(", ")}]; all others OFF`;
@@ -45,5 +62,5 @@ export function resourceKind(type: string): string {
 
 export function describeResource(resource: RegisteredResource, nameOf: NameOf): string {
     const describe = DESCRIBERS[resource.type];
-    return describe ? describe(resource.inputs, nameOf) : JSON.stringify(resource.inputs);
+    return describe ? describe(resource.inputs, nameOf, resource.unmaskedInputs) : JSON.stringify(resource.inputs);
 }

@@ -175,6 +175,16 @@ export const API_MAPPINGS: Record<string, ApiMapping> = {
             pagerduties: "pagerduty",
         },
     },
+    "cloudflare:index/ruleset:Ruleset": {
+        operations: [
+            ["post", "/zones/{zone_id}/rulesets"],
+            ["put", "/zones/{zone_id}/rulesets/{ruleset_id}"],
+        ],
+        pathParameters: ["zoneId"],
+        mapFields: ["headers"],
+        // Upstream reuses the ruleset response schema, whose `id` the API assigns.
+        notRequiredInRequests: ["id"],
+    },
     "cloudflare:index/managedTransforms:ManagedTransforms": {
         operations: [["patch", "/zones/{zone_id}/managed_headers"]],
         pathParameters: ["zoneId"],
@@ -201,7 +211,8 @@ export function requestBody(resource: RegisteredResource): Schema {
                 .map(([k, v]) => [keepKeys ? k : (mapping.renames?.[k] ?? snake(k)), convert(v, mapFields.has(k))]),
         );
     };
-    const inputs = Object.fromEntries(Object.entries(resource.inputs).filter(([k]) => !mapping.pathParameters.includes(k)));
+    // The provider sends secret values in the clear: the body is built from the unmasked inputs.
+    const inputs = Object.fromEntries(Object.entries(resource.unmaskedInputs).filter(([k]) => !mapping.pathParameters.includes(k)));
     return convert(inputs, false) as Schema;
 }
 

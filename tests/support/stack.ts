@@ -3,7 +3,7 @@
  * program registered under the mocks.
  */
 import { CONFIG_NAMESPACE, type RawStackConfig } from "../../config/schema";
-import { runProgram, type ProgramRun, type RegisteredResource } from "../../tools/mockEngine";
+import { runProgram, type CallHandlers, type ProgramRun, type RegisteredResource } from "../../tools/mockEngine";
 import { OFFLINE_CALLS } from "../../tools/offlineCalls";
 
 /** The project's keys, unqualified, as a user writes them in a stack file. */
@@ -33,8 +33,9 @@ export function toRaw(config: ConfigObject, extra: Record<string, string> = {}, 
     return { values, secretKeys };
 }
 
-export function runStack(config: ConfigObject, stack = "prod"): Promise<ProgramRun> {
-    return runProgram({ stack, config: toRaw(config), calls: OFFLINE_CALLS });
+/** Runs the program; `calls` overrides the offline answers of provider functions (live state). */
+export function runStack(config: ConfigObject, stack = "prod", calls: CallHandlers = {}): Promise<ProgramRun> {
+    return runProgram({ stack, config: toRaw(config), calls: { ...OFFLINE_CALLS, ...calls } });
 }
 
 export const TYPES = {
@@ -44,6 +45,8 @@ export const TYPES = {
     record: "cloudflare:index/dnsRecord:DnsRecord",
     notificationPolicy: "cloudflare:index/notificationPolicy:NotificationPolicy",
     managedTransforms: "cloudflare:index/managedTransforms:ManagedTransforms",
+    ruleset: "cloudflare:index/ruleset:Ruleset",
+    randomPassword: "random:index/randomPassword:RandomPassword",
 } as const;
 
 export function ofType(run: ProgramRun, type: string): RegisteredResource[] {

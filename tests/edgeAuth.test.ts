@@ -1,0 +1,187 @@
+/**
+ * Issue 8: the secret edge-authentication header, its rotation, the adopted
+ * ruleset, and that no secret is ever shown in plain text.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { stringify } from "yaml";
+import { EDGE_AUTH_RULE_REF } from "../components/edgeAuth";
+import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
+import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { guideConfig, named, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
+
+const RULESET_ID = "abcdefabcdefabcdefabcdefabcdef12";
+
+function withEdgeAuth(edgeAuth: Record<string, unknown>): ConfigObject {
+    const config = guideConfig();
+    config.edgeAuth = edgeAuth;
+    (config.apps as unknown[]).push(
+        { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com", routing: "origin" },
+        { hostname: "direct.cq-route.com", origin: "origin-direct.cq-route.com", routing: "cequence" },
+    );
+    return config;
+}
+
+function secrets(run: ProgramRun): { a: string; b: string } {
+    const [a, b] = ["edge-auth-secret-a", "edge-auth-secret-b"].map((name) => named(run, name));
+    const result = (resource: typeof a) => String(resource!.computed.result);
+    assert.ok(a && b);
+    return { a: result(a), b: result(b) };
+}
+
+/** The secret values as the stack's outputs and resources carry them. */
+async function secretValues(run: ProgramRun): Promise<string[]> {
+    const rule = ((named(run, "edge-auth-ruleset").unmaskedInputs.rules as Array<{ actionParameters: { headers: Record<string, { value: string }> } }>))[0]!;
+    return Object.values(rule.actionParameters.headers).map((h) => h.value);
+}
+
+describe("edge authentication", async () => {
+    const run = await runStack(withEdgeAuth({}));
+
+    it("creates two header-safe random secrets of at least 32 characters, kept until their rotation changes", () => {
+        const passwords = ofType(run, TYPES.randomPassword);
+        assert.deepEqual(passwords.map((p) => p.name).sort(), ["edge-auth-secret-a", "edge-auth-secret-b"]);
+        for (const password of passwords) {
+            assert.ok((password.inputs.length as number) >= 32);
+            assert.equal(password.inputs.special, false);
+            assert.deepEqual(password.inputs.keepers, { rotation: "0" });
+        }
+    });
+
+    it("sets the active secret on every public hostname, and on nothing else", async () => {
+        const [ruleset] = ofType(run, TYPES.ruleset);
+        assert.ok(ruleset);
+        assert.deepEqual(
+            { kind: ruleset.inputs.kind, phase: ruleset.inputs.phase, zoneId: ruleset.inputs.zoneId },
+            { kind: "zone", phase: "http_request_late_transform", zoneId: ZONE_ID },
+        );
+        const rules = ruleset.unmaskedInputs.rules as Array<Record<string, unknown>>;
+        assert.equal(rules.length, 1);
+        const [rule] = rules;
+        assert.equal(rule!.ref, EDGE_AUTH_RULE_REF);
+        assert.equal(rule!.action, "rewrite");
+        assert.equal(rule!.expression, '(http.host in {"api.cq-route.com" "direct.cq-route.com" "www.cq-route.com"})');
+        for (const notPublic of ["origin-www.cq-route.com", "origin-www-lb.cq-route.com", "cq-route.example.cequence.ai"]) {
+            assert.ok(!String(rule!.expression).includes(notPublic));
+        }
+        assert.deepEqual(rule!.actionParameters, { headers: { "X-Edge-Auth": { operation: "set", value: secrets(run).a } } });
+        assert.equal(ruleset.retainOnDelete, true);
+        assert.equal(ruleset.importId, "");
+    });
+
+    it("has both monitors of each load-balanced app send the same header", () => {
+        const { a } = secrets(run);
+        for (const monitor of ofType(run, TYPES.monitor)) {
+            const header = monitor.unmaskedInputs.header as Record<string, string[]>;
+            assert.deepEqual(header["X-Edge-Auth"], [a]);
+            assert.equal(header.Host!.length, 1);
+        }
+        assert.equal(ofType(run, TYPES.monitor).length, 4);
+    });
+
+    it("outputs the header name and active slot in plain text, and the secrets only as secrets", async () => {
+        assert.deepEqual(run.outputs.edgeAuth, { headerName: "X-Edge-Auth", active: "a" });
+        assert.deepEqual(run.secretOutputs, ["edgeAuthSecrets"]);
+        const shown = JSON.stringify({ outputs: run.outputs, inputs: run.resources.map((r) => r.inputs), warnings: run.warnings });
+        for (const value of [...(await secretValues(run)), secrets(run).a, secrets(run).b]) {
+            assert.ok(!shown.includes(value), "a secret value appears in plain text");
+        }
+    });
+});
+
+describe("rotation", () => {
+    it("active: b sends slot b's secret", async () => {
+        const run = await runStack(withEdgeAuth({ active: "b" }));
+        assert.deepEqual(await secretValues(run), [secrets(run).b]);
+        assert.deepEqual(run.outputs.edgeAuth, { headerName: "X-Edge-Auth", active: "b" });
+    });
+
+    it("bumping a slot's rotation changes only that slot's keepers and secret", async () => {
+        const before = await runStack(withEdgeAuth({}));
+        const after = await runStack(withEdgeAuth({ rotation: { b: 1 } }));
+        assert.deepEqual(named(after, "edge-auth-secret-a").inputs.keepers, { rotation: "0" });
+        assert.deepEqual(named(after, "edge-auth-secret-b").inputs.keepers, { rotation: "1" });
+        assert.equal(secrets(after).a, secrets(before).a);
+        assert.notEqual(secrets(after).b, secrets(before).b);
+    });
+});
+
+describe("adopting an existing ruleset", () => {
+    const otherTeamsRule = {
+        id: "2c0fc9fa937b11eaa1b71c4d701ab86e",
+        ref: "2c0fc9fa937b11eaa1b71c4d701ab86e",
+        description: "Add a header for the marketing site",
+        expression: '(http.host eq "blog.cq-route.com")',
+        action: "rewrite",
+        actionParameters: { headers: { "X-Site": { operation: "set", value: "blog", expression: "", cloudflareOnly: false } } },
+        enabled: true,
+    };
+    const liveRuleset = (rules: unknown[]) => ({
+        "cloudflare:index/getRuleset:getRuleset": (inputs: Record<string, unknown>) => ({
+            ...OFFLINE_CALLS["cloudflare:index/getRuleset:getRuleset"]!(inputs),
+            rules,
+        }),
+    });
+
+    it("imports it and keeps every rule the stack did not create, replacing only its own", async () => {
+        const staleOwnRule = { ...otherTeamsRule, id: "x", ref: EDGE_AUTH_RULE_REF, expression: "(stale)" };
+        const run = await runStack(withEdgeAuth({ existingRulesetId: RULESET_ID }), "prod", liveRuleset([otherTeamsRule, staleOwnRule]));
+        const ruleset = named(run, "edge-auth-ruleset");
+        assert.equal(ruleset.importId, `zones/${ZONE_ID}/${RULESET_ID}`);
+        assert.equal(ruleset.retainOnDelete, true);
+        const rules = ruleset.unmaskedInputs.rules as Array<Record<string, unknown>>;
+        assert.deepEqual(rules.map((r) => r.ref), [otherTeamsRule.ref, EDGE_AUTH_RULE_REF]);
+        assert.deepEqual(rules[0], {
+            ref: otherTeamsRule.ref,
+            description: otherTeamsRule.description,
+            expression: otherTeamsRule.expression,
+            action: "rewrite",
+            actionParameters: { headers: otherTeamsRule.actionParameters.headers },
+            enabled: true,
+        });
+        assert.ok(!String(rules[1]!.expression).includes("stale"));
+        assert.deepEqual(run.calls.find((c) => c.token.endsWith("getRuleset"))?.inputs, { zoneId: ZONE_ID, rulesetId: RULESET_ID });
+    });
+});
+
+describe("bad edgeAuth values register nothing and name the key", () => {
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["a header name with a space", { headerName: "X Edge" }, /edgeAuth\.headerName: must be 1–64 letters, digits, - or _/],
+        ["a cf- header name", { headerName: "cf-edge-auth" }, /edgeAuth\.headerName: must not start with cf- or x-cf-/],
+        ["an x-cf- header name", { headerName: "X-CF-Auth" }, /edgeAuth\.headerName: must not start with cf- or x-cf-/],
+        ["an unknown active slot", { active: "c" }, /edgeAuth\.active: must be "a" or "b"/],
+        ["a negative rotation", { rotation: { a: -1 } }, /edgeAuth\.rotation\.a: must be at least 0/],
+        ["a fractional rotation", { rotation: { b: 1.5 } }, /edgeAuth\.rotation\.b: must be a whole number/],
+        ["an unknown rotation slot", { rotation: { c: 1 } }, /edgeAuth\.rotation\.c: unknown key/],
+        ["an ill-formed existingRulesetId", { existingRulesetId: "ruleset-1" }, /edgeAuth\.existingRulesetId: must be a 32-character/],
+    ];
+    for (const [what, edgeAuth, expected] of cases) {
+        it(what, async () => {
+            const run = await runProgram({ stack: "prod", config: toRaw(withEdgeAuth(edgeAuth)), calls: OFFLINE_CALLS });
+            assert.match(String(run.error?.message), expected);
+            assert.deepEqual(run.resources, []);
+        });
+    }
+});
+
+describe("plan never shows a secret", () => {
+    it("masks the header value in text and JSON", async () => {
+        const config = withEdgeAuth({});
+        const run = await runStack(config);
+        const values = [secrets(run).a, secrets(run).b];
+        const dir = mkdtempSync(path.join(tmpdir(), "edge-"));
+        const stackConfig = Object.fromEntries(Object.entries(config).map(([k, v]) => [`cloudflare-cequence:${k}`, v]));
+        writeFileSync(path.join(dir, "Pulumi.edge.yaml"), stringify({ config: stackConfig }));
+        const tsx = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+        for (const extra of [[], ["--json"]]) {
+            const result = spawnSync(process.execPath, [tsx, path.join(PROJECT_ROOT, "tools/plan.ts"), "--stack", "edge", "--dir", dir, ...extra], { encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stdout, /X-Edge-Auth/);
+            for (const value of values) assert.ok(!result.stdout.includes(value) && !result.stderr.includes(value));
+        }
+    });
+});
