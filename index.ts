@@ -16,7 +16,7 @@ import {
     worstCaseFailOpenSeconds,
 } from "./components";
 import { FAIL_OPEN_WARNING_SECONDS } from "./components/defaults";
-import { poolName } from "./config/naming";
+import { cnameTarget, poolName } from "./config/naming";
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";
 
@@ -65,8 +65,9 @@ function cutOver(app: AppConfig, target: pulumi.Input<string>): void {
 function protectApp(app: AppConfig): ProtectedApp {
     if (app.routing === "cequence") {
         // Appendix A: Cequence in line without a load balancer, so without fail-open.
-        cutOver(app, config.cequence.hostname);
-        return { hostname: app.hostname, cnameTarget: config.cequence.hostname };
+        const target = cnameTarget(app, config.cequence.hostname);
+        cutOver(app, target);
+        return { hostname: app.hostname, cnameTarget: target };
     }
     const names = { cequence: poolName("cequence", stack, app.hostname), origin: poolName("origin", stack, app.hostname) };
     const cequence = new CequencePool(`${app.hostname}-cequence`, {
@@ -95,9 +96,9 @@ function protectApp(app: AppConfig): ProtectedApp {
         failoverAcrossPools: config.cequence.failoverAcrossPools,
         cequenceTrafficPercent: config.cequence.trafficPercent,
     });
+    const target = cnameTarget(app, config.cequence.hostname);
     // Pointing at the LB's output makes the cutover wait until the LB exists.
-    const cnameTarget = app.routing === "loadBalancer" ? app.lbHostname : app.origin;
-    cutOver(app, app.routing === "loadBalancer" ? loadBalancer.hostname : app.origin);
+    cutOver(app, app.routing === "loadBalancer" ? loadBalancer.hostname : target);
     const endpoints = (pool: CequencePool | AppOriginPool, name: string): PoolEndpoints => ({
         pool: name,
         healthApiUrl: pool.healthApiUrl,
@@ -105,7 +106,7 @@ function protectApp(app: AppConfig): ProtectedApp {
     });
     return {
         hostname: app.hostname,
-        cnameTarget,
+        cnameTarget: target,
         lbHostname: app.lbHostname,
         cequencePoolId: cequence.poolId,
         pools: { cequence: endpoints(cequence, names.cequence), origin: endpoints(origin, names.origin) },

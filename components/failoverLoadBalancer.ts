@@ -2,6 +2,11 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_ACROSS_POOLS_DEFAULT, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
 
+/** Failover (`off`) sends all traffic to Cequence while it is healthy; a partial share needs weighted `random` steering. */
+export function steeringPolicyFor(cequenceTrafficPercent: number): "off" | "random" {
+    return cequenceTrafficPercent < 100 ? "random" : "off";
+}
+
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */
     zoneId: pulumi.Input<string>;
@@ -45,7 +50,7 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
         const randomSteering = pulumi
             .all([percent, args.cequencePoolId, args.originPoolId])
             .apply(([share, cequencePoolId, originPoolId]) =>
-                share < 100 ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
+                steeringPolicyFor(share) === "random" ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
             );
         const loadBalancer = new cloudflare.LoadBalancer(
             `${name}-lb`,
@@ -55,7 +60,7 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
                 description: pulumi.interpolate`Cequence in line for ${args.publicHostname}; fails open to the origin`,
                 proxied: true,
                 // "off" is failover: pools are tried in the order of defaultPools.
-                steeringPolicy: percent.apply((share) => (share < 100 ? "random" : "off")),
+                steeringPolicy: percent.apply(steeringPolicyFor),
                 randomSteering,
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [args.cequencePoolId, args.originPoolId],

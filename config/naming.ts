@@ -21,6 +21,21 @@ export function defaultLbHostname(hostname: string, zone: string): string {
     return `origin${middle}-lb.${zone}`;
 }
 
+/** Where an app's public CNAME points for its `routing`. */
+export function cnameTarget(
+    app: { routing: "loadBalancer" | "origin" | "cequence"; lbHostname: string; origin: string },
+    cequenceHostname: string,
+): string {
+    switch (app.routing) {
+        case "loadBalancer":
+            return app.lbHostname;
+        case "origin":
+            return app.origin;
+        case "cequence":
+            return cequenceHostname;
+    }
+}
+
 /** The two pools every load-balanced app has, in failover order. */
 export type PoolRole = "cequence" | "origin";
 

@@ -1,0 +1,315 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import { poolName } from "../config/naming";
+import type { TrafficPath } from "../tools/liveStatus";
+import { status } from "../tools/status";
+import type { CloudflareStandIn, StandInState } from "./support/cloudflareStandIn";
+import { envFor, idFor, poolOf, removeDir, runCli, runInProcess, setHealth, STACK, startLive, TOKEN, writeStackDir, type RunResult } from "./support/liveFixture";
+import { guideConfig, type ConfigObject } from "./support/stack";
+
+const HOST = "www.cq-route.com";
+const LB = "origin-www-lb.cq-route.com";
+const ORIGIN = "origin-www.cq-route.com";
+const CEQUENCE = "cq-route.example.cequence.ai";
+
+interface StatusJson {
+    stack: string;
+    apps: Array<{
+        hostname: string;
+        cname: string | null;
+        traffic: TrafficPath;
+        cequencePool: { enabled: boolean; healthy: boolean; regions?: unknown } | null;
+        originPool: { healthy: boolean } | null;
+        drift: Array<{ kind: string; expected: string; actual: string }>;
+    }>;
+}
+
+function withApp(changes: Record<string, unknown>, cequence: Record<string, unknown> = {}): ConfigObject {
+    const config = guideConfig();
+    const [app] = config.apps as Array<Record<string, unknown>>;
+    return { ...config, cequence: { ...(config.cequence as object), ...cequence }, apps: [{ ...app, ...changes }] };
+}
+
+// Every stand-in a test starts is stopped after it, and must have served only schema-conforming bodies.
+const started: Array<{ standIn: CloudflareStandIn; dir: string }> = [];
+afterEach(async () => {
+    for (const { standIn, dir } of started.splice(0)) {
+        await standIn.stop();
+        removeDir(dir);
+        assert.deepEqual(standIn.violations, [], "the stand-in strayed from Cloudflare's OpenAPI schema");
+    }
+});
+
+async function live(config: ConfigObject, change: (state: StandInState) => void = () => {}) {
+    const fixture = await startLive(config);
+    started.push(fixture);
+    change(fixture.standIn.state);
+    return fixture;
+}
+
+/** Runs `status` in process against a stand-in holding the config's deployment, changed by `change`. */
+async function statusOf(config: ConfigObject, change?: (state: StandInState) => void, extraArgs: string[] = []) {
+    const { standIn, dir } = await live(config, change);
+    const args = ["--stack", STACK, "--dir", dir, ...extraArgs];
+    const text = await runInProcess(status, args, envFor(standIn));
+    const json = await runInProcess(status, [...args, "--json"], envFor(standIn));
+    assert.equal(json.code, text.code, "--json must not change the exit status");
+    return { text, json: JSON.parse(json.stdout) as StatusJson, code: text.code };
+}
+
+/** The table row of an app: its cells, split on the column gaps. */
+function row(result: RunResult, hostname: string): string[] {
+    const line = result.stdout.split("\n").find((l) => l.startsWith(`${hostname} `));
+    assert.ok(line, `no row for ${hostname} in:\n${result.stdout}`);
+    return line.split(/ {2,}/);
+}
+
+describe("status: the traffic path of each app", () => {
+    const cases: Array<{ traffic: TrafficPath; config: ConfigObject; change?: (state: StandInState) => void; cname: string; exit: number }> = [
+        { traffic: "through-cequence", config: guideConfig(), cname: LB, exit: 0 },
+        { traffic: "failed-open", config: guideConfig(), change: (s) => setHealth(poolOf(s, "cequence", HOST), false), cname: LB, exit: 2 },
+        { traffic: "forced-out-of-line", config: withApp({}, { enabled: false }), cname: LB, exit: 0 },
+        { traffic: "bypassed", config: withApp({ routing: "origin" }), cname: ORIGIN, exit: 0 },
+        { traffic: "cequence-direct", config: withApp({ routing: "cequence" }), cname: CEQUENCE, exit: 0 },
+        {
+            traffic: "down",
+            config: guideConfig(),
+            change: (s) => (["cequence", "origin"] as const).forEach((role) => setHealth(poolOf(s, role, HOST), false)),
+            cname: LB,
+            exit: 2,
+        },
+        { traffic: "not-deployed", config: guideConfig(), change: (s) => void (s.loadBalancers = []), cname: LB, exit: 2 },
+    ];
+    for (const { traffic, config, change, cname, exit } of cases) {
+        it(`${traffic}: row, JSON and exit status ${exit}`, async () => {
+            const result = await statusOf(config, change);
+            assert.equal(result.code, exit, result.text.stderr);
+            assert.deepEqual(row(result.text, HOST), [HOST, cname, ...row(result.text, HOST).slice(2, 4), traffic]);
+            const [app] = result.json.apps;
+            assert.equal(result.json.stack, STACK);
+            assert.equal(app!.traffic, traffic);
+            assert.equal(app!.cname, cname);
+            assert.deepEqual(app!.drift, []);
+            assert.match(result.text.stdout, /No drift/);
+        });
+    }
+
+    it("not-deployed when the public record is missing", async () => {
+        const result = await statusOf(guideConfig(), (s) => void (s.records = []));
+        assert.equal(result.code, 2);
+        assert.deepEqual(row(result.text, HOST).slice(1), ["(no record)", "enabled, healthy", "healthy", "not-deployed"]);
+        assert.equal(result.json.apps[0]!.cname, null);
+    });
+
+    it("shows the pools' state in the row and the JSON", async () => {
+        const result = await statusOf(guideConfig(), (s) => setHealth(poolOf(s, "cequence", HOST), false));
+        assert.deepEqual(row(result.text, HOST).slice(2, 4), ["enabled, UNHEALTHY", "healthy"]);
+        assert.deepEqual(result.json.apps[0]!.cequencePool, { enabled: true, healthy: false });
+        assert.deepEqual(result.json.apps[0]!.originPool, { healthy: true });
+    });
+
+    it("an app with routing: cequence has no pools", async () => {
+        const result = await statusOf(withApp({ routing: "cequence" }));
+        assert.equal(result.json.apps[0]!.cequencePool, null);
+        assert.equal(result.json.apps[0]!.originPool, null);
+    });
+
+    it("one row per app, each found by its own names", async () => {
+        const config = guideConfig();
+        config.apps = [...(config.apps as object[]), { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" }];
+        const result = await statusOf(config, (s) => setHealth(poolOf(s, "cequence", "api.cq-route.com"), false));
+        assert.equal(row(result.text, HOST)[4], "through-cequence");
+        assert.deepEqual(row(result.text, "api.cq-route.com").slice(1, 2), ["origin-api-lb.cq-route.com"]);
+        assert.equal(row(result.text, "api.cq-route.com")[4], "failed-open");
+        assert.deepEqual(result.json.apps.map((a) => a.traffic), ["through-cequence", "failed-open"]);
+        assert.equal(result.code, 2);
+    });
+
+    it("--regions shows each region's verdict; one unhealthy region makes the pool unhealthy", async () => {
+        const result = await statusOf(guideConfig(), (s) => (poolOf(s, "cequence", HOST).regions["Ashburn, VA"] = false), ["--regions"]);
+        assert.match(result.text.stdout, /www\.cq-route\.com Cequence pool by region: Amsterdam, NL healthy; Ashburn, VA UNHEALTHY/);
+        assert.deepEqual(result.json.apps[0]!.cequencePool, {
+            enabled: true,
+            healthy: false,
+            regions: [
+                { region: "Amsterdam, NL", healthy: true },
+                { region: "Ashburn, VA", healthy: false },
+            ],
+        });
+        assert.equal(result.json.apps[0]!.traffic, "failed-open");
+    });
+});
+
+describe("status: drift", () => {
+    const cequenceName = poolName("cequence", STACK, HOST);
+    const originName = poolName("origin", STACK, HOST);
+    const cases: Array<{ kind: string; config?: ConfigObject; change: (state: StandInState) => void; expected: string; actual: string; traffic: TrafficPath }> = [
+        {
+            kind: "pool-order",
+            change: (s) => s.loadBalancers[0]!.defaultPools.reverse(),
+            expected: `${cequenceName}, ${originName}`,
+            actual: `${originName}, ${cequenceName}`,
+            traffic: "through-cequence",
+        },
+        {
+            kind: "fallback-pool",
+            change: (s) => (s.loadBalancers[0]!.fallbackPool = poolOf(s, "cequence", HOST).id),
+            expected: originName,
+            actual: cequenceName,
+            traffic: "through-cequence",
+        },
+        { kind: "steering-policy", change: (s) => (s.loadBalancers[0]!.steeringPolicy = "random"), expected: "off", actual: "random", traffic: "through-cequence" },
+        { kind: "cname-target", change: (s) => (s.records[0]!.content = ORIGIN), expected: LB, actual: ORIGIN, traffic: "bypassed" },
+        {
+            kind: "cequence-pool-enabled",
+            change: (s) => (poolOf(s, "cequence", HOST).enabled = false),
+            expected: "true",
+            actual: "false",
+            traffic: "forced-out-of-line",
+        },
+        {
+            kind: "monitor-attached",
+            change: (s) => (poolOf(s, "origin", HOST).monitor = undefined),
+            expected: `a health monitor on ${originName}`,
+            actual: "none",
+            traffic: "through-cequence",
+        },
+    ];
+    for (const { kind, change, expected, actual, traffic } of cases) {
+        it(`${kind}: listed in the text and the JSON, exit status 2`, async () => {
+            const result = await statusOf(guideConfig(), change);
+            assert.equal(result.code, 2);
+            assert.deepEqual(result.json.apps[0]!.drift, [{ kind, expected, actual }]);
+            assert.equal(result.json.apps[0]!.traffic, traffic);
+            assert.match(result.text.stdout, /^Drift \(Cloudflare differs from the config/m);
+            assert.ok(
+                result.text.stdout.includes(`the config asks for ${expected}; Cloudflare has ${actual}`),
+                `drift line missing from:\n${result.text.stdout}`,
+            );
+        });
+    }
+
+    it("a pool ID that is no pool of the account is named as unknown", async () => {
+        const stranger = idFor("deleted pool");
+        const result = await statusOf(guideConfig(), (s) => (s.loadBalancers[0]!.fallbackPool = stranger));
+        assert.deepEqual(result.json.apps[0]!.drift, [{ kind: "fallback-pool", expected: originName, actual: `unknown pool ${stranger}` }]);
+    });
+});
+
+describe("status: failures name the fix", () => {
+    /** A failure that is expected: no stack trace, and the token nowhere. */
+    function assertCleanFailure(result: RunResult): void {
+        assert.equal(result.code, 1);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, "a stack trace was printed");
+        assert.ok(!`${result.stdout}${result.stderr}`.includes(TOKEN), "the token was printed");
+    }
+
+    it("a missing token", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir], envFor(standIn, { CLOUDFLARE_API_TOKEN: "" }));
+        assertCleanFailure(result);
+        assert.match(result.stderr, /CLOUDFLARE_API_TOKEN is not set/);
+        assert.match(result.stderr, /Zone · Load Balancers · Read/);
+        assert.equal(standIn.served.length, 0);
+    });
+
+    it("403 lists the permissions the token needs", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        standIn.behaviour.refuse = 403;
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
+        assertCleanFailure(result);
+        assert.match(result.stderr, /\(403: 10000 Authentication error\)/);
+        for (const permission of ["Account · Load Balancing: Monitors And Pools · Read", "Zone · Load Balancers · Read", "Zone · DNS · Read"]) {
+            assert.ok(result.stderr.includes(`  - ${permission}`), `${permission} not listed`);
+        }
+        assert.deepEqual(Object.keys(JSON.parse(result.stdout) as object), ["stack", "error"]);
+    });
+
+    it("an unknown zone names the config key to check", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        standIn.state.zoneId = idFor("another zone");
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir], envFor(standIn));
+        assertCleanFailure(result);
+        assert.match(result.stderr, /Cloudflare knows no zone fedcba9876543210fedcba9876543210 \(404: 7003 .*\)[^\n]*Check zoneId in .*Pulumi\.test\.yaml/);
+    });
+
+    it("an invalid stack file lists its problems", async () => {
+        const { standIn } = await live(guideConfig());
+        const dir = writeStackDir(withApp({ routing: "sideways" }));
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir], envFor(standIn));
+        removeDir(dir);
+        assertCleanFailure(result);
+        assert.match(result.stderr, /Invalid config in .*Pulumi\.test\.yaml \(1 problem\):\n {2}apps\[0\]\.routing: must be one of/);
+    });
+
+    it("a stack with no stack file", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        const result = await runInProcess(status, ["--stack", "staging", "--dir", dir], envFor(standIn));
+        assertCleanFailure(result);
+        assert.match(result.stderr, /cannot read the stack file .*Pulumi\.staging\.yaml: ENOENT\. Name an existing stack/);
+    });
+
+    it("a bad flag prints the usage", async () => {
+        const result = await runInProcess(status, ["--watch", "soon"], {});
+        assertCleanFailure(result);
+        assert.match(result.stderr, /--watch must be a positive number of seconds, got "soon"/);
+    });
+
+    describe("the real CLI", () => {
+        it("exits 0 when all is well, printing the row", async () => {
+            const { standIn, dir } = await live(guideConfig());
+            const result = await runCli("status", ["--stack", STACK, "--dir", dir], envFor(standIn));
+            assert.equal(result.code, 0, result.stderr);
+            assert.deepEqual(row(result, HOST), [HOST, LB, "enabled, healthy", "healthy", "through-cequence"]);
+            assert.ok(standIn.served.every((s) => s.authorization === `Bearer ${TOKEN}`));
+        });
+
+        it("exits 2 on a failed-open app, with --json", async () => {
+            const { standIn, dir } = await live(guideConfig(), (s) => setHealth(poolOf(s, "cequence", HOST), false));
+            const result = await runCli("status", ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
+            assert.equal(result.code, 2, result.stderr);
+            assert.equal((JSON.parse(result.stdout) as StatusJson).apps[0]!.traffic, "failed-open");
+        });
+
+        it("exits 1 on a 401, listing the permissions, without the token or a stack trace", async () => {
+            const { standIn, dir } = await live(guideConfig());
+            standIn.behaviour.refuse = 401;
+            const result = await runCli("status", ["--stack", STACK, "--dir", dir], envFor(standIn));
+            assertCleanFailure(result);
+            assert.match(result.stderr, /Cloudflare refused the API token \(401: 10000 Authentication error\)/);
+            assert.match(result.stderr, /- Zone · DNS · Read/);
+            assert.equal(result.stdout, "");
+        });
+
+        it("waits out a 429 (as Retry-After asks) and then succeeds", async () => {
+            const { standIn, dir } = await live(guideConfig());
+            standIn.behaviour.rateLimitFirst = 2;
+            standIn.behaviour.retryAfterSeconds = "0.05";
+            const result = await runCli("status", ["--stack", STACK, "--dir", dir], envFor(standIn));
+            assert.equal(result.code, 0, result.stderr);
+            assert.equal(standIn.served.filter((s) => s.status === 429).length, 2);
+            assert.equal(row(result, HOST)[4], "through-cequence");
+        });
+
+        it("exits 1 with a clear message when Cloudflare does not answer", async () => {
+            const { standIn, dir } = await live(guideConfig());
+            standIn.behaviour.hang = true;
+            const result = await runCli("status", ["--stack", STACK, "--dir", dir, "--timeout", "0.2", "--retries", "1"], envFor(standIn));
+            assertCleanFailure(result);
+            assert.match(result.stderr, /Cloudflare did not answer at http:\/\/127\.0\.0\.1:\d+\/client\/v4 within 0\.2 s \(2 attempts\)[^\n]*--timeout <seconds>/);
+        });
+
+        it("--watch reprints until Ctrl-C, then ends cleanly with the last status", async () => {
+            const { standIn, dir } = await live(guideConfig());
+            const result = await runCli("status", ["--stack", STACK, "--dir", dir, "--json", "--watch", "0.05"], envFor(standIn), (soFar, child) => {
+                if (soFar.split("\n").length > 2) child.kill("SIGINT");
+            });
+            assert.equal(result.signal, null);
+            assert.equal(result.code, 0, result.stderr);
+            const reads = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as StatusJson);
+            assert.ok(reads.length >= 2);
+            assert.ok(reads.every((read) => read.apps[0]!.traffic === "through-cequence"));
+            assert.doesNotMatch(result.stderr, /\n\s+at /);
+        });
+    });
+});

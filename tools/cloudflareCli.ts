@@ -1,0 +1,145 @@
+/**
+ * What `status` and `preflight` share as command-line tools: their common
+ * flags, reading the stack's config, and turning expected failures into a
+ * message and exit status 1 with no stack trace.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { formatIssues, parseStackConfig, type StackConfig } from "../config/schema";
+import { readStackFile, stackFilePath } from "../config/stackFile";
+import { CliError, DEFAULT_CONNECTION, type ConnectionSettings } from "./cloudflareApi";
+
+// Not mockEngine's PROJECT_ROOT: importing it would load the Pulumi SDK, which these tools do not need.
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** Where a command writes and what it reads from its environment; the process's own outside tests. */
+export interface CliIo {
+    stdout: { write(text: string): unknown };
+    stderr: { write(text: string): unknown; isTTY?: boolean };
+    env: NodeJS.ProcessEnv;
+    /** Aborted on Ctrl-C, to end `--watch` and preview polling cleanly. */
+    signal: AbortSignal;
+}
+
+type FlagSpec = { type: "string" } | { type: "boolean" };
+
+export const COMMON_FLAGS = {
+    stack: { type: "string" },
+    json: { type: "boolean" },
+    dir: { type: "string" },
+    timeout: { type: "string" },
+    retries: { type: "string" },
+} as const satisfies Record<string, FlagSpec>;
+
+export const COMMON_USAGE = [
+    "  --stack <name>      the stack whose Pulumi.<name>.yaml to read (default: prod)",
+    "  --json              print JSON instead of a table",
+    "  --dir <path>        the directory holding Pulumi.<name>.yaml (default: this project)",
+    `  --timeout <seconds> how long to wait for each Cloudflare response (default: ${DEFAULT_CONNECTION.timeoutSeconds})`,
+    `  --retries <n>       further attempts after a timeout, network error, 429 or 5xx (default: ${DEFAULT_CONNECTION.retries})`,
+];
+
+export interface CommonOptions {
+    stack: string;
+    json: boolean;
+    dir: string;
+    connection: ConnectionSettings;
+}
+
+/** The values of parsed flags: strings, booleans for switches, undefined when absent. */
+export type FlagValues<F extends Record<string, FlagSpec>> = { [K in keyof F]?: F[K] extends { type: "boolean" } ? boolean : string };
+
+/** Parses the command line; a bad flag or value is a {@link CliError} naming it. */
+export function parseCommandLine<F extends Record<string, FlagSpec>>(
+    argv: string[],
+    flags: F,
+    usage: string,
+): { common: CommonOptions; values: FlagValues<F> } {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, options: { ...COMMON_FLAGS, ...flags }, strict: true }).values;
+    } catch (error) {
+        throw new CliError(`${(error as Error).message}\n${usage}`);
+    }
+    // parseArgs cannot type the merge of a generic flag set; its values follow the specs by construction.
+    const values = parsed as FlagValues<typeof COMMON_FLAGS> & FlagValues<F>;
+    const common: CommonOptions = {
+        stack: values.stack ?? "prod",
+        json: values.json ?? false,
+        dir: values.dir ?? PROJECT_ROOT,
+        connection: {
+            timeoutSeconds: values.timeout === undefined ? DEFAULT_CONNECTION.timeoutSeconds : positiveNumber(values.timeout, "--timeout"),
+            retries: values.retries === undefined ? DEFAULT_CONNECTION.retries : wholeNumber(values.retries, "--retries"),
+        },
+    };
+    return { common, values };
+}
+
+export function positiveNumber(text: string, flag: string): number {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new CliError(`${flag} must be a positive number of seconds, got ${JSON.stringify(text)}`);
+    return value;
+}
+
+function wholeNumber(text: string, flag: string): number {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new CliError(`${flag} must be a whole number (0 or more), got ${JSON.stringify(text)}`);
+    return value;
+}
+
+export interface LoadedConfig {
+    config: StackConfig;
+    configFile: string;
+}
+
+/** The stack's config, validated by the same schema as the program. */
+export function loadConfig(options: CommonOptions): LoadedConfig {
+    const configFile = stackFilePath(options.dir, options.stack);
+    let raw;
+    try {
+        raw = readStackFile(configFile);
+    } catch (error) {
+        throw new CliError(`${(error as Error).message}. Name an existing stack with --stack <name>.`);
+    }
+    const parsed = parseStackConfig(raw);
+    if (!parsed.ok) {
+        const count = parsed.issues.length;
+        throw new CliError(`Invalid config in ${configFile} (${count} problem${count === 1 ? "" : "s"}):\n${formatIssues(parsed.issues)}`);
+    }
+    return { config: parsed.config, configFile };
+}
+
+/**
+ * Prints an expected failure: the message on stderr, and with `--json` a
+ * `{stack, error}` document on stdout too, so a script reading stdout sees it.
+ * Exit status 1: the state could not be read.
+ */
+export function reportFailure(io: CliIo, error: CliError, json: boolean, stack: string | undefined): 1 {
+    io.stderr.write(`${error.message}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ stack: stack ?? null, error: error.message })}\n`);
+    return 1;
+}
+
+export type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Runs a command as the process: Ctrl-C aborts its signal (a second Ctrl-C
+ * exits at once). Only a bug reaches the catch here, so its stack is shown.
+ */
+export function runAsProcess(command: Command): void {
+    const interrupt = new AbortController();
+    process.once("SIGINT", () => {
+        interrupt.abort();
+        process.once("SIGINT", () => process.exit(130));
+    });
+    const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal };
+    command(process.argv.slice(2), io).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            process.stderr.write(`internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
+}
