@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { CLOUDFLARE_TYPES, policies, type CequencePolicy } from "../policy/policies";
+import { guideConfig, runStack } from "./support/stack";
+
+/** Runs one policy on one resource's inputs, as the policy server would, and returns the violations. */
+async function violations(policy: CequencePolicy, type: string, props: Record<string, unknown>): Promise<string[]> {
+    const reported: string[] = [];
+    const unused = (what: string) => () => {
+        throw new Error(`the policies read props only; ${what} was called`);
+    };
+    const args: ResourceValidationArgs = {
+        type,
+        props,
+        urn: `urn:pulumi:test::cloudflare-cequence::${type}::resource`,
+        name: "resource",
+        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        stackTags: new Map(),
+        isType: unused("isType"),
+        asType: unused("asType"),
+        getConfig: unused("getConfig"),
+        notApplicable: unused("notApplicable"),
+    };
+    await policy.validateResource(args, (message) => reported.push(message));
+    return reported;
+}
+
+function policy(name: string): CequencePolicy {
+    const found = policies.find((p) => p.name === name);
+    if (!found) throw new Error(`no policy ${name}; the pack has ${policies.map((p) => p.name).join(", ")}`);
+    return found;
+}
+
+const CEQUENCE_POOL = "cequence-pool-id";
+const ORIGIN_POOL = "origin-pool-id";
+const guideLoadBalancer = {
+    proxied: true,
+    steeringPolicy: "off",
+    defaultPools: [CEQUENCE_POOL, ORIGIN_POOL],
+    fallbackPool: ORIGIN_POOL,
+};
+const guideMonitor = { type: "https", header: { Host: ["www.cq-route.com"] }, expectedCodes: "200" };
+const guideCname = { type: "CNAME", proxied: true, ttl: 1, content: "origin-www-lb.cq-route.com" };
+
+interface Case {
+    policy: string;
+    type: string;
+    passing: Record<string, unknown>;
+    violating: Record<string, unknown>;
+    /** Part of the violation message that tells the user what to change. */
+    advice: RegExp;
+}
+
+const cases: Case[] = [
+    { policy: "load-balancer-proxied", type: CLOUDFLARE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, proxied: false }, advice: /set proxied: true/ },
+    { policy: "load-balancer-failover-steering", type: CLOUDFLARE_TYPES.loadBalancer, passing: { ...guideLoadBalancer, steeringPolicy: "random" }, violating: { ...guideLoadBalancer, steeringPolicy: "dynamic_latency" }, advice: /"off".*"random"/ },
+    { policy: "load-balancer-fails-open-to-origin", type: CLOUDFLARE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, fallbackPool: CEQUENCE_POOL }, advice: /fail open to the application origin/ },
+    { policy: "pool-has-monitor", type: CLOUDFLARE_TYPES.pool, passing: { name: "p", monitor: "monitor-id" }, violating: { name: "p" }, advice: /attach a LoadBalancerMonitor/ },
+    { policy: "monitor-sends-host-header", type: CLOUDFLARE_TYPES.monitor, passing: { ...guideMonitor, header: { host: ["www.cq-route.com"] } }, violating: { ...guideMonitor, header: {} }, advice: /Host: \["<public hostname>"\]/ },
+    { policy: "monitor-explicit-expected-codes", type: CLOUDFLARE_TYPES.monitor, passing: guideMonitor, violating: { ...guideMonitor, expectedCodes: undefined }, advice: /"200" or "2xx"/ },
+    { policy: "proxied-cname-automatic-ttl", type: CLOUDFLARE_TYPES.dnsRecord, passing: guideCname, violating: { ...guideCname, ttl: 300 }, advice: /ttl: 1/ },
+    { policy: "proxied-cname-no-trailing-dot", type: CLOUDFLARE_TYPES.legacyRecord, passing: guideCname, violating: { ...guideCname, content: "origin-www-lb.cq-route.com." }, advice: /write "origin-www-lb.cq-route.com"/ },
+];
+
+describe("policy pack", () => {
+    it("has one passing and one violating case per policy, each mandatory by default", () => {
+        assert.deepEqual(cases.map((c) => c.policy).sort(), policies.map((p) => p.name).sort());
+        for (const p of policies) assert.equal(p.enforcementLevel, "mandatory", p.name);
+    });
+
+    for (const c of cases) {
+        it(`${c.policy}: passes the guide's setup and reports a violation with advice`, async () => {
+            assert.deepEqual(await violations(policy(c.policy), c.type, c.passing), []);
+            const reported = await violations(policy(c.policy), c.type, c.violating);
+            assert.equal(reported.length, 1, `expected one violation, got ${JSON.stringify(reported)}`);
+            assert.match(reported[0]!, c.advice);
+        });
+    }
+
+    it("fails a load balancer with no fallback pool or no steering policy", async () => {
+        const { fallbackPool: _fallback, steeringPolicy: _steering, ...bare } = guideLoadBalancer;
+        assert.equal((await violations(policy("load-balancer-fails-open-to-origin"), CLOUDFLARE_TYPES.loadBalancer, bare)).length, 1);
+        assert.equal((await violations(policy("load-balancer-failover-steering"), CLOUDFLARE_TYPES.loadBalancer, bare)).length, 1);
+    });
+
+    it("leaves what a rule does not cover alone: TCP monitors, DNS-only and non-CNAME records, other types", async () => {
+        assert.deepEqual(await violations(policy("monitor-sends-host-header"), CLOUDFLARE_TYPES.monitor, { type: "tcp" }), []);
+        assert.deepEqual(await violations(policy("monitor-explicit-expected-codes"), CLOUDFLARE_TYPES.monitor, { type: "tcp" }), []);
+        const dnsOnly = { ...guideCname, proxied: false, ttl: 300, content: "origin.example.com." };
+        assert.deepEqual(await violations(policy("proxied-cname-automatic-ttl"), CLOUDFLARE_TYPES.dnsRecord, dnsOnly), []);
+        assert.deepEqual(await violations(policy("proxied-cname-no-trailing-dot"), CLOUDFLARE_TYPES.dnsRecord, dnsOnly), []);
+        assert.deepEqual(await violations(policy("proxied-cname-automatic-ttl"), CLOUDFLARE_TYPES.dnsRecord, { type: "A", proxied: true, ttl: 300 }), []);
+        assert.deepEqual(await violations(policy("load-balancer-proxied"), CLOUDFLARE_TYPES.pool, { proxied: false }), []);
+    });
+
+    it("passes every resource the main stack registers", async () => {
+        const run = await runStack(guideConfig());
+        assert.equal(run.error, undefined);
+        const checked = new Set(Object.values(CLOUDFLARE_TYPES) as string[]);
+        const resources = run.resources.filter((r) => checked.has(r.type));
+        // One of each checked kind at least, so the pass is not vacuous.
+        const { loadBalancer, pool, monitor, dnsRecord } = CLOUDFLARE_TYPES;
+        for (const type of [loadBalancer, pool, monitor, dnsRecord]) {
+            assert.ok(resources.some((r) => r.type === type), `the stack registered no ${type}`);
+        }
+        for (const resource of resources) {
+            for (const p of policies) {
+                assert.deepEqual(await violations(p, resource.type, resource.inputs), [], `${p.name} on ${resource.name}`);
+            }
+        }
+    });
+});
