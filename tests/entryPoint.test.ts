@@ -1,0 +1,40 @@
+/**
+ * What `pulumi up` runs: Pulumi.yaml's `main`. Without it Pulumi would run
+ * package.json's `main` (the component library), register nothing, and plan
+ * to delete the whole stack. The built entry point must register exactly
+ * what the TypeScript program does.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
+import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { guideConfig, toRaw } from "./support/stack";
+
+const project = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+    main?: string;
+    runtime: { name: string; options?: { typescript?: boolean } };
+};
+
+const registered = (run: ProgramRun) => run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, protect: r.protect }));
+
+describe("Pulumi.yaml entry point", () => {
+    it("names the program as main, run as JavaScript", () => {
+        assert.equal(project.main, "dist/index.js");
+        assert.equal(project.runtime.options?.typescript, false);
+    });
+
+    it("is built from index.ts and registers exactly what index.ts does", async () => {
+        execFileSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: PROJECT_ROOT });
+        const config = toRaw(guideConfig());
+        const built = await runProgram({ program: path.join(PROJECT_ROOT, project.main!), stack: "prod", config, calls: OFFLINE_CALLS });
+        const source = await runProgram({ stack: "prod", config, calls: OFFLINE_CALLS });
+        assert.equal(built.error, undefined);
+        assert.ok(built.resources.length > 0);
+        assert.deepEqual(registered(built), registered(source));
+        assert.deepEqual(built.outputs, source.outputs);
+    });
+});
