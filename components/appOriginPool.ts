@@ -1,24 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { authHeader, createMonitoredPool, type MonitorArgs } from "./monitoredPool";
+import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
 
-export interface AppOriginPoolArgs {
-    /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
-    accountId: pulumi.Input<string>;
+export interface AppOriginPoolArgs extends MonitoredPoolArgs {
     /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. */
     originHostname: pulumi.Input<string>;
-    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. */
-    publicHostname: pulumi.Input<string>;
-    /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
-    poolName: pulumi.Input<string>;
-    /** Health-monitor settings for the origin pool. */
-    monitor?: MonitorArgs;
-    /**
-     * Name of a secret header every probe sends (edge authentication), e.g.
-     * `X-Edge-Auth`. A plain string: it is a key of the monitor's header map.
-     */
-    authHeaderName?: string;
-    /** The secret header's value; used only with `authHeaderName`. */
-    authHeaderValue?: pulumi.Input<string>;
 }
 
 /**

@@ -1,27 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CEQUENCE_ENABLED_DEFAULT } from "./defaults";
-import { authHeader, createMonitoredPool, type MonitorArgs } from "./monitoredPool";
+import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
 
-export interface CequencePoolArgs {
-    /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
-    accountId: pulumi.Input<string>;
+export interface CequencePoolArgs extends MonitoredPoolArgs {
     /** The Cequence hostname from the Cequence account team: the pool's origin address. */
     cequenceHostname: pulumi.Input<string>;
-    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. */
-    publicHostname: pulumi.Input<string>;
-    /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
-    poolName: pulumi.Input<string>;
     /** `false` disables the pool and forces Cequence out of line (guide, appendix C). Default `true`. */
     enabled?: pulumi.Input<boolean>;
-    /** Health-monitor settings for the Cequence pool; verify the path with the Cequence account team. */
-    monitor?: MonitorArgs;
-    /**
-     * Name of a secret header every probe sends (edge authentication), e.g.
-     * `X-Edge-Auth`. A plain string: it is a key of the monitor's header map.
-     */
-    authHeaderName?: string;
-    /** The secret header's value; used only with `authHeaderName`. */
-    authHeaderValue?: pulumi.Input<string>;
 }
 
 /**

@@ -25,6 +25,25 @@ export interface MonitorArgs {
     consecutiveDown?: pulumi.Input<number>;
 }
 
+/** What every monitored pool takes: CequencePoolArgs and AppOriginPoolArgs extend this. */
+export interface MonitoredPoolArgs {
+    /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
+    accountId: pulumi.Input<string>;
+    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. */
+    publicHostname: pulumi.Input<string>;
+    /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
+    poolName: pulumi.Input<string>;
+    /** Health-monitor settings; unset fields take the documented defaults. */
+    monitor?: MonitorArgs;
+    /**
+     * Name of a secret header every probe sends (edge authentication), e.g.
+     * `X-Edge-Auth`. A plain string: it is a key of the monitor's header map.
+     */
+    authHeaderName?: string;
+    /** The secret header's value; used only with `authHeaderName`. */
+    authHeaderValue?: pulumi.Input<string>;
+}
+
 export interface MonitoredPoolSpec {
     accountId: pulumi.Input<string>;
     /** Cloudflare pool name: letters, digits, `-` and `_`. */
@@ -102,7 +121,7 @@ function probeHeaders(spec: MonitoredPoolSpec): Record<string, pulumi.Input<stri
 }
 
 /** The probes' edge-authentication header, when a component's args name one. */
-export function authHeader(args: { authHeaderName?: string; authHeaderValue?: pulumi.Input<string> }): MonitoredPoolSpec["authHeader"] {
+export function authHeader(args: MonitoredPoolArgs): MonitoredPoolSpec["authHeader"] {
     if (args.authHeaderName === undefined || args.authHeaderValue === undefined) return undefined;
     return { name: args.authHeaderName, value: pulumi.secret(args.authHeaderValue) };
 }

@@ -1,22 +1,15 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { poolName } from "../config/naming";
 import { preflight, type AppVerdict } from "../tools/preflight";
-import type { CloudflareStandIn, StandInState } from "./support/cloudflareStandIn";
-import { envFor, poolOf, removeDir, runCli, runInProcess, STACK, startLive } from "./support/liveFixture";
+import type { StandInState } from "./support/cloudflareStandIn";
+import { envFor, poolOf, runCli, runInProcess, STACK, startLive, stopStandInsAfterEach } from "./support/liveFixture";
 import { guideConfig } from "./support/stack";
 
 const HOST = "www.cq-route.com";
 const FAST_POLLING = ["--poll", "0.01"];
 
-const started: Array<{ standIn: CloudflareStandIn; dir: string }> = [];
-afterEach(async () => {
-    for (const { standIn, dir } of started.splice(0)) {
-        await standIn.stop();
-        removeDir(dir);
-        assert.deepEqual(standIn.violations, [], "the stand-in strayed from Cloudflare's OpenAPI schema");
-    }
-});
+const started = stopStandInsAfterEach();
 
 async function live(change: (state: StandInState) => void = () => {}) {
     const fixture = await startLive(guideConfig());

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { poolName } from "../config/naming";
 import type { TrafficPath } from "../tools/liveStatus";
 import { status } from "../tools/status";
-import type { CloudflareStandIn, StandInState } from "./support/cloudflareStandIn";
-import { envFor, idFor, poolOf, removeDir, runCli, runInProcess, setHealth, STACK, startLive, TOKEN, writeStackDir, type RunResult } from "./support/liveFixture";
+import type { StandInState } from "./support/cloudflareStandIn";
+import { envFor, idFor, poolOf, removeDir, runCli, runInProcess, setHealth, STACK, startLive, TOKEN, writeStackDir, stopStandInsAfterEach, type RunResult } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
 
 const HOST = "www.cq-route.com";
@@ -30,15 +30,7 @@ function withApp(changes: Record<string, unknown>, cequence: Record<string, unkn
     return { ...config, cequence: { ...(config.cequence as object), ...cequence }, apps: [{ ...app, ...changes }] };
 }
 
-// Every stand-in a test starts is stopped after it, and must have served only schema-conforming bodies.
-const started: Array<{ standIn: CloudflareStandIn; dir: string }> = [];
-afterEach(async () => {
-    for (const { standIn, dir } of started.splice(0)) {
-        await standIn.stop();
-        removeDir(dir);
-        assert.deepEqual(standIn.violations, [], "the stand-in strayed from Cloudflare's OpenAPI schema");
-    }
-});
+const started = stopStandInsAfterEach();
 
 async function live(config: ConfigObject, change: (state: StandInState) => void = () => {}) {
     const fixture = await startLive(config);

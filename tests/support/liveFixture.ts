@@ -3,11 +3,13 @@
  * directory, the Cloudflare state `pulumi up` would leave for it (in the
  * stand-in), and two ways to run a command: in process, or as the real CLI.
  */
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { afterEach } from "node:test";
 import { stringify } from "yaml";
 import { poolName } from "../../config/naming";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../../config/schema";
@@ -154,4 +156,22 @@ export function runCli(
         child.on("error", reject);
         child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
     });
+}
+
+/**
+ * Stops every stand-in a test started once the test ends, removes its stack
+ * directory, and fails the test if the stand-in served or received anything
+ * outside Cloudflare's OpenAPI schema. Push each started stand-in onto the
+ * returned list.
+ */
+export function stopStandInsAfterEach(): Array<{ standIn: CloudflareStandIn; dir: string }> {
+    const started: Array<{ standIn: CloudflareStandIn; dir: string }> = [];
+    afterEach(async () => {
+        for (const { standIn, dir } of started.splice(0)) {
+            await standIn.stop();
+            removeDir(dir);
+            assert.deepEqual(standIn.violations, [], "the stand-in strayed from Cloudflare's OpenAPI schema");
+        }
+    });
+    return started;
 }
