@@ -181,6 +181,16 @@ describe("status: drift", () => {
         });
     }
 
+    it("during a rollout (cequence.trafficPercent below 100) expects random steering, and flags failover", async () => {
+        const rollout = withApp({}, { trafficPercent: 25 });
+        const deployed = await statusOf(rollout);
+        assert.equal(deployed.code, 0);
+        assert.deepEqual(deployed.json.apps[0]!.drift, []);
+        const reverted = await statusOf(rollout, (s) => (s.loadBalancers[0]!.steeringPolicy = "off"));
+        assert.equal(reverted.code, 2);
+        assert.deepEqual(reverted.json.apps[0]!.drift, [{ kind: "steering-policy", expected: "random", actual: "off" }]);
+    });
+
     it("a pool ID that is no pool of the account is named as unknown", async () => {
         const stranger = idFor("deleted pool");
         const result = await statusOf(guideConfig(), (s) => (s.loadBalancers[0]!.fallbackPool = stranger));

@@ -61,7 +61,8 @@ export function deployedState(config: StackConfig, stack = STACK): StandInState 
             name: app.lbHostname,
             defaultPools: [cequence.id, origin.id],
             fallbackPool: origin.id,
-            steeringPolicy: "off",
+            // As deployed: failover, or random steering during a rollout (the stand-in holds no weights).
+            steeringPolicy: config.cequence.trafficPercent < 100 ? "random" : "off",
         });
     }
     return state;
