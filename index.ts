@@ -1,7 +1,8 @@
 /**
  * The stack: for each protected hostname, the guide's Cequence pool, origin
- * pool, failover load balancer and CNAME cutover. It reads config and
- * composes the components; all behaviour lives in `components/`.
+ * pool, failover load balancer and CNAME cutover; for the zone and account,
+ * the optional edge authentication, alerts and True-Client-IP. It reads
+ * config and composes the components; all behaviour lives in `components/`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
@@ -35,9 +36,10 @@ const edgeAuthentication = config.edgeAuth
       })
     : undefined;
 // Probes skip transform rules, so the monitors send the header themselves.
-const probeAuth = edgeAuthentication
-    ? { authHeaderName: config.edgeAuth!.headerName, authHeaderValue: edgeAuthentication.activeSecret }
-    : {};
+const probeAuth =
+    config.edgeAuth && edgeAuthentication
+        ? { authHeaderName: config.edgeAuth.headerName, authHeaderValue: edgeAuthentication.activeSecret }
+        : {};
 
 interface PoolEndpoints {
     pool: string;
