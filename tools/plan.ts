@@ -143,10 +143,18 @@ export function renderPlan(plan: Plan): string {
     const count = plan.apps.reduce((n, a) => n + a.resources.length, plan.shared.length);
     lines.push(`${count} resource${count === 1 ? "" : "s"} to create or adopt.`, "", "Outputs:");
     for (const [name, value] of Object.entries(plan.outputs)) {
-        lines.push(`  ${name}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")}`);
+        lines.push(`  ${name}: ${compactJson(value).replace(/\n/g, "\n  ")}`);
+    }
+    if ("cloudflareIpRanges" in plan.outputs) {
+        lines.push("  (offline, cloudflareIpRanges is a sample of Cloudflare's published list; `pulumi up` reads the current one)");
     }
     if (plan.warnings.length > 0) lines.push("", ...plan.warnings.map((w) => `warning: ${w}`));
     return lines.join("\n");
+}
+
+/** Indented JSON with lists of plain values kept on one line. */
+function compactJson(value: unknown): string {
+    return JSON.stringify(value, null, 2).replace(/\[\s+((?:"[^"]*"|[\d.]+)(?:,\s+(?:"[^"]*"|[\d.]+))*)\s+\]/g, (_, items: string) => `[${items.replace(/,\s+/g, ", ")}]`);
 }
 
 function renderResource(resource: PlannedResource): string {
