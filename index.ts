@@ -16,11 +16,13 @@ import {
     TrueClientIp,
     worstCaseFailOpenSeconds,
 } from "./components";
-import { FAIL_OPEN_WARNING_SECONDS } from "./components/defaults";
-import { cnameTarget, poolName } from "./config/naming";
+import { assertBuildIsCurrent } from "./config/build";
+import { cnameTarget, edgeAuthRuleRef, poolName } from "./config/naming";
 import { loadStackConfig } from "./config/pulumi";
+import { configWarnings } from "./config/warnings";
 import type { AppConfig } from "./config/schema";
 
+assertBuildIsCurrent(__filename);
 const config = loadStackConfig();
 const stack = pulumi.getStack();
 
@@ -33,6 +35,7 @@ const edgeAuthentication = config.edgeAuth
           rotationA: config.edgeAuth.rotation.a,
           rotationB: config.edgeAuth.rotation.b,
           existingRulesetId: config.edgeAuth.existingRulesetId,
+          ruleRef: edgeAuthRuleRef(stack),
       })
     : undefined;
 // Probes skip transform rules, so the monitors send the header themselves.
@@ -89,15 +92,20 @@ function protectApp(app: AppConfig): ProtectedApp {
         monitor: app.monitor,
         ...probeAuth,
     });
-    const loadBalancer = new FailoverLoadBalancer(`${app.hostname}-failover`, {
-        zoneId: config.zoneId,
-        hostname: app.lbHostname,
-        cequencePoolId: cequence.poolId,
-        originPoolId: origin.poolId,
-        publicHostname: app.hostname,
-        failoverAcrossPools: config.cequence.failoverAcrossPools,
-        cequenceTrafficPercent: config.cequence.trafficPercent,
-    });
+    const loadBalancer = new FailoverLoadBalancer(
+        `${app.hostname}-failover`,
+        {
+            zoneId: config.zoneId,
+            hostname: app.lbHostname,
+            cequencePoolId: cequence.poolId,
+            originPoolId: origin.poolId,
+            publicHostname: app.hostname,
+            failoverAcrossPools: config.cequence.failoverAcrossPools,
+            cequenceTrafficPercent: config.cequence.trafficPercent,
+        },
+        // While the public CNAME points at it, deleting the LB would leave the hostname dangling.
+        { protect: app.routing === "loadBalancer" },
+    );
     const target = cnameTarget(app, config.cequence.hostname);
     // Pointing at the LB's output makes the cutover wait until the LB exists.
     cutOver(app, app.routing === "loadBalancer" ? loadBalancer.hostname : target);
@@ -131,12 +139,8 @@ if (config.trueClientIp) {
     });
 }
 
+for (const warning of configWarnings(config)) void pulumi.log.warn(warning);
 const worstFailOpen = worstCaseFailOpenSeconds(config.cequence.monitor);
-if (cequencePoolIds.length > 0 && worstFailOpen > FAIL_OPEN_WARNING_SECONDS) {
-    void pulumi.log.warn(
-        `Traffic may take up to ${worstFailOpen} s to fail open when Cequence is down; lower cequence.monitor.interval (or cequence.monitor.consecutiveDown) to fail open within ${FAIL_OPEN_WARNING_SECONDS} s.`,
-    );
-}
 
 const ipRanges = cloudflare.getIpRangesOutput();
 

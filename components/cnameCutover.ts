@@ -15,9 +15,10 @@ export interface CnameCutoverArgs {
     target: pulumi.Input<string>;
     /**
      * ID of the hostname's existing DNS record (32 hex characters). When set,
-     * that record is adopted (imported) and its target replaced, as the guide's
-     * step 6 does by hand; the import fails, changing nothing, unless the
-     * record already matches these args.
+     * that record is adopted (imported) instead of created. Pulumi imports it
+     * and then updates whatever differs from these args, so adopt with `target`
+     * equal to the record's current target, and change the target in a later
+     * update (the guide's step 6).
      */
     existingRecordId?: string;
 }

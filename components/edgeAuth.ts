@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { EDGE_AUTH_HEADER_DEFAULT } from "./defaults";
 
-/** The rule's stable reference inside the zone's ruleset: how the stack recognises its own rule. */
+/** The rule's default reference inside the zone's ruleset: how the component recognises its own rule. */
 export const EDGE_AUTH_RULE_REF = "cloudflare_cequence_edge_auth";
 
 /** The phase of the zone's request-header transform rules. */
@@ -34,6 +34,12 @@ export interface EdgeAuthArgs {
      * not create is kept as it is.
      */
     existingRulesetId?: string;
+    /**
+     * The rule's `ref`, by which this component tells its rule from the
+     * others in the zone's one ruleset. Stacks that share a zone need
+     * different refs. Default `cloudflare_cequence_edge_auth`.
+     */
+    ruleRef?: string;
 }
 
 /**
@@ -73,8 +79,9 @@ export class EdgeAuth extends pulumi.ComponentResource {
             pulumi.all([this.activeSlot, this.secretA, this.secretB]).apply(([slot, a, b]) => (slot === "b" ? b : a)),
         );
 
+        const ruleRef = args.ruleRef ?? EDGE_AUTH_RULE_REF;
         const ownRule: cloudflare.types.input.RulesetRule = {
-            ref: EDGE_AUTH_RULE_REF,
+            ref: ruleRef,
             description: "cloudflare-cequence: edge authentication header for Cequence and the origin",
             expression: pulumi.output(args.publicHostnames).apply(hostExpression),
             action: "rewrite",
@@ -84,7 +91,7 @@ export class EdgeAuth extends pulumi.ComponentResource {
         const rules = args.existingRulesetId
             ? cloudflare
                   .getRulesetOutput({ zoneId: args.zoneId, rulesetId: args.existingRulesetId }, { parent: this })
-                  .rules.apply((existing) => [...existing.filter((rule) => rule.ref !== EDGE_AUTH_RULE_REF).map(keepRule), ownRule])
+                  .rules.apply((existing) => [...existing.filter((rule) => rule.ref !== ruleRef).map(keepRule), ownRule])
             : [ownRule];
         const ruleset = new cloudflare.Ruleset(
             `${name}-ruleset`,
@@ -119,14 +126,17 @@ function hostExpression(hostnames: string[]): string {
     return `(http.host in {${[...hostnames].sort().map((h) => JSON.stringify(h)).join(" ")}})`;
 }
 
-/** Another team's request-header rule, carried over unchanged. */
+/**
+ * Another team's request-header rule, carried over unchanged. Its header
+ * values are often secrets of their own, so they stay secret in this stack.
+ */
 function keepRule(rule: cloudflare.types.output.GetRulesetRule): cloudflare.types.input.RulesetRule {
     return {
         ref: rule.ref || rule.id,
         description: rule.description,
         expression: rule.expression,
         action: rule.action,
-        actionParameters: { headers: rule.actionParameters.headers },
+        actionParameters: pulumi.secret({ headers: rule.actionParameters.headers }),
         enabled: rule.enabled,
     };
 }

@@ -49,3 +49,11 @@ export function poolName(role: PoolRole, stack: string, hostname: string): strin
     const safe = (text: string) => text.replace(/[^A-Za-z0-9-]/g, "_");
     return `${role}_${safe(stack)}_${safe(hostname)}`;
 }
+
+/**
+ * The edge-authentication rule's `ref` in the zone's one request-header
+ * ruleset: per stack, so prod and staging sharing a zone keep each other's rule.
+ */
+export function edgeAuthRuleRef(stack: string): string {
+    return `cloudflare_cequence_edge_auth_${stack.toLowerCase().replace(/[^a-z0-9]/g, "_")}`;
+}

@@ -156,6 +156,9 @@ const notificationDestinationId = z
 const managedTransformId = z.string().regex(/^[a-z0-9_]+$/, "must be a managed transform ID such as add_visitor_location_headers");
 
 
+/** Headers the edge-authentication header may not be (compared in lower case). */
+const RESERVED_HEADERS = new Set(["host", "x-forwarded-for", "true-client-ip", "x-real-ip"]);
+
 const app = z.strictObject({
     hostname,
     origin: hostname,
@@ -200,6 +203,10 @@ export const stackConfigSchema = z.strictObject({
                 .string()
                 .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, - or _")
                 .refine((name) => !/^(x-)?cf-/i.test(name), "must not start with cf- or x-cf- (Cloudflare refuses to set those headers)")
+                .refine(
+                    (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
+                    `must not be ${[...RESERVED_HEADERS].join(", ")}: Host would replace the probes' Host header, and Cloudflare refuses to set the visitor-IP headers`,
+                )
                 .default(EDGE_AUTH_HEADER_DEFAULT),
             active: z.enum(["a", "b"], { error: 'must be "a" or "b"' }).default("a"),
             rotation: z
@@ -392,6 +399,7 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
     const apps = Array.isArray(input.apps) ? input.apps : [];
     const publicOwner = new Map<string, number>();
     const lbOwner = new Map<string, number>();
+    const originOwner = new Map<string, number>();
 
     apps.forEach((entry, index) => {
         const path = (key: string) => `apps[${index}].${key}`;
@@ -412,6 +420,7 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         if (origin && origin === cequenceHostname)
             add("origin", `is the Cequence hostname (cequence.hostname); traffic would never reach the application`);
 
+        if (origin !== undefined && !originOwner.has(origin)) originOwner.set(origin, index);
         if (host !== undefined) {
             const owner = publicOwner.get(host);
             if (owner !== undefined) add("hostname", `${host} is already the hostname of apps[${owner}]`);
@@ -426,14 +435,16 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
 
     issues.push(...checkManagedTransforms(input));
 
-    // A load balancer hostname that is another app's public hostname would replace that app's record.
+    // A load balancer takes precedence over any DNS record of the same name, so its hostname must be
+    // no other name the stack relies on: it would capture that name's traffic, whatever the routing.
     lbOwner.forEach((index, lb) => {
-        const owner = publicOwner.get(lb);
-        if (owner !== undefined && owner !== index)
-            issues.push({
-                path: `apps[${index}].lbHostname`,
-                message: `${lb} is the public hostname of apps[${owner}]`,
-            });
+        const add = (message: string) => issues.push({ path: `apps[${index}].lbHostname`, message });
+        const publicIndex = publicOwner.get(lb);
+        if (publicIndex !== undefined && publicIndex !== index) add(`${lb} is the public hostname of apps[${publicIndex}]`);
+        const originIndex = originOwner.get(lb);
+        if (originIndex !== undefined)
+            add(`${lb} is the origin of apps[${originIndex}]; a load balancer takes over the DNS record of its name, so the origin would loop back into the load balancer`);
+        if (lb === cequenceHostname) add(`${lb} is the Cequence hostname (cequence.hostname); the load balancer would take over its DNS record`);
     });
     return issues;
 }

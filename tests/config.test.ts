@@ -64,6 +64,16 @@ const BAD_CONFIGS: Array<[string, Edit, string, string]> = [
         "apps[1].lbHostname",
         "apps[0]",
     ],
+    ["an LB hostname that is an app's origin", (c) => (app(c).lbHostname = "origin-www.cq-route.com"), "apps[0].lbHostname", "origin of apps[0]"],
+    [
+        "an LB hostname that is the Cequence hostname",
+        (c) => {
+            cequence(c).hostname = "cequence.cq-route.com";
+            app(c).lbHostname = "cequence.cq-route.com";
+        },
+        "apps[0].lbHostname",
+        "Cequence hostname",
+    ],
     ["unknown routing", (c) => (app(c).routing = "lb"), "apps[0].routing", '"loadBalancer"'],
     ["ill-formed existingRecordId", (c) => (app(c).existingRecordId = "abc"), "apps[0].existingRecordId", "32-character"],
     ["typo in an app key", (c) => (app(c).hostnme = "x"), "apps[0].hostnme", 'did you mean "hostname"'],

@@ -9,12 +9,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { stringify } from "yaml";
-import { EDGE_AUTH_RULE_REF } from "../components/edgeAuth";
+import { edgeAuthRuleRef } from "../config/naming";
 import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
 import { OFFLINE_CALLS } from "../tools/offlineCalls";
 import { guideConfig, named, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
 const RULESET_ID = "abcdefabcdefabcdefabcdefabcdef12";
+const OWN_REF = edgeAuthRuleRef("prod");
 
 function withEdgeAuth(edgeAuth: Record<string, unknown>): ConfigObject {
     const config = guideConfig();
@@ -52,6 +53,11 @@ describe("edge authentication", async () => {
         }
     });
 
+    it("names its rule per stack, so stacks sharing a zone keep each other's rule", () => {
+        assert.equal(OWN_REF, "cloudflare_cequence_edge_auth_prod");
+        assert.notEqual(edgeAuthRuleRef("staging"), OWN_REF);
+    });
+
     it("sets the active secret on every public hostname, and on nothing else", async () => {
         const [ruleset] = ofType(run, TYPES.ruleset);
         assert.ok(ruleset);
@@ -62,7 +68,7 @@ describe("edge authentication", async () => {
         const rules = ruleset.unmaskedInputs.rules as Array<Record<string, unknown>>;
         assert.equal(rules.length, 1);
         const [rule] = rules;
-        assert.equal(rule!.ref, EDGE_AUTH_RULE_REF);
+        assert.equal(rule!.ref, OWN_REF);
         assert.equal(rule!.action, "rewrite");
         assert.equal(rule!.expression, '(http.host in {"api.cq-route.com" "direct.cq-route.com" "www.cq-route.com"})');
         for (const notPublic of ["origin-www.cq-route.com", "origin-www-lb.cq-route.com", "cq-route.example.cequence.ai"]) {
@@ -128,13 +134,14 @@ describe("adopting an existing ruleset", () => {
     });
 
     it("imports it and keeps every rule the stack did not create, replacing only its own", async () => {
-        const staleOwnRule = { ...otherTeamsRule, id: "x", ref: EDGE_AUTH_RULE_REF, expression: "(stale)" };
-        const run = await runStack(withEdgeAuth({ existingRulesetId: RULESET_ID }), "prod", liveRuleset([otherTeamsRule, staleOwnRule]));
+        const staleOwnRule = { ...otherTeamsRule, id: "x", ref: OWN_REF, expression: "(stale)" };
+        const stagingRule = { ...otherTeamsRule, id: "y", ref: edgeAuthRuleRef("staging"), expression: '(http.host in {"staging.cq-route.com"})' };
+        const run = await runStack(withEdgeAuth({ existingRulesetId: RULESET_ID }), "prod", liveRuleset([otherTeamsRule, stagingRule, staleOwnRule]));
         const ruleset = named(run, "edge-auth-ruleset");
         assert.equal(ruleset.importId, `zones/${ZONE_ID}/${RULESET_ID}`);
         assert.equal(ruleset.retainOnDelete, true);
         const rules = ruleset.unmaskedInputs.rules as Array<Record<string, unknown>>;
-        assert.deepEqual(rules.map((r) => r.ref), [otherTeamsRule.ref, EDGE_AUTH_RULE_REF]);
+        assert.deepEqual(rules.map((r) => r.ref), [otherTeamsRule.ref, stagingRule.ref, OWN_REF]);
         assert.deepEqual(rules[0], {
             ref: otherTeamsRule.ref,
             description: otherTeamsRule.description,
@@ -143,7 +150,8 @@ describe("adopting an existing ruleset", () => {
             actionParameters: { headers: otherTeamsRule.actionParameters.headers },
             enabled: true,
         });
-        assert.ok(!String(rules[1]!.expression).includes("stale"));
+        assert.ok(!String(rules[2]!.expression).includes("stale"));
+        assert.equal(ruleset.inputs.rules, "[secret]", "other teams' header values stay secret in this stack");
         assert.deepEqual(run.calls.find((c) => c.token.endsWith("getRuleset"))?.inputs, { zoneId: ZONE_ID, rulesetId: RULESET_ID });
     });
 });
@@ -153,6 +161,8 @@ describe("bad edgeAuth values register nothing and name the key", () => {
         ["a header name with a space", { headerName: "X Edge" }, /edgeAuth\.headerName: must be 1–64 letters, digits, - or _/],
         ["a cf- header name", { headerName: "cf-edge-auth" }, /edgeAuth\.headerName: must not start with cf- or x-cf-/],
         ["an x-cf- header name", { headerName: "X-CF-Auth" }, /edgeAuth\.headerName: must not start with cf- or x-cf-/],
+        ["Host as the header name", { headerName: "host" }, /edgeAuth\.headerName: must not be host, x-forwarded-for, true-client-ip, x-real-ip/],
+        ["a visitor-IP header name", { headerName: "X-Forwarded-For" }, /edgeAuth\.headerName: must not be host/],
         ["an unknown active slot", { active: "c" }, /edgeAuth\.active: must be "a" or "b"/],
         ["a negative rotation", { rotation: { a: -1 } }, /edgeAuth\.rotation\.a: must be at least 0/],
         ["a fractional rotation", { rotation: { b: 1.5 } }, /edgeAuth\.rotation\.b: must be a whole number/],

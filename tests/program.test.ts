@@ -96,11 +96,15 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
         );
     });
 
-    it("protects the public record and retains it on delete; nothing else is protected", () => {
+    it("protects the public record and retains it on delete, and protects the LB it points at", () => {
         assert.equal(record.protect, true);
         assert.equal(record.retainOnDelete, true);
         assert.equal(record.importId, "");
-        assert.deepEqual(run.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name), [record.name]);
+        assert.equal(lb.protect, true, "deleting the LB would leave the CNAME dangling");
+        assert.deepEqual(
+            run.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name).sort(),
+            ["www.cq-route.com-cutover-record", "www.cq-route.com-failover", "www.cq-route.com-failover-lb"],
+        );
     });
 
     it("parents each resource to its component, named from the component", () => {
@@ -137,6 +141,7 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
 describe("routing and appendices", () => {
     it("routing: origin keeps the LB and pools but points the CNAME at the origin", async () => {
         const run = await runStack(withApp({ routing: "origin" }));
+        assert.equal(named(run, "www.cq-route.com-failover-lb").protect, false, "an LB no CNAME points at can be removed");
         assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www.cq-route.com");
         assert.equal(ofType(run, TYPES.loadBalancer).length, 1);
         assert.equal(ofType(run, TYPES.pool).length, 2);
@@ -157,6 +162,15 @@ describe("routing and appendices", () => {
         assert.equal(named(run, "www.cq-route.com-cequence-pool").inputs.enabled, false);
         assert.equal(named(run, "www.cq-route.com-origin-pool").inputs.enabled, true);
         assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www-lb.cq-route.com");
+    });
+
+    it("warns when adoption would also cut over, and when enabled: false cannot bypass an appendix-A app", async () => {
+        const adoptAndCut = await runStack(withApp({ existingRecordId: RECORD_ID }));
+        assert.equal(adoptAndCut.warnings.length, 1);
+        assert.match(adoptAndCut.warnings[0]!, /apps\[0\] \(www\.cq-route\.com\): existingRecordId with routing: loadBalancer adopts the record and repoints it/);
+        const direct = await runStack(withApp({ routing: "cequence" }, { enabled: false }));
+        assert.match(direct.warnings.join("\n"), /cequence\.enabled: false cannot take Cequence out of line for routing: cequence/);
+        assert.deepEqual((await runStack(withApp({ routing: "origin", existingRecordId: RECORD_ID }))).warnings, []);
     });
 
     it("existingRecordId adopts the record through import, still protected", async () => {

@@ -53,6 +53,9 @@ export interface ProgramRun {
 
 export const SECRET_MASK = "[secret]";
 
+/** A run that has not settled by then has hung; 1,000 apps settle in about a minute on 2 cores. */
+const RUN_TIMEOUT_MS = 10 * 60 * 1000;
+
 /**
  * Answers for the provider functions the program may call; any other call
  * fails loudly so that a new invoke cannot slip through untested.
@@ -189,7 +192,12 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     };
     try {
         const exports = loadFresh(program);
-        const { outputs, secretOutputs } = await Promise.race([settleOutputs(exports), failure]);
+        const timeout = setTimeout(
+            () => fail(new Error(`the program did not settle within ${RUN_TIMEOUT_MS / 1000} s (an output that never resolves?)`)),
+            RUN_TIMEOUT_MS,
+        );
+        timeout.unref();
+        const { outputs, secretOutputs } = await Promise.race([settleOutputs(exports), failure]).finally(() => clearTimeout(timeout));
         await settings.waitForRPCs();
         // A registration can fail after the outputs settle (an apply that throws in a resource's inputs).
         await new Promise((resolve) => setImmediate(resolve));

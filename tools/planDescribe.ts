@@ -12,7 +12,7 @@ export type NameOf = (id: unknown) => string;
  * whole property secret (a monitor's header map, a ruleset's rules) when one
  * value inside is, and the plan still shows the rest of it.
  */
-type Describer = (inputs: Inputs, nameOf: NameOf, unmasked: Inputs) => string;
+type Describer = (inputs: Inputs, nameOf: NameOf, unmasked: Inputs, importId: string) => string;
 
 const DESCRIBERS: Record<string, Describer> = {
     "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor": (i, _, unmasked) => {
@@ -38,19 +38,20 @@ const DESCRIBERS: Record<string, Describer> = {
             .map(([kind, targets]) => `${kind} ${targets!.map((t) => t.id).join(", ")}`);
         return `${i.alertType} for ${(filters?.poolIds ?? []).map(nameOf).join(", ")} → ${mechanisms.join("; ")}`;
     },
-    "cloudflare:index/ruleset:Ruleset": (i, _, unmasked) => {
+    "cloudflare:index/ruleset:Ruleset": (i, _, unmasked, importId) => {
         const rules = (unmasked.rules as Array<{ ref: string; expression: string; actionParameters?: { headers?: Record<string, unknown> } }>) ?? [];
         const described = rules.map((rule) => {
             const headers = Object.keys(rule.actionParameters?.headers ?? {}).map((h) => `set ${h}: ${SECRET_MASK}`);
             return `[${rule.ref}] ${headers.join(", ")} when ${rule.expression}`;
         });
-        return `${i.kind} ${i.phase}: ${described.join("; ")}`;
+        const adopted = importId ? "; plus every other rule already in it, read at deploy time and kept unchanged (none offline)" : "";
+        return `${i.kind} ${i.phase}: ${described.join("; ")}${adopted}`;
     },
     "random:index/randomPassword:RandomPassword": (i) =>
         `${i.length} characters${i.special === false ? ", letters and digits" : ""}; regenerated when rotation changes (now ${(i.keepers as Inputs | undefined)?.rotation ?? 0})`,
     "cloudflare:index/managedTransforms:ManagedTransforms": (i) => {
         const on = (list: unknown) => ((list as Array<{ id: string; enabled: boolean }>) ?? []).filter((t) => t.enabled).map((t) => t.id);
-        return `zone managed transforms ON: request [${on(i.managedRequestHeaders).join(", ")}], response [${on(i.managedResponseHeaders).join(", ")}]; all others OFF`;
+        return `zone managed transforms ON: request [${on(i.managedRequestHeaders).join(", ")}], response [${on(i.managedResponseHeaders).join(", ")}], plus every transform on in the zone at deploy time (read live; none offline)`;
     },
     "cloudflare:index/dnsRecord:DnsRecord": (i) =>
         `${i.type} ${i.name} → ${i.content}; ${i.proxied ? "proxied" : "DNS only"}, ttl ${i.ttl}`,
@@ -62,5 +63,5 @@ export function resourceKind(type: string): string {
 
 export function describeResource(resource: RegisteredResource, nameOf: NameOf): string {
     const describe = DESCRIBERS[resource.type];
-    return describe ? describe(resource.inputs, nameOf, resource.unmaskedInputs) : JSON.stringify(resource.inputs);
+    return describe ? describe(resource.inputs, nameOf, resource.unmaskedInputs, resource.importId) : JSON.stringify(resource.inputs);
 }

@@ -104,23 +104,27 @@ for (const app of config.requireObject<AppEntry[]>("apps")) {
             },
             app.monitor,
         );
-        const loadBalancer = new cloudflare.LoadBalancer(`${app.hostname}-lb`, {
-            zoneId,
-            name: app.lbHostname ?? defaultLbHostname(app.hostname, zone),
-            description: `Cequence in line for ${app.hostname}; fails open to the origin`,
-            proxied: true,
-            steeringPolicy: cequencePercent < 100 ? "random" : "off",
-            randomSteering: pulumi
-                .all([cequencePool.id, originPool.id])
-                .apply(([cequenceId, originId]) =>
-                    cequencePercent < 100
-                        ? { poolWeights: { [cequenceId]: cequencePercent / 100, [originId]: (100 - cequencePercent) / 100 } }
-                        : undefined,
-                ),
-            adaptiveRouting: { failoverAcrossPools: cequence.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
-            defaultPools: [cequencePool.id, originPool.id],
-            fallbackPool: originPool.id,
-        });
+        const loadBalancer = new cloudflare.LoadBalancer(
+            `${app.hostname}-lb`,
+            {
+                zoneId,
+                name: app.lbHostname ?? defaultLbHostname(app.hostname, zone),
+                description: `Cequence in line for ${app.hostname}; fails open to the origin`,
+                proxied: true,
+                steeringPolicy: cequencePercent < 100 ? "random" : "off",
+                randomSteering: pulumi
+                    .all([cequencePool.id, originPool.id])
+                    .apply(([cequenceId, originId]) =>
+                        cequencePercent < 100
+                            ? { poolWeights: { [cequenceId]: cequencePercent / 100, [originId]: (100 - cequencePercent) / 100 } }
+                            : undefined,
+                    ),
+                adaptiveRouting: { failoverAcrossPools: cequence.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
+                defaultPools: [cequencePool.id, originPool.id],
+                fallbackPool: originPool.id,
+            },
+            { protect: routing === "loadBalancer" },
+        );
         target = routing === "loadBalancer" ? loadBalancer.name : app.origin;
     }
     new cloudflare.DnsRecord(

@@ -1,0 +1,33 @@
+/**
+ * Valid configs that still deserve a second look before `pulumi up`. The
+ * program logs each with `pulumi.log.warn`, so `pulumi preview` and `npm run
+ * plan` show them.
+ */
+import { FAIL_OPEN_WARNING_SECONDS } from "../components/defaults";
+import { worstCaseFailOpenSeconds } from "../components/failOpen";
+import type { StackConfig } from "./schema";
+
+export function configWarnings(config: StackConfig): string[] {
+    const warnings: string[] = [];
+    const loadBalanced = config.apps.filter((app) => app.routing !== "cequence");
+    const failOpen = worstCaseFailOpenSeconds(config.cequence.monitor);
+    if (loadBalanced.length > 0 && failOpen > FAIL_OPEN_WARNING_SECONDS) {
+        warnings.push(
+            `Traffic may take up to ${failOpen} s to fail open when Cequence is down; lower cequence.monitor.interval (or cequence.monitor.consecutiveDown) to fail open within ${FAIL_OPEN_WARNING_SECONDS} s.`,
+        );
+    }
+    config.apps.forEach((app, index) => {
+        // Pulumi imports, then updates an adopted record whose inputs differ: adoption would also cut over.
+        if (app.existingRecordId && app.routing !== "origin") {
+            warnings.push(
+                `apps[${index}] (${app.hostname}): existingRecordId with routing: ${app.routing} adopts the record and repoints it in the same update, before the new pools were ever health-checked. Adopt with routing: origin first, check with npm run preflight, then cut over.`,
+            );
+        }
+        if (!config.cequence.enabled && app.routing === "cequence") {
+            warnings.push(
+                `apps[${index}] (${app.hostname}): cequence.enabled: false cannot take Cequence out of line for routing: cequence (no load balancer); set routing: origin to bypass Cequence.`,
+            );
+        }
+    });
+    return warnings;
+}
