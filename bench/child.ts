@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT, runProgram } from "../tools/mockEngine";
 import { OFFLINE_CALLS } from "../tools/offlineCalls";
 import { benchRawConfig } from "./appsConfig";
+import { peakRssMiB, reportMeasurement } from "./measurement";
 
 export const PROGRAMS = {
     ours: path.join(PROJECT_ROOT, "index.ts"),
@@ -29,7 +30,7 @@ export interface ChildResult {
     maxRssMiB: number;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<ChildResult> {
     const [kind, appsArg] = process.argv.slice(2);
     const apps = Number(appsArg);
     if (!(kind === "ours" || kind === "baseline") || !Number.isInteger(apps) || apps < 1) {
@@ -40,20 +41,13 @@ async function main(): Promise<void> {
     const run = await runProgram({ program: PROGRAMS[kind], stack: "bench", config, calls: OFFLINE_CALLS });
     const evalMs = performance.now() - started;
     if (run.error) throw run.error;
-    const result: ChildResult = {
+    return {
         program: kind,
         apps,
         customResources: run.resources.filter((r) => r.custom).length,
         evalMs,
-        // resourceUsage reports KiB.
-        maxRssMiB: process.resourceUsage().maxRSS / 1024,
+        maxRssMiB: peakRssMiB(),
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module) {
-    main().catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    });
-}
+if (require.main === module) reportMeasurement(main);

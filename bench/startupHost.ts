@@ -21,6 +21,7 @@ import { readStackFile, stackFilePath } from "../config/stackFile";
 import { runProgram } from "../tools/mockEngine";
 import { OFFLINE_CALLS } from "../tools/offlineCalls";
 import { benchRawConfig } from "./appsConfig";
+import { peakRssMiB, reportMeasurement } from "./measurement";
 
 export const STARTUP_MODES = ["ts-node-check", "ts-node-transpile", "tsx", "precompiled"] as const;
 export type StartupMode = (typeof STARTUP_MODES)[number];
@@ -59,7 +60,7 @@ function registerLikePulumi(transpileOnly: boolean | undefined): void {
     });
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<StartupResult> {
     const [mode, program, configArg] = process.argv.slice(2) as [StartupMode, string, string];
     if (!STARTUP_MODES.includes(mode) || !program || !configArg) {
         throw new Error("usage: startupHost.js <mode> <program> <prod | apps>");
@@ -70,19 +71,13 @@ async function main(): Promise<void> {
     if (mode === "ts-node-transpile") registerLikePulumi(true);
     const run = await runProgram({ program: path.resolve(program), stack: "prod", config, calls: OFFLINE_CALLS });
     if (run.error) throw run.error;
-    const result: StartupResult = {
+    return {
         mode,
         apps: run.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord").length,
         inProcessMs: performance.now(),
         evalMs: performance.now() - started,
-        maxRssMiB: process.resourceUsage().maxRSS / 1024,
+        maxRssMiB: peakRssMiB(),
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (require.main === module) {
-    main().catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    });
-}
+if (require.main === module) reportMeasurement(main);
