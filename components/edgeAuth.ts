@@ -7,7 +7,7 @@ import { EDGE_AUTH_HEADER_DEFAULT } from "./defaults";
 export const EDGE_AUTH_RULE_REF = "cloudflare_cequence_edge_auth";
 
 /** The phase of the zone's request-header transform rules. */
-export const REQUEST_TRANSFORM_PHASE = "http_request_late_transform";
+const REQUEST_TRANSFORM_PHASE = "http_request_late_transform";
 
 /** Letters and digits only, so any HTTP header can carry the value unquoted. */
 const SECRET_LENGTH = 48;

@@ -19,7 +19,7 @@ import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../comp
 import { defaultLbHostname, isInZone } from "./naming";
 
 /** Where an app's public CNAME points. */
-export const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
+const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
 export type Routing = (typeof ROUTINGS)[number];
 
 export interface AppConfig {
@@ -76,7 +76,7 @@ export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issue
 export const CONFIG_NAMESPACE = "cloudflare-cequence";
 
 /** The provider's token key: it must be stored as a secret. */
-export const API_TOKEN_KEY = "cloudflare:apiToken";
+const API_TOKEN_KEY = "cloudflare:apiToken";
 
 /**
  * Config as Pulumi hands it to a program: fully qualified keys, every value a
@@ -100,7 +100,7 @@ export function normaliseHostname(text: string): string {
     return text.trim().toLowerCase().replace(/\.$/, "");
 }
 
-export function isDnsHostname(name: string): boolean {
+function isDnsHostname(name: string): boolean {
     const labels = name.split(".");
     return (
         name.length <= 253 &&
@@ -278,7 +278,7 @@ function checkApiToken(raw: RawStackConfig): ConfigIssue[] {
     ];
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
     return path.reduce<string>((text, part) => {
         if (typeof part === "number") return `${text}[${part}]`;
         return text === "" ? String(part) : `${text}.${String(part)}`;

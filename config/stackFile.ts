@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import type { RawStackConfig } from "./schema";
 
 /** Stands in for a `secure:` value, which only the Pulumi CLI can decrypt. */
-export const ENCRYPTED_PLACEHOLDER = "[encrypted]";
+const ENCRYPTED_PLACEHOLDER = "[encrypted]";
 
 export function stackFilePath(projectDir: string, stack: string): string {
     return path.join(projectDir, `Pulumi.${stack}.yaml`);
@@ -27,7 +27,7 @@ export function readStackFile(file: string): RawStackConfig {
     return rawConfigFromYaml(text, file);
 }
 
-export function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig {
+function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig {
     // Integers stay exact (a Cloudflare ID of digits only must not become a float).
     const document: unknown = parse(text, { intAsBigInt: true }) ?? {};
     const config = (document as { config?: unknown }).config ?? {};

@@ -74,7 +74,7 @@ export interface RunOptions {
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** A Cloudflare-shaped ID (32 hex characters), stable for a given resource name. */
-export function fakeId(seed: string): string {
+function fakeId(seed: string): string {
     return createHash("sha256").update(seed).digest("hex").slice(0, 32);
 }
 
