@@ -44,6 +44,18 @@ export interface MonitoredPoolArgs {
     authHeaderValue?: pulumi.Input<string>;
 }
 
+/**
+ * How every probe is sent, whatever the monitor settings: HTTPS GET, no
+ * redirects followed (a redirect is not health), certificates checked.
+ * `preflight` previews with the same, so its verdict holds for what deploys.
+ */
+export const PROBE_PROTOCOL = Object.freeze({
+    type: "https",
+    method: "GET",
+    followRedirects: false,
+    allowInsecure: false,
+} as const);
+
 export interface MonitoredPoolSpec {
     accountId: pulumi.Input<string>;
     /** Cloudflare pool name: letters, digits, `-` and `_`. */
@@ -78,8 +90,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
         {
             accountId: spec.accountId,
             description: spec.description,
-            type: "https",
-            method: "GET",
+            ...PROBE_PROTOCOL,
             path,
             header: probeHeaders(spec),
             expectedCodes: settings.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
@@ -88,8 +99,6 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             retries: settings.retries ?? MONITOR_DEFAULTS.retries,
             consecutiveUp: settings.consecutiveUp ?? MONITOR_DEFAULTS.consecutiveUp,
             consecutiveDown: settings.consecutiveDown ?? MONITOR_DEFAULTS.consecutiveDown,
-            followRedirects: false,
-            allowInsecure: false,
         },
         { parent },
     );

@@ -12,6 +12,7 @@ import type { AppConfig, StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
 import { findPool, hasLoadBalancer, listPools } from "./liveState";
+import { PROBE_PROTOCOL } from "../components/monitoredPool";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -143,8 +144,8 @@ function failureText(pool: PoolVerdict): string {
  */
 function monitorBody(settings: MonitorSettings, publicHostname: string) {
     return {
-        type: "https" as const,
-        method: "GET",
+        type: PROBE_PROTOCOL.type,
+        method: PROBE_PROTOCOL.method,
         path: settings.path,
         header: { Host: [publicHostname] },
         expected_codes: settings.expectedCodes,
@@ -153,8 +154,8 @@ function monitorBody(settings: MonitorSettings, publicHostname: string) {
         retries: settings.retries,
         consecutive_up: settings.consecutiveUp,
         consecutive_down: settings.consecutiveDown,
-        follow_redirects: false,
-        allow_insecure: false,
+        follow_redirects: PROBE_PROTOCOL.followRedirects,
+        allow_insecure: PROBE_PROTOCOL.allowInsecure,
     };
 }
 
