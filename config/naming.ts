@@ -41,13 +41,50 @@ export type PoolRole = "cequence" | "origin";
 
 /**
  * Cloudflare pool names allow letters, digits, `-` and `_` only, and pools are
- * account-wide, so the name carries the stack and the app: two stacks (prod and
- * staging) can share an account. Hostnames never contain `_`, so mapping their
- * dots to `_` keeps names of different hostnames different.
+ * account-wide, so the name carries the stack and the app: stacks (prod and
+ * staging, or prod and prod.eu) can share an account. The name reads
+ * `<role>_<hostname, dots as _>__<stack>`: `cequence_www_cq-route_com__prod`.
+ *
+ * It is injective over (role, stack, hostname), so no two stacks' pools can
+ * share a name whatever their stack and host names:
+ * - the role ends at the first `_` (roles contain none);
+ * - a hostname's labels are letters, digits and inner hyphens, so its part has
+ *   no `__` and ends in a letter or digit: the first `__` ends it;
+ * - the rest is the stack, escaped by {@link stackPart}.
+ * `legacyPoolName` collided: stack `prod` with `eu.www.<zone>` and stack
+ * `prod.eu` with `www.<zone>` both gave `cequence_prod_eu_www_<zone>`.
  */
 export function poolName(role: PoolRole, stack: string, hostname: string): string {
+    return `${role}_${hostname.replace(/\./g, "_")}__${stackPart(stack)}`;
+}
+
+/**
+ * The name of a stack's one Cequence pool with `cequence.sharedPool`:
+ * `cequence_shared__<stack>`. No app's pool can have it: `shared` has no `_`,
+ * and every hostname part does (a hostname has at least two labels).
+ */
+export function sharedCequencePoolName(stack: string): string {
+    return `cequence_shared__${stackPart(stack)}`;
+}
+
+/**
+ * The names pools had before {@link poolName} (`<role>_<stack>_<hostname>`,
+ * every `.` as `_`), which could collide across stacks. `status` looks pools
+ * of a stack not yet updated up by these, and reports the rename as drift.
+ */
+export function legacyPoolName(role: PoolRole, stack: string, hostname: string): string {
     const safe = (text: string) => text.replace(/[^A-Za-z0-9-]/g, "_");
     return `${role}_${safe(stack)}_${safe(hostname)}`;
+}
+
+/**
+ * A Pulumi stack name (letters, digits, `-`, `_`, `.`) in pool-name
+ * characters, one-to-one: letters, digits and `-` stay, `_` is the escape
+ * character, so `_` becomes `__` and `.` becomes `_-`. The usual names
+ * (`prod`, `staging-eu`) read as they are; `prod.eu` reads `prod_-eu`.
+ */
+function stackPart(stack: string): string {
+    return stack.replace(/[_.]/g, (c) => (c === "_" ? "__" : "_-"));
 }
 
 /**

@@ -64,8 +64,8 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
     });
 
     it("names pools with letters, digits, - and _ only, per stack and app", () => {
-        assert.equal(cequencePool.inputs.name, "cequence_prod_www_cq-route_com");
-        assert.equal(originPool.inputs.name, "origin_prod_www_cq-route_com");
+        assert.equal(cequencePool.inputs.name, "cequence_www_cq-route_com__prod");
+        assert.equal(originPool.inputs.name, "origin_www_cq-route_com__prod");
     });
 
     it("probes over HTTPS with the public hostname as Host and explicit expected codes", () => {
@@ -130,8 +130,8 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
         const base = `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT_ID}/load_balancers/pools`;
         assert.deepEqual(run.outputs.poolHealthEndpoints, {
             "www.cq-route.com": {
-                cequence: { pool: "cequence_prod_www_cq-route_com", healthApiUrl: `${base}/${cequencePool.id}/health`, probeUrl: "https://cq-route.example.cequence.ai/" },
-                origin: { pool: "origin_prod_www_cq-route_com", healthApiUrl: `${base}/${originPool.id}/health`, probeUrl: "https://origin-www.cq-route.com/" },
+                cequence: { pool: "cequence_www_cq-route_com__prod", healthApiUrl: `${base}/${cequencePool.id}/health`, probeUrl: "https://cq-route.example.cequence.ai/" },
+                origin: { pool: "origin_www_cq-route_com__prod", healthApiUrl: `${base}/${originPool.id}/health`, probeUrl: "https://origin-www.cq-route.com/" },
             },
         });
         assert.deepEqual(run.secretOutputs, []);
@@ -204,8 +204,8 @@ describe("routing and appendices", () => {
     it("uses the stack name in pool names, so stacks can share an account", async () => {
         const run = await runStack(guideConfig(), "staging");
         assert.deepEqual(ofType(run, TYPES.pool).map((p) => p.inputs.name).sort(), [
-            "cequence_staging_www_cq-route_com",
-            "origin_staging_www_cq-route_com",
+            "cequence_www_cq-route_com__staging",
+            "origin_www_cq-route_com__staging",
         ]);
     });
 });

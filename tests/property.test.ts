@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../config/naming";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import type { ProgramRun } from "../tools/mockEngine";
 import { contractErrors } from "./support/openapi";
@@ -137,5 +138,46 @@ describe("invariants over generated configs", () => {
             }),
             { numRuns: 40 },
         );
+    });
+});
+
+/** Reads (role, stack, hostname) back from a pool name: a name that decodes uniquely cannot collide. */
+function decodePoolName(name: string): { role: string; stack: string; hostname: string } {
+    const match = /^([a-z]+)_(.*?[A-Za-z0-9])__(.*)$/.exec(name);
+    if (!match) throw new Error(`not a pool name: ${name}`);
+    const [, role, host, stack] = match;
+    return { role: role!, hostname: host!.replace(/_/g, "."), stack: stack!.replace(/_(.)/g, (_, c: string) => (c === "_" ? "_" : ".")) };
+}
+
+const stackName = fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/);
+const hostname = fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,5}[a-z0-9])?$/), { minLength: 2, maxLength: 4 }).map((labels) => labels.join("."));
+const role = fc.constantFrom<PoolRole>("cequence", "origin");
+
+describe("pool names", () => {
+    it("decode back to their role, stack and hostname, so no two stacks' pools share a name", () => {
+        fc.assert(
+            fc.property(role, stackName, hostname, (r, stack, host) => {
+                const name = poolName(r, stack, host);
+                assert.match(name, /^[A-Za-z0-9_-]+$/, "Cloudflare's pool-name characters");
+                assert.deepEqual(decodePoolName(name), { role: r, stack, hostname: host });
+            }),
+            { numRuns: 500 },
+        );
+    });
+
+    it("never equal a shared Cequence pool's name", () => {
+        fc.assert(
+            fc.property(role, stackName, stackName, hostname, (r, stack, otherStack, host) => {
+                assert.notEqual(poolName(r, stack, host), sharedCequencePoolName(otherStack));
+            }),
+        );
+        assert.equal(sharedCequencePoolName("prod.eu"), "cequence_shared__prod_-eu");
+    });
+
+    it("tell apart the stacks the old names confused", () => {
+        assert.equal(legacyPoolName("cequence", "prod", "eu.www.cq-route.com"), legacyPoolName("cequence", "prod.eu", "www.cq-route.com"));
+        assert.equal(poolName("cequence", "prod", "eu.www.cq-route.com"), "cequence_eu_www_cq-route_com__prod");
+        assert.equal(poolName("cequence", "prod.eu", "www.cq-route.com"), "cequence_www_cq-route_com__prod_-eu");
+        assert.equal(poolName("origin", "prod_eu", "www.cq-route.com"), "origin_www_cq-route_com__prod__eu");
     });
 });
