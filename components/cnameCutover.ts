@@ -50,6 +50,9 @@ export class CnameCutover extends pulumi.ComponentResource {
                 parent: this,
                 protect: true,
                 retainOnDelete: true,
+                // A record's comment and tags are its people's notes, not routing: an adopted record keeps
+                // them (the engine carries the live values through the update that follows an import).
+                ignoreChanges: ["comment", "tags"],
                 import: args.existingRecordId === undefined ? undefined : `${args.zoneId}/${args.existingRecordId}`,
             },
         );

@@ -88,20 +88,21 @@ export class EdgeAuth extends pulumi.ComponentResource {
             actionParameters: { headers: { [headerName]: { operation: "set", value: this.activeSecret } } },
             enabled: true,
         };
-        const rules = args.existingRulesetId
-            ? cloudflare
-                  .getRulesetOutput({ zoneId: args.zoneId, rulesetId: args.existingRulesetId }, { parent: this })
-                  .rules.apply((existing) => [...existing.filter((rule) => rule.ref !== ruleRef).map(keepRule), ownRule])
-            : [ownRule];
+        const adopted = args.existingRulesetId
+            ? cloudflare.getRulesetOutput({ zoneId: args.zoneId, rulesetId: args.existingRulesetId }, { parent: this })
+            : undefined;
         const ruleset = new cloudflare.Ruleset(
             `${name}-ruleset`,
             {
                 zoneId: args.zoneId,
                 kind: "zone",
                 phase: REQUEST_TRANSFORM_PHASE,
-                name: "default",
-                description: "Request header transform rules",
-                rules,
+                // `name` forces a replacement, which the engine refuses for an imported ruleset: keep what is there.
+                name: adopted ? adopted.name : "default",
+                description: adopted ? adopted.description : "Request header transform rules",
+                rules: adopted
+                    ? adopted.rules.apply((existing) => [...existing.filter((rule) => rule.ref !== ruleRef).map(keepRule), ownRule])
+                    : [ownRule],
             },
             {
                 parent: this,

@@ -154,6 +154,23 @@ describe("adopting an existing ruleset", () => {
         assert.equal(ruleset.inputs.rules, "[secret]", "other teams' header values stay secret in this stack");
         assert.deepEqual(run.calls.find((c) => c.token.endsWith("getRuleset"))?.inputs, { zoneId: ZONE_ID, rulesetId: RULESET_ID });
     });
+
+    // `name` forces replacement in the provider, and the engine refuses to replace an imported resource.
+    it("takes the ruleset's name and description from the ruleset it reads, so adoption never replaces it", async () => {
+        const teamsRuleset = {
+            "cloudflare:index/getRuleset:getRuleset": (inputs: Record<string, unknown>) => ({
+                ...OFFLINE_CALLS["cloudflare:index/getRuleset:getRuleset"]!(inputs),
+                name: "Web team transforms",
+                description: "Owned by the web team; ask #web before editing",
+                rules: [otherTeamsRule],
+            }),
+        };
+        const ruleset = named(await runStack(withEdgeAuth({ existingRulesetId: RULESET_ID }), "prod", teamsRuleset), "edge-auth-ruleset");
+        assert.deepEqual(
+            { name: ruleset.inputs.name, description: ruleset.inputs.description, kind: ruleset.inputs.kind, phase: ruleset.inputs.phase },
+            { name: "Web team transforms", description: "Owned by the web team; ask #web before editing", kind: "zone", phase: "http_request_late_transform" },
+        );
+    });
 });
 
 describe("bad edgeAuth values register nothing and name the key", () => {

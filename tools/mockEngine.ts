@@ -2,7 +2,7 @@
  * Runs the real Pulumi program in this process under Pulumi's mocks, and
  * records what it registers: every resource request as the Pulumi engine
  * would receive it (type, name, parent, inputs, protect, retainOnDelete,
- * import ID) and the stack outputs. `plan`, the tests and the benchmark all
+ * import ID, ignoreChanges) and the stack outputs. `plan`, the tests and the benchmark all
  * use this, so what they show is what the program does.
  */
 import { createHash } from "node:crypto";
@@ -30,6 +30,8 @@ export interface RegisteredResource {
     retainOnDelete: boolean;
     /** The `import` option's ID, or "" when the resource is created. */
     importId: string;
+    /** Input paths the engine keeps at their current (live) value instead of the program's. */
+    ignoreChanges: string[];
 }
 
 /** One provider function call (invoke) the program made. */
@@ -86,6 +88,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getImportid(): string;
+    getIgnorechangesList(): string[];
 }
 
 // Internal SDK modules: the mock monitor is reachable only through them.
@@ -178,6 +181,7 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
             importId: req.getImportid(),
+            ignoreChanges: req.getIgnorechangesList(),
         };
         pending.set(`${record.type}::${record.name}`, record);
         return registerResource(req, (error: unknown, response?: { getUrn(): string }) => {
