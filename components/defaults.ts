@@ -71,6 +71,12 @@ export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
 /** Zero-downtime failover: retry a request on the origin pool when Cequence answers 521/522/523/525/526. */
 export const FAILOVER_ACROSS_POOLS_DEFAULT = true;
 
+/** Per-app Cequence pools by default: each hostname fails open on its own (README, "Shared Cequence pool"). */
+export const SHARED_POOL_DEFAULT = false;
+
+/** The Cequence endpoint's port: HTTPS. A Cequence Bridge takes traffic on its own port (9443 by Cequence's docs). */
+export const CEQUENCE_PORT_DEFAULT = 443;
+
 /** Share of traffic sent to Cequence; 100 is the guide's failover (steering off). */
 export const TRAFFIC_PERCENT_DEFAULT = 100;
 

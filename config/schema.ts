@@ -6,12 +6,14 @@
 import * as z from "zod";
 import {
     CEQUENCE_ENABLED_DEFAULT,
+    CEQUENCE_PORT_DEFAULT,
     FAILOVER_ACROSS_POOLS_DEFAULT,
     MONITOR_LIMITS,
     ROUTING_DEFAULT,
     TRAFFIC_PERCENT_DEFAULT,
     TRUE_CLIENT_IP_DEFAULT,
     EDGE_AUTH_HEADER_DEFAULT,
+    SHARED_POOL_DEFAULT,
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
@@ -36,6 +38,16 @@ export interface AppConfig {
     monitor: MonitorSettings;
 }
 
+/** The Cequence monitor's settings: a pool monitor's, and the Host a shared pool's monitor sends. */
+export interface CequenceMonitorSettings extends MonitorSettings {
+    /**
+     * The Host header of the shared Cequence pool's monitor (`cequence.sharedPool`);
+     * defaulted to the first load-balanced app's public hostname. Absent with
+     * per-app pools, whose monitors each send their app's hostname.
+     */
+    host?: string;
+}
+
 export interface StackConfig {
     accountId: string;
     zoneId: string;
@@ -47,7 +59,11 @@ export interface StackConfig {
         failoverAcrossPools: boolean;
         /** Share of traffic sent through Cequence, 1–100. */
         trafficPercent: number;
-        monitor: MonitorSettings;
+        /** One Cequence pool and monitor for the whole stack instead of one per app. */
+        sharedPool: boolean;
+        /** The Cequence endpoint's port (443, or a Cequence Bridge's, e.g. 9443), for the pool's origin and its monitor. */
+        port: number;
+        monitor: CequenceMonitorSettings;
     };
     apps: AppConfig[];
     /** Where fail-open and pool-disabled notifications go; all lists empty when none. */
@@ -120,34 +136,71 @@ const hostname = z
 
 const boundedInt = (bounds: { min: number; max: number }) => z.int().min(bounds.min).max(bounds.max);
 
-const monitor = z
-    .strictObject({
+/**
+ * The status classes a monitor may count as healthy, by the pool it watches
+ * (README, "Monitors"). Probes follow no redirects and a 1xx is never a final
+ * answer, so neither is health for Cequence; a Cequence that answers 5xx must
+ * fail open, never stay healthy; and a 4xx is Cequence refusing the probe, as
+ * it would refuse the traffic. The origin is the fallback, which takes traffic
+ * whatever its health, so its monitor only tells status, preflight and alerts
+ * the truth: a code that counts 5xx (or 1xx) as healthy would report a broken
+ * origin ready for a cutover; 3xx and 4xx are what some origins answer on
+ * their health path (an API's `/` answering 401 or 404).
+ */
+const HEALTHY_CLASSES = { cequence: ["2"], origin: ["2", "3", "4"] } as const;
+type MonitoredRole = keyof typeof HEALTHY_CLASSES;
+
+function expectedCodes(role: MonitoredRole) {
+    const classes: readonly string[] = HEALTHY_CLASSES[role];
+    const allowed = classes.map((c) => `${c}xx`).join(", ");
+    const why =
+        role === "cequence"
+            ? "a Cequence that answers otherwise must fail open to the origin, never stay in line"
+            : "an origin that answers 1xx or 5xx is not healthy, and status and preflight would report it ready";
+    return z
+        .string()
+        .regex(/^[1-5](\d\d|xx)$/, 'must be one status code such as "200" or a range such as "2xx"')
+        .refine((codes) => classes.includes(codes[0]!), {
+            error: (issue) => `${JSON.stringify(issue.input)} cannot mean healthy on the ${role} monitor: use a code or range in ${allowed}; ${why}`,
+        });
+}
+
+function monitorFields(role: MonitoredRole) {
+    return {
         path: z
             .string()
             .regex(/^\/\S*$/, "must start with / and contain no spaces, e.g. /health")
             .optional(),
-        expectedCodes: z
-            .string()
-            .regex(/^[1-5](\d\d|xx)$/, 'must be one status code such as "200" or a range such as "2xx"')
-            .optional(),
+        expectedCodes: expectedCodes(role).optional(),
         interval: boundedInt(MONITOR_LIMITS.interval).optional(),
         timeout: boundedInt(MONITOR_LIMITS.timeout).optional(),
         retries: boundedInt(MONITOR_LIMITS.retries).optional(),
         consecutiveUp: boundedInt(MONITOR_LIMITS.consecutiveUp).optional(),
         consecutiveDown: boundedInt(MONITOR_LIMITS.consecutiveDown).optional(),
-    })
+    };
+}
+
+function checkProbeTiming(settings: MonitorSettings, ctx: z.core.$RefinementCtx<MonitorSettings>): void {
+    const probeSeconds = (settings.retries + 1) * settings.timeout;
+    if (settings.interval <= probeSeconds) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["interval"],
+            message: `must exceed (retries + 1) × timeout = (${settings.retries} + 1) × ${settings.timeout} = ${probeSeconds} s (Cloudflare's rule); got ${settings.interval}`,
+        });
+    }
+}
+
+const originMonitor = z.strictObject(monitorFields("origin")).optional().transform(withMonitorDefaults).superRefine(checkProbeTiming);
+
+const cequenceMonitor = z
+    .strictObject({ ...monitorFields("cequence"), host: hostname.optional() })
     .optional()
-    .transform(withMonitorDefaults)
-    .superRefine((settings, ctx) => {
-        const probeSeconds = (settings.retries + 1) * settings.timeout;
-        if (settings.interval <= probeSeconds) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["interval"],
-                message: `must exceed (retries + 1) × timeout = (${settings.retries} + 1) × ${settings.timeout} = ${probeSeconds} s (Cloudflare's rule); got ${settings.interval}`,
-            });
-        }
-    });
+    .transform((settings): CequenceMonitorSettings => ({
+        ...withMonitorDefaults(settings),
+        ...(settings?.host === undefined ? {} : { host: settings.host }),
+    }))
+    .superRefine(checkProbeTiming);
 
 const notificationDestinationId = z
     .string()
@@ -167,7 +220,7 @@ const app = z.strictObject({
         .enum(ROUTINGS, { error: `must be one of ${ROUTINGS.map((r) => `"${r}"`).join(", ")}` })
         .default(ROUTING_DEFAULT),
     existingRecordId: cloudflareId.optional(),
-    monitor,
+    monitor: originMonitor,
 });
 
 /** The schema of the project's config keys (unqualified), for tools that describe them. */
@@ -180,7 +233,9 @@ export const stackConfigSchema = z.strictObject({
         enabled: z.boolean().default(CEQUENCE_ENABLED_DEFAULT),
         failoverAcrossPools: z.boolean().default(FAILOVER_ACROSS_POOLS_DEFAULT),
         trafficPercent: z.int().min(1).max(100).default(TRAFFIC_PERCENT_DEFAULT),
-        monitor,
+        sharedPool: z.boolean().default(SHARED_POOL_DEFAULT),
+        port: z.int().min(1).max(65535).default(CEQUENCE_PORT_DEFAULT),
+        monitor: cequenceMonitor,
     }),
     apps: z.array(app).min(1, "must list at least one app to protect"),
     alerts: z
@@ -231,16 +286,13 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
     issues.push(...crossCheck(input));
     if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
     const config = parsed.data!;
-    return {
-        ok: true,
-        config: {
-            ...config,
-            apps: config.apps.map((a) => ({
-                ...a,
-                lbHostname: a.lbHostname ?? defaultLbHostname(a.hostname, config.zone),
-            })),
-        },
-    };
+    const apps = config.apps.map((a) => ({ ...a, lbHostname: a.lbHostname ?? defaultLbHostname(a.hostname, config.zone) }));
+    // A shared pool's monitor probes as one hostname; by default the first one it serves.
+    const sharedMonitorHost = config.cequence.sharedPool
+        ? (config.cequence.monitor.host ?? apps.find((a) => a.routing !== "cequence")?.hostname)
+        : undefined;
+    const monitor = sharedMonitorHost === undefined ? config.cequence.monitor : { ...config.cequence.monitor, host: sharedMonitorHost };
+    return { ok: true, config: { ...config, cequence: { ...config.cequence, monitor }, apps } };
 }
 
 /** One line per issue, `path: message`, for errors and the plan's output. */
