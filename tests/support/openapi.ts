@@ -1,120 +1,12 @@
 /**
- * Cloudflare's own OpenAPI schema (the subset in ../shared/cloudflare-openapi)
- * as a request-body validator, and the mapping from what the program
- * registers to the body the bridged provider would send.
- *
- * The schema is validated closed-world: upstream leaves almost every object
- * open, so a misspelled field (`sessionAffinity` for `session_affinity`)
- * would pass. Every object in a value position is wrapped as
- * `{allOf: [X], unevaluatedProperties: false}` (the README's advice).
+ * The mapping from what the program registers to the body the bridged
+ * provider would send, checked against Cloudflare's own OpenAPI schema
+ * closed-world (the schema and its quirks: ./cloudflare/schema.ts).
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import Ajv2019, { type ValidateFunction } from "ajv/dist/2019";
-import addFormats from "ajv-formats";
 import type { RegisteredResource } from "../../tools/mockEngine";
+import { describeErrors, requestValidator, type Schema } from "./cloudflare/schema";
 
-type Schema = Record<string, unknown>;
-
-export const OPENAPI_FILE = path.resolve(__dirname, "../../../shared/cloudflare-openapi/cloudflare-lb-subset.openapi.json");
-
-interface Operation {
-    operationId: string;
-    requestBody?: Schema;
-}
-
-const spec = JSON.parse(readFileSync(OPENAPI_FILE, "utf8")) as {
-    paths: Record<string, Record<string, Operation>>;
-    components: Schema;
-};
-
-function resolveRef(ref: string): Schema {
-    const parts = ref.replace(/^#\//, "").split("/");
-    return parts.reduce<Schema>((node, part) => node[part] as Schema, spec as unknown as Schema);
-}
-
-/** Inlines every `$ref`; a reference back into itself becomes `{}` (any), which only loosens recursion. */
-function dereference(node: unknown, stack: readonly string[] = []): unknown {
-    if (Array.isArray(node)) return node.map((item) => dereference(item, stack));
-    if (node === null || typeof node !== "object") return node;
-    const object = node as Schema;
-    if (typeof object.$ref === "string") {
-        if (stack.includes(object.$ref)) return {};
-        return dereference(resolveRef(object.$ref), [...stack, object.$ref]);
-    }
-    return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, dereference(value, stack)]));
-}
-
-const COMBINATORS = ["allOf", "oneOf", "anyOf"] as const;
-
-/** An object with declared properties; an object schema with none (monitor `header`) is a free map. */
-function declaresProperties(schema: Schema): boolean {
-    if (schema.properties !== undefined) return true;
-    return COMBINATORS.some((key) => Array.isArray(schema[key]) && (schema[key] as Schema[]).some(declaresProperties));
-}
-
-/**
- * Upstream quirk: notification `mechanisms.*[].id` is `oneOf: [uuid, string]`,
- * which every short string matches twice, so every valid id fails. `anyOf`
- * is what the API means.
- */
-function fixMechanismIdOneOf(node: unknown): unknown {
-    if (Array.isArray(node)) return node.map(fixMechanismIdOneOf);
-    if (node === null || typeof node !== "object") return node;
-    const object = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fixMechanismIdOneOf(v)])) as Schema;
-    const id = (object.properties as Record<string, Schema> | undefined)?.id;
-    if (id && Array.isArray(id.oneOf) && id.oneOf.some((branch) => (branch as Schema).description === "The email address")) {
-        (object.properties as Record<string, Schema>).id = { anyOf: id.oneOf };
-    }
-    return object;
-}
-
-/** Names of properties marked `readOnly` anywhere in a schema (they may be required in a sibling `allOf` member). */
-function readOnlyProperties(node: unknown, found = new Set<string>()): Set<string> {
-    if (Array.isArray(node)) node.forEach((item) => readOnlyProperties(item, found));
-    else if (node !== null && typeof node === "object") {
-        const properties = (node as Schema).properties as Record<string, Schema> | undefined;
-        for (const [name, property] of Object.entries(properties ?? {})) if (property.readOnly === true) found.add(name);
-        Object.values(node).forEach((value) => readOnlyProperties(value, found));
-    }
-    return found;
-}
-
-/**
- * Closes every object in a value position, and drops `optionalKeys` from
- * `required`: upstream reuses response schemas for requests, so read-only
- * fields (and, for DNS records, `id`) would fail every real create body.
- */
-function forRequests(schema: Schema, valuePosition: boolean, optionalKeys: ReadonlySet<string>): Schema {
-    const out: Schema = { ...schema };
-    for (const key of COMBINATORS) {
-        if (Array.isArray(out[key])) out[key] = (out[key] as Schema[]).map((member) => forRequests(member, false, optionalKeys));
-    }
-    if (out.properties) {
-        const properties = out.properties as Record<string, Schema>;
-        out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, forRequests(v, true, optionalKeys)]));
-    }
-    if (Array.isArray(out.required)) out.required = (out.required as string[]).filter((k) => !optionalKeys.has(k));
-    if (out.items && typeof out.items === "object") out.items = forRequests(out.items as Schema, true, optionalKeys);
-    if (out.additionalProperties && typeof out.additionalProperties === "object") {
-        out.additionalProperties = forRequests(out.additionalProperties as Schema, true, optionalKeys);
-    }
-    return valuePosition && declaresProperties(out) ? { allOf: [out], unevaluatedProperties: false } : out;
-}
-
-const ajv = new Ajv2019({ strict: false, allErrors: true });
-addFormats(ajv);
-
-function operation(method: string, pathTemplate: string): Operation {
-    const found = spec.paths[pathTemplate]?.[method];
-    if (!found) throw new Error(`the OpenAPI subset has no ${method.toUpperCase()} ${pathTemplate}`);
-    return found;
-}
-
-function requestSchema(op: Operation): Schema {
-    const body = dereference(op.requestBody) as { content: { "application/json": { schema: Schema } } };
-    return fixMechanismIdOneOf(body.content["application/json"].schema) as Schema;
-}
+export { OPENAPI_FILE } from "./cloudflare/schema";
 
 /** How a registered resource becomes an API call. */
 export interface ApiMapping {
@@ -216,31 +108,15 @@ export function requestBody(resource: RegisteredResource): Schema {
     return convert(inputs, false) as Schema;
 }
 
-const validators = new Map<string, ValidateFunction>();
-
-function validatorFor(method: string, pathTemplate: string, mapping: ApiMapping): ValidateFunction {
-    const key = `${method} ${pathTemplate}`;
-    let validate = validators.get(key);
-    if (!validate) {
-        const raw = requestSchema(operation(method, pathTemplate));
-        const optional = new Set([...readOnlyProperties(raw), ...(mapping.notRequiredInRequests ?? [])]);
-        const schema = forRequests(raw, true, optional);
-        validate = ajv.compile(schema);
-        validators.set(key, validate);
-    }
-    return validate;
-}
-
 /** Validation errors of the resource's body against each of its operations; empty when it conforms. */
 export function contractErrors(resource: RegisteredResource): string[] {
     const mapping = API_MAPPINGS[resource.type];
     if (!mapping) return [`no API mapping for ${resource.type}: add one so its body is checked`];
     const body = requestBody(resource);
     return mapping.operations.flatMap(([method, pathTemplate]) => {
-        const validate = validatorFor(method, pathTemplate, mapping);
+        const validate = requestValidator(method, pathTemplate, mapping.notRequiredInRequests);
+        if (!validate) return [`${method.toUpperCase()} ${pathTemplate} has no request schema`];
         if (validate(body)) return [];
-        return (validate.errors ?? []).map(
-            (e) => `${resource.name}: ${method.toUpperCase()} ${pathTemplate}: ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`,
-        );
+        return describeErrors(validate.errors).map((error) => `${resource.name}: ${method.toUpperCase()} ${pathTemplate}: ${error}`);
     });
 }

@@ -1,0 +1,204 @@
+/**
+ * What the stand-in holds: accounts and zones, each with its objects as the
+ * API's own JSON (snake_case, as GET returns them), plus the simulated world
+ * the API only reports on (pool health per region, what a probe of each
+ * origin finds). Tests read and change it directly, as someone in the
+ * dashboard would.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+
+export type Json = Record<string, unknown>;
+
+/** A Cloudflare object: its JSON, with the fields the stand-in relies on typed. */
+export interface ApiObject extends Json {
+    id: string;
+}
+
+export interface Monitor extends ApiObject {
+    created_on: string;
+    modified_on: string;
+}
+
+export interface Origin extends Json {
+    name: string;
+    address: string;
+    enabled: boolean;
+    weight: number;
+}
+
+export interface Pool extends ApiObject {
+    name: string;
+    enabled: boolean;
+    /** The attached monitor's ID; absent when none is attached. */
+    monitor?: string;
+    origins: Origin[];
+    created_on: string;
+    modified_on: string;
+}
+
+export interface LoadBalancer extends ApiObject {
+    name: string;
+    default_pools: string[];
+    fallback_pool: string;
+    steering_policy: string;
+    proxied: boolean;
+    enabled: boolean;
+    created_on: string;
+    modified_on: string;
+}
+
+export interface DnsRecord extends ApiObject {
+    name: string;
+    type: string;
+    content?: string;
+    proxied?: boolean;
+    ttl: number;
+    created_on: string;
+    modified_on: string;
+}
+
+export interface Rule extends ApiObject {
+    expression: string;
+    action: string;
+    ref: string;
+    enabled: boolean;
+    version: string;
+    last_updated: string;
+}
+
+export interface Ruleset extends ApiObject {
+    name: string;
+    kind: string;
+    phase: string;
+    rules: Rule[];
+    version: string;
+    last_updated: string;
+}
+
+export interface NotificationPolicy extends ApiObject {
+    name: string;
+    alert_type: string;
+    enabled: boolean;
+    mechanisms: Json;
+    created: string;
+    modified: string;
+}
+
+/** One managed transform, as GET …/managed_headers lists it. */
+export interface ManagedTransform {
+    id: string;
+    enabled: boolean;
+}
+
+/** What a health probe of an origin finds (previews and pool health report it). */
+export interface ProbeOutcome {
+    healthy: boolean;
+    failureReason: string;
+    responseCode: number;
+    rtt: string;
+}
+
+export const HEALTHY_PROBE: Readonly<ProbeOutcome> = Object.freeze({ healthy: true, failureReason: "No failures", responseCode: 200, rtt: "66ms" });
+
+export interface Preview {
+    /** Pool ID → name, as the POST answered. */
+    pools: Record<string, string>;
+    polls: number;
+}
+
+export interface Account {
+    id: string;
+    name: string;
+    monitors: Monitor[];
+    pools: Pool[];
+    policies: NotificationPolicy[];
+    previews: Map<string, Preview>;
+    /** Pool ID → checking region → healthy; a pool not listed is healthy in every region of {@link CHECK_REGIONS}. */
+    poolHealth: Record<string, Record<string, boolean>>;
+    /** Origin address → what probing it finds; an address not listed is healthy ({@link HEALTHY_PROBE}). */
+    probes: Record<string, ProbeOutcome>;
+}
+
+export interface Zone {
+    id: string;
+    name: string;
+    accountId: string;
+    created_on: string;
+    records: DnsRecord[];
+    loadBalancers: LoadBalancer[];
+    rulesets: Ruleset[];
+    managedTransforms: { request: ManagedTransform[]; response: ManagedTransform[] };
+}
+
+/** The regions Cloudflare checks pools from, as pool health names them. */
+export const CHECK_REGIONS: readonly string[] = ["Amsterdam, NL", "Ashburn, VA"];
+
+/** The managed transforms every zone offers (Cloudflare's catalogue, as of the schema). */
+export const MANAGED_TRANSFORMS = Object.freeze({
+    request: ["add_bot_protection_headers", "add_client_certificate_headers", "add_visitor_location_headers", "add_true_client_ip_headers", "remove_visitor_ip_headers", "add_waf_credential_check_status_header"],
+    response: ["add_security_headers", "remove_x-powered-by_header"],
+});
+
+/** A 32-hex-digit ID, as Cloudflare gives its objects. */
+export function newId(): string {
+    return randomBytes(16).toString("hex");
+}
+
+/** Notification policies are identified by UUIDs. */
+export function newUuid(): string {
+    return randomUUID();
+}
+
+/** A server-set timestamp: RFC 3339 in UTC. */
+export function timestamp(): string {
+    return new Date().toISOString();
+}
+
+export class CloudflareState {
+    readonly accounts: Account[] = [];
+    readonly zones: Zone[] = [];
+    /** GET of a preview's result answers "not yet" (`{}`) this many times per preview first. */
+    previewPendingPolls = 0;
+
+    addAccount(id = newId(), name = "Example Account"): Account {
+        const account: Account = { id, name, monitors: [], pools: [], policies: [], previews: new Map(), poolHealth: {}, probes: {} };
+        this.accounts.push(account);
+        return account;
+    }
+
+    addZone(accountId: string, name: string, id = newId()): Zone {
+        const zone: Zone = {
+            id,
+            name: name.toLowerCase(),
+            accountId,
+            created_on: timestamp(),
+            records: [],
+            loadBalancers: [],
+            rulesets: [],
+            managedTransforms: {
+                request: MANAGED_TRANSFORMS.request.map((transform) => ({ id: transform, enabled: false })),
+                response: MANAGED_TRANSFORMS.response.map((transform) => ({ id: transform, enabled: false })),
+            },
+        };
+        this.zones.push(zone);
+        return zone;
+    }
+
+    account(id: string): Account | undefined {
+        return this.accounts.find((a) => a.id === id);
+    }
+
+    zone(id: string): Zone | undefined {
+        return this.zones.find((z) => z.id === id);
+    }
+
+    /** Health of a pool per checking region. */
+    regionsOf(account: Account, poolId: string): Record<string, boolean> {
+        account.poolHealth[poolId] ??= Object.fromEntries(CHECK_REGIONS.map((region) => [region, true]));
+        return account.poolHealth[poolId];
+    }
+
+    probeOf(account: Account, address: string): ProbeOutcome {
+        return account.probes[address] ?? HEALTHY_PROBE;
+    }
+}

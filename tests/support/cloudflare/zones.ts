@@ -1,0 +1,60 @@
+/**
+ * Zones, the token behind a request, and Cloudflare's IP ranges: what is
+ * read, never written, through the API.
+ */
+import { createHash } from "node:crypto";
+import { SAMPLE_CLOUDFLARE_IP_RANGES } from "../../../tools/offlineCalls";
+import { ApiError, pageOf, success, type Call, type Handler } from "./answers";
+import type { Zone } from "./store";
+
+// Cloudflare's answer for a zone ID that names nothing.
+export const UNKNOWN_ZONE = { code: 7003, message: "Could not route to /zones/…, perhaps your object identifier is invalid?" };
+
+function zoneJson(call: Call, zone: Zone) {
+    const account = call.state.account(zone.accountId);
+    return {
+        id: zone.id,
+        name: zone.name,
+        account: { id: zone.accountId, name: account?.name ?? "" },
+        owner: { id: zone.accountId, name: account?.name ?? "", type: "organization" },
+        created_on: zone.created_on,
+        modified_on: zone.created_on,
+        activated_on: zone.created_on,
+        development_mode: 0,
+        meta: { cdn_only: false, custom_certificate_quota: 1, dns_only: false, foundation_dns: false, page_rule_quota: 125, phishing_detected: false, step: 2 },
+        name_servers: ["bob.ns.cloudflare.com", "lola.ns.cloudflare.com"],
+        original_dnshost: null,
+        original_name_servers: null,
+        original_registrar: null,
+        vanity_name_servers: [],
+    };
+}
+
+const ZONE_ORDER: Record<string, (zone: Zone) => string> = { name: (z) => z.name, "account.id": (z) => z.accountId };
+
+export const zoneHandlers: Record<string, Handler> = {
+    "zones-get": (call) => {
+        const { query } = call;
+        const name = query.get("name");
+        const accountId = query.get("account.id");
+        const zones = call.state.zones.filter((z) => (name === null || z.name === name.toLowerCase()) && (accountId === null || z.accountId === accountId));
+        const order = ZONE_ORDER[query.get("order") ?? ""];
+        if (order) zones.sort((a, b) => order(a).localeCompare(order(b)) * (query.get("direction") === "desc" ? -1 : 1));
+        const page = pageOf(zones, query, { defaultPerPage: 20, maxPerPage: 50 });
+        const body = page.body!;
+        return { ...page, body: { ...body, result: (body.result as Zone[]).map((zone) => zoneJson(call, zone)) } };
+    },
+    "zones-0-get": (call) => success(zoneJson(call, call.zone())),
+    "user-api-tokens-verify-token": (call) => {
+        const token = call.bearerToken();
+        if (token === undefined) throw new ApiError(400, 1000, "Invalid API Token");
+        // A stable ID per token, as Cloudflare's token IDs are.
+        return success({ id: createHash("md5").update(token).digest("hex"), status: "active" });
+    },
+    "cloudflare-i-ps-cloudflare-ip-details": () =>
+        success({
+            ipv4_cidrs: SAMPLE_CLOUDFLARE_IP_RANGES.ipv4Cidrs,
+            ipv6_cidrs: SAMPLE_CLOUDFLARE_IP_RANGES.ipv6Cidrs,
+            etag: createHash("md5").update(JSON.stringify(SAMPLE_CLOUDFLARE_IP_RANGES)).digest("hex"),
+        }),
+};
