@@ -1,10 +1,11 @@
 /**
  * The one way `status` and `preflight` talk to Cloudflare: the official SDK,
- * configured from the environment, with every failure turned into a message
- * that names the fix. Retries and timeouts are the SDK's own: it retries
- * connection errors, timeouts, 408, 409, 429 and 5xx, waiting as `Retry-After`
- * asks (exponential backoff from 0.5 s otherwise).
+ * configured from the environment, sending through {@link budgetedFetch}
+ * (the request budget, retries and whole-request timeouts), with every
+ * failure turned into a message that names the fix.
  */
+import { setMaxListeners } from "node:events";
+import { format } from "node:util";
 import Cloudflare, {
     APIConnectionError,
     APIConnectionTimeoutError,
@@ -15,6 +16,8 @@ import Cloudflare, {
     PermissionDeniedError,
     RateLimitError,
 } from "cloudflare";
+import { budgetedFetch } from "./cloudflareFetch";
+import { RequestBudget } from "./requestBudget";
 
 /** A failure the user can fix: printed as is, with no stack trace. */
 export class CliError extends Error {}
@@ -23,11 +26,14 @@ export class CliError extends Error {}
 const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
 
 export interface ConnectionSettings {
-    /** Seconds to wait for one response before the SDK gives up on that attempt. */
+    /** Seconds one attempt may take, body included, before it is given up. */
     timeoutSeconds: number;
-    /** Further attempts after a failed one (the SDK's `maxRetries`). */
+    /** Further attempts after a failed one. */
     retries: number;
 }
+
+/** Node's longest timer (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** 30 s per attempt, and the SDK's default of 2 retries: at worst 90 s plus backoff before giving up. */
 export const DEFAULT_CONNECTION: Readonly<ConnectionSettings> = Object.freeze({ timeoutSeconds: 30, retries: 2 });
@@ -59,29 +65,51 @@ export interface Scopes {
 // Cloudflare's error codes for an identifier that routes nowhere (unknown or malformed account or zone).
 const UNKNOWN_OBJECT_CODES = new Set([7000, 7003]);
 
+/** What a session needs from its command: the process's own outside tests. */
+export interface SessionIo {
+    /** Where `CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_BASE_URL` and `CLOUDFLARE_LOG` come from. */
+    env: NodeJS.ProcessEnv;
+    /** Waits for the rate limit and the SDK's logs (`CLOUDFLARE_LOG=debug`) go here, never to stdout. */
+    stderr: { write(text: string): unknown };
+    /** Aborts requests in flight (Ctrl-C), so an interrupted `--watch` need not wait out a timeout. */
+    signal: AbortSignal;
+    /** The budget to send within; a fresh one at Cloudflare's limit when absent. Tests and the benchmark read its counts. */
+    requestBudget?: RequestBudget;
+}
+
+/** The requests of one read: they share a signal, and the first to fail for good cancels the rest. */
+export interface CloudflareRead {
+    readonly signal: AbortSignal;
+    /** Runs one SDK call; any failure becomes a {@link CliError} that names the fix. */
+    request<T>(context: RequestContext, call: (client: Cloudflare, options: { signal: AbortSignal }) => PromiseLike<T>): Promise<T>;
+}
+
+const LOG_LEVELS = ["off", "error", "warn", "info", "debug"] as const;
+
 export class CloudflareSession {
     readonly client: Cloudflare;
     readonly baseURL: string;
+    readonly budget: RequestBudget;
+    private readonly signal: AbortSignal;
 
-    /**
-     * @param env Where `CLOUDFLARE_API_TOKEN` and `CLOUDFLARE_BASE_URL` come from (the process's, outside tests).
-     * @param permissions What the command needs, listed when the token is refused.
-     * @param signal Aborts requests in flight (Ctrl-C), so an interrupted `--watch` need not wait out a timeout.
-     */
+    /** @param permissions What the command needs, listed when the token is refused. */
     constructor(
-        env: NodeJS.ProcessEnv,
+        io: SessionIo,
         private readonly connection: ConnectionSettings,
         private readonly scopes: Scopes,
         private readonly permissions: readonly string[],
-        readonly signal: AbortSignal,
     ) {
-        const apiToken = env.CLOUDFLARE_API_TOKEN?.trim();
+        const apiToken = io.env.CLOUDFLARE_API_TOKEN?.trim();
         if (!apiToken) {
             throw new CliError(
                 `CLOUDFLARE_API_TOKEN is not set. Create an API token (dashboard → My Profile → API Tokens → Create Custom Token) with:\n${bullets(permissions)}\nthen run: export CLOUDFLARE_API_TOKEN=<token>`,
             );
         }
-        this.baseURL = env.CLOUDFLARE_BASE_URL?.trim() || DEFAULT_BASE_URL;
+        this.signal = io.signal;
+        this.budget = io.requestBudget ?? new RequestBudget((message) => io.stderr.write(`${message}\n`));
+        this.baseURL = io.env.CLOUDFLARE_BASE_URL?.trim() || DEFAULT_BASE_URL;
+        const log = (...args: unknown[]) => void io.stderr.write(`${format(...args)}\n`);
+        const logLevel = LOG_LEVELS.find((level) => level === io.env.CLOUDFLARE_LOG?.trim());
         this.client = new Cloudflare({
             apiToken,
             // Explicit nulls: the SDK would otherwise read the global-key variables and send them too.
@@ -89,22 +117,53 @@ export class CloudflareSession {
             apiEmail: null,
             userServiceKey: null,
             baseURL: this.baseURL,
-            timeout: Math.max(1, Math.round(connection.timeoutSeconds * 1000)),
-            maxRetries: connection.retries,
+            // budgetedFetch bounds and retries each attempt; the SDK's own would stop at the headers and retry unseen.
+            fetch: budgetedFetch(this.budget, { timeoutMs: Math.max(1, Math.round(connection.timeoutSeconds * 1000)), retries: connection.retries }),
+            timeout: MAX_TIMER_MS,
+            maxRetries: 0,
+            logger: { debug: log, info: log, warn: log, error: log },
+            ...(logLevel ? { logLevel } : {}),
         });
     }
 
-    /** Runs one SDK call; any failure becomes a {@link CliError} that names the fix. */
-    async request<T>(context: RequestContext, call: (client: Cloudflare, options: { signal: AbortSignal }) => PromiseLike<T>): Promise<T> {
+    /**
+     * Runs one read (a `status` tick, a preflight) with a signal of its own:
+     * aborted on Ctrl-C, when a request fails for good (the others would only
+     * hold the process), and when the read ends. The SDK adds an abort listener
+     * per request to the signal it is given and never removes it, so that
+     * signal must not outlive the read; the command's signal gets one listener,
+     * removed at the end.
+     */
+    async read<T>(body: (read: CloudflareRead) => Promise<T>): Promise<T> {
+        const controller = new AbortController();
+        setMaxListeners(0, controller.signal);
+        const cancel = () => controller.abort();
+        if (this.signal.aborted) cancel();
+        this.signal.addEventListener("abort", cancel, { once: true });
+        const read: CloudflareRead = {
+            signal: controller.signal,
+            request: async (context, call) => {
+                try {
+                    return await call(this.client, { signal: controller.signal });
+                } catch (error) {
+                    const message = this.describe(error, context);
+                    cancel();
+                    throw new CliError(message, { cause: error });
+                }
+            },
+        };
         try {
-            return await call(this.client, { signal: this.signal });
-        } catch (error) {
-            throw new CliError(this.describe(error, context), { cause: error });
+            return await body(read);
+        } finally {
+            cancel();
+            this.signal.removeEventListener("abort", cancel);
         }
     }
 
     private describe(error: unknown, context: RequestContext): string {
-        if (error instanceof APIUserAbortError) return `Interrupted while trying to ${context.action}.`;
+        if (error instanceof APIUserAbortError) {
+            return this.signal.aborted ? `Interrupted while trying to ${context.action}.` : `Cancelled, another request having failed, while trying to ${context.action}.`;
+        }
         const attempts = `${this.connection.retries + 1} attempt${this.connection.retries === 0 ? "" : "s"}`;
         if (error instanceof APIConnectionTimeoutError) {
             return `Cloudflare did not answer at ${this.baseURL} within ${this.connection.timeoutSeconds} s (${attempts}) when trying to ${context.action}. Check the network or CLOUDFLARE_BASE_URL, or allow longer with --timeout <seconds>.`;
@@ -126,7 +185,7 @@ export class CloudflareSession {
             return `Cloudflare knows no ${context.scope} ${id} (${error.status ?? "no status"}${said}) when trying to ${context.action}. Check ${key} in ${this.scopes.configFile} (dashboard → the zone's Overview → API).`;
         }
         if (error instanceof RateLimitError) {
-            return `Cloudflare is still rate-limiting this token (429${said}) after ${attempts}, each waiting as Retry-After asked, when trying to ${context.action}. Wait a few minutes (the API allows 1,200 requests per 5 minutes per user), or allow more attempts with --retries <n>.`;
+            return `Cloudflare is still rate-limiting this token (429${said}) after ${attempts}, each waiting as Retry-After asked (at most 5 minutes), when trying to ${context.action}. Wait a few minutes (the API allows 1,200 requests per 5 minutes per user), or allow more attempts with --retries <n>.`;
         }
         return `Cloudflare answered ${error.status ?? "with no status"}${said} when trying to ${context.action}${error.status !== undefined && error.status >= 500 ? ` (after ${attempts}); try again later` : ""}.`;
     }

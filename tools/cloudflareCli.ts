@@ -7,16 +7,15 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatIssues, parseStackConfig, type StackConfig } from "../config/schema";
 import { readStackFile, stackFilePath } from "../config/stackFile";
-import { CliError, DEFAULT_CONNECTION, type ConnectionSettings } from "./cloudflareApi";
+import { CliError, DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings, type SessionIo } from "./cloudflareApi";
 
 // Not mockEngine's PROJECT_ROOT: importing it would load the Pulumi SDK, which these tools do not need.
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Where a command writes and what it reads from its environment; the process's own outside tests. */
-export interface CliIo {
+export interface CliIo extends SessionIo {
     stdout: { write(text: string): unknown };
     stderr: { write(text: string): unknown; isTTY?: boolean };
-    env: NodeJS.ProcessEnv;
     /** Aborted on Ctrl-C, to end `--watch` and preview polling cleanly. */
     signal: AbortSignal;
 }
@@ -35,7 +34,7 @@ export const COMMON_USAGE = [
     "  --stack <name>      the stack whose Pulumi.<name>.yaml to read (default: prod)",
     "  --json              print JSON instead of a table",
     "  --dir <path>        the directory holding Pulumi.<name>.yaml (default: this project)",
-    `  --timeout <seconds> how long to wait for each Cloudflare response (default: ${DEFAULT_CONNECTION.timeoutSeconds})`,
+    `  --timeout <seconds> how long one attempt at a Cloudflare request may take, body included (default: ${DEFAULT_CONNECTION.timeoutSeconds})`,
     `  --retries <n>       further attempts after a timeout, network error, 429 or 5xx (default: ${DEFAULT_CONNECTION.retries})`,
 ];
 
@@ -75,9 +74,14 @@ export function parseCommandLine<F extends Record<string, FlagSpec>>(
     return { common, values };
 }
 
+/** Seconds a timer can wait: Node fires a longer timer at once, so a huge `--timeout` would time out every request. */
+const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+/** A number of seconds for a flag: positive, and no longer than Node's longest timer. */
 export function positiveNumber(text: string, flag: string): number {
     const value = Number(text);
     if (!Number.isFinite(value) || value <= 0) throw new CliError(`${flag} must be a positive number of seconds, got ${JSON.stringify(text)}`);
+    if (value > MAX_SECONDS) throw new CliError(`${flag} must be at most ${MAX_SECONDS} seconds (Node's longest timer, about 24 days), got ${JSON.stringify(text)}`);
     return value;
 }
 

@@ -1,34 +1,36 @@
 /**
  * From what Cloudflare has (liveState.ts) and what the config asks for, each
- * app's traffic path now and every difference between the two (drift).
- * Pure functions: no I/O.
+ * app's traffic path now (trafficVerdict.ts) and every difference between the
+ * two (drift). Pure functions: no I/O.
  */
 import type { AppConfig, Routing, StackConfig } from "../config/schema";
 import { steeringPolicyFor } from "../components/failoverLoadBalancer";
 import { cnameTarget } from "../config/naming";
-import { hasLoadBalancer, type LiveApp, type LivePool, type LiveState, type RegionHealth } from "./liveState";
+import { hasLoadBalancer, type FoundPool, type LiveApp, type LiveState, type RegionHealth } from "./liveState";
+import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
-export const TRAFFIC_PATHS = [
-    "through-cequence",
-    "failed-open",
-    "forced-out-of-line",
-    "bypassed",
-    "cequence-direct",
-    "down",
-    "not-deployed",
-] as const;
-export type TrafficPath = (typeof TRAFFIC_PATHS)[number];
+export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
 
 /** Paths that need someone's attention: with any of them, `status` exits 2. */
-const ALARMING: ReadonlySet<TrafficPath> = new Set(["failed-open", "down", "not-deployed"]);
+const ALARMING: ReadonlySet<TrafficPath> = new Set(["failed-open", "down", "not-deployed", "not-proxied"]);
 
 /** Each way the live state can differ from the config, and how the text output names it. */
 export const DRIFT_LABELS = {
+    missing: "missing",
+    "cname-target": "CNAME target",
+    "record-proxied": "record proxied",
+    "lb-enabled": "load balancer enabled",
+    "lb-proxied": "load balancer proxied",
     "pool-order": "pool order",
     "fallback-pool": "fallback pool",
     "steering-policy": "steering policy",
-    "cname-target": "CNAME target",
+    "geo-pools": "region, country and PoP pools",
+    "lb-rules": "load balancer rules",
+    "failover-across-pools": "adaptive routing failover_across_pools",
+    "pool-name": "pool name",
+    "pool-origins": "pool origins",
     "cequence-pool-enabled": "Cequence pool enabled",
+    "origin-pool-enabled": "origin pool enabled",
     "monitor-attached": "monitor attached",
 } as const;
 export type DriftKind = keyof typeof DRIFT_LABELS;
@@ -43,7 +45,8 @@ export interface Drift {
 
 export interface PoolStatus {
     enabled: boolean;
-    healthy: boolean;
+    /** Null when not read: it decides nothing about the traffic now (`--origin-health` reads it). */
+    healthy: boolean | null;
     regions: RegionHealth[];
 }
 
@@ -71,74 +74,77 @@ export function expectedSteeringPolicy(config: StackConfig): string {
 }
 
 export function assessStack(stack: string, config: StackConfig, live: LiveState): StackStatus {
-    return { stack, apps: config.apps.map((app, index) => assessApp(app, config, live.apps[index]!, live.poolNames)) };
+    return { stack, apps: config.apps.map((app, index) => assessApp(app, config, live.apps[index]!, live)) };
 }
 
-export function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, poolNames: ReadonlyMap<string, string>): AppStatus {
-    const { cequence, origin } = live.pools;
+export function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: LiveState): AppStatus {
+    const verdict = trafficVerdict(app, config, live, state);
+    // readLiveState reads every health a verdict asks for, so this is a bug, not a state of Cloudflare.
+    if (!("traffic" in verdict)) throw new Error(`health of pools ${verdict.needsHealth.join(", ")} was not read`);
+    const pool = (found: FoundPool | undefined): PoolStatus | null => {
+        if (!found) return null;
+        const health = state.health.get(found.pool.id);
+        return { enabled: found.pool.enabled, healthy: health?.healthy ?? null, regions: health?.regions ?? [] };
+    };
     return {
         hostname: app.hostname,
         routing: app.routing,
         cname: live.record?.content ?? null,
-        traffic: trafficPath(app, config, live),
-        cequencePool: cequence ? poolStatus(cequence) : null,
-        originPool: origin ? poolStatus(origin) : null,
-        drift: findDrift(app, config, live, poolNames),
+        traffic: verdict.traffic,
+        cequencePool: pool(live.cequencePool),
+        originPool: pool(live.originPool),
+        drift: findDrift(app, config, live, state),
     };
 }
 
-/** 2 when any app needs attention (failed open, down, not deployed, or drifted), else 0. */
+/** 2 when any app needs attention (failed open, down, not deployed, not proxied, or drifted), else 0. */
 export function exitStatus(status: StackStatus): 0 | 2 {
     return status.apps.some((app) => ALARMING.has(app.traffic) || app.drift.length > 0) ? 2 : 0;
 }
 
-function poolStatus(pool: LivePool): PoolStatus {
-    return { enabled: pool.enabled, healthy: pool.healthy, regions: pool.regions };
-}
-
-function isDeployed(app: AppConfig, live: LiveApp): boolean {
-    if (live.record?.type !== "CNAME") return false;
-    if (!hasLoadBalancer(app)) return true;
-    return live.loadBalancer !== undefined && live.pools.cequence !== undefined && live.pools.origin !== undefined;
-}
-
-/**
- * Follows the record: to Cequence directly, to the load balancer (which sends
- * traffic to Cequence's pool while it is enabled and healthy, else to the
- * origin), or anywhere else, which bypasses Cequence.
- */
-function trafficPath(app: AppConfig, config: StackConfig, live: LiveApp): TrafficPath {
-    if (!isDeployed(app, live)) return "not-deployed";
-    const target = live.record!.content;
-    if (target === config.cequence.hostname) return "cequence-direct";
-    if (target !== app.lbHostname) return "bypassed";
-    const cequence = live.pools.cequence!;
-    const origin = live.pools.origin!;
-    if (cequence.enabled && cequence.healthy) return "through-cequence";
-    if (!(origin.enabled && origin.healthy)) return "down";
-    return cequence.enabled ? "failed-open" : "forced-out-of-line";
-}
-
-function findDrift(app: AppConfig, config: StackConfig, live: LiveApp, poolNames: ReadonlyMap<string, string>): Drift[] {
+/** Every difference between Cloudflare and what `pulumi up` would leave there for the app. */
+function findDrift(app: AppConfig, config: StackConfig, live: LiveApp, state: LiveState): Drift[] {
     const drift: Drift[] = [];
     const differs = (kind: DriftKind, expected: string, actual: string) => {
         if (expected !== actual) drift.push({ kind, expected, actual });
     };
-    if (live.record) {
-        const actual = live.record.type === "CNAME" ? live.record.content : `${live.record.type} record ${live.record.content}`;
-        differs("cname-target", cnameTarget(app, config.cequence.hostname), actual);
+    const missing = (what: string) => drift.push({ kind: "missing", expected: what, actual: "none" });
+    const { record } = live;
+    if (!record) missing(`a DNS record ${app.hostname}`);
+    else {
+        differs("cname-target", cnameTarget(app, config.cequence.hostname), record.type === "CNAME" ? record.content : `${record.type} record ${record.content}`);
+        differs("record-proxied", "true", String(record.proxied));
     }
-    const { cequence, origin } = live.pools;
-    const lb = live.loadBalancer;
-    if (lb && cequence && origin) {
-        const nameOf = (id: string | undefined) => (id === undefined ? "none" : (poolNames.get(id) ?? `unknown pool ${id}`));
-        differs("pool-order", [cequence.name, origin.name].join(", "), lb.defaultPools.map(nameOf).join(", "));
-        differs("fallback-pool", origin.name, nameOf(lb.fallbackPool));
-        differs("steering-policy", expectedSteeringPolicy(config), lb.steeringPolicy || '""');
+    if (!hasLoadBalancer(app)) return drift;
+
+    const { loadBalancer: lb, cequencePool: cequence, originPool: origin } = live;
+    if (!lb) missing(`a load balancer ${app.lbHostname}`);
+    const roles = [
+        ["cequence", cequence, config.cequence.hostname, String(config.cequence.enabled)],
+        ["origin", origin, app.origin, "true"],
+    ] as const;
+    for (const [role, found, address, enabled] of roles) {
+        if (!found) {
+            missing(`a ${role} pool`);
+            continue;
+        }
+        differs("pool-name", found.expectedName, found.pool.name);
+        const serving = found.pool.origins.filter((o) => o.enabled && o.weight > 0).map((o) => o.address);
+        differs("pool-origins", address, serving.join(", ") || "none");
+        differs(`${role}-pool-enabled`, enabled, String(found.pool.enabled));
+        if (!found.pool.monitor) drift.push({ kind: "monitor-attached", expected: `a health monitor on ${found.pool.name}`, actual: "none" });
     }
-    if (cequence) differs("cequence-pool-enabled", String(config.cequence.enabled), String(cequence.enabled));
-    for (const pool of [cequence, origin]) {
-        if (pool && !pool.monitor) drift.push({ kind: "monitor-attached", expected: `a health monitor on ${pool.name}`, actual: "none" });
+    if (!lb) return drift;
+    differs("lb-enabled", "true", String(lb.enabled));
+    differs("lb-proxied", "true", String(lb.proxied));
+    const nameOf = (id: string | undefined) => (id === undefined ? "none" : (state.pools.get(id)?.name ?? `unknown pool ${id}`));
+    if (cequence && origin) {
+        differs("pool-order", [cequence.pool.name, origin.pool.name].join(", "), lb.defaultPools.map(nameOf).join(", "));
+        differs("fallback-pool", origin.pool.name, nameOf(lb.fallbackPool));
     }
+    differs("steering-policy", expectedSteeringPolicy(config), lb.steeringPolicy || '""');
+    differs("geo-pools", "none", lb.geoPools.map(nameOf).join(", ") || "none");
+    differs("lb-rules", "none", lb.activeRules === 0 ? "none" : `${lb.activeRules} active`);
+    if (lb.failoverAcrossPools !== undefined) differs("failover-across-pools", String(config.cequence.failoverAcrossPools), String(lb.failoverAcrossPools));
     return drift;
 }

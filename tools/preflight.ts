@@ -6,12 +6,12 @@
  * every app ready, 2 an app is not, 1 the previews could not be run or read.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { MonitorSettings } from "../components/defaults";
-import type { PoolRole } from "../config/naming";
+import { HTTPS_PORT, type MonitorSettings } from "../components/defaults";
+import { cnameTarget, type PoolRole } from "../config/naming";
 import type { AppConfig, StackConfig } from "../config/schema";
-import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS } from "./cloudflareApi";
+import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { findPool, hasLoadBalancer, listPools } from "./liveState";
+import { findPool, hasLoadBalancer, listPools, listRecords, type LiveRecord } from "./liveState";
 import { PROBE_PROTOCOL } from "../components/monitoredPool";
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -40,11 +40,20 @@ export interface PoolVerdict {
     origins: OriginCheck[];
 }
 
+/** Something in the live zone that would break `pulumi up` or the cutover, under the config key to change. */
+export interface ZoneProblem {
+    /** The config key to change, e.g. `apps[0].lbHostname`. */
+    key: string;
+    message: string;
+}
+
 export interface AppVerdict {
     hostname: string;
     ready: boolean;
     /** Why it is not ready, or why it was not checked; null when ready. */
     reason: string | null;
+    /** What the zone's DNS records say the config must change. */
+    problems: ZoneProblem[];
     cequencePool: PoolVerdict | null;
     originPool: PoolVerdict | null;
 }
@@ -61,13 +70,12 @@ export const preflight: Command = async (argv, io) => {
         };
         const { config, configFile } = loadConfig(common);
         const session = new CloudflareSession(
-            io.env,
+            io,
             common.connection,
             { accountId: config.accountId, zoneId: config.zoneId, configFile },
             [...READ_PERMISSIONS, ...PREVIEW_PERMISSIONS],
-            io.signal,
         );
-        const verdicts = await checkApps(session, config, common.stack, polling, new Progress(io));
+        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
     } catch (error) {
@@ -81,53 +89,122 @@ interface Polling {
     pollSeconds: number;
 }
 
+/** A pool to preview; a shared Cequence pool is one, whichever apps use it. */
 interface PoolToPreview {
-    app: AppConfig;
     role: PoolRole;
     id: string;
     name: string;
     monitor: MonitorSettings;
+    /** The probes' Host header: the app's public hostname, or the shared pool monitor's `host`. */
+    host: string;
+    /** Sent only when not HTTPS's own, as the program's monitors do. */
+    port: number | undefined;
 }
 
-async function checkApps(session: CloudflareSession, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
-    const pools = config.apps.some(hasLoadBalancer) ? await listPools(session, config) : [];
-    const toPreview: PoolToPreview[] = [];
-    const missing = new Map<AppConfig, PoolRole[]>();
+async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
+    const balanced = config.apps.some(hasLoadBalancer);
+    const [records, pools] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : []]);
+    const poolsByName = new Map(pools.map((pool) => [pool.name, pool]));
+    const toPreview = new Map<string, PoolToPreview>();
+    const appPools = new Map<AppConfig, Partial<Record<PoolRole, string>>>();
     for (const app of config.apps.filter(hasLoadBalancer)) {
+        const ids: Partial<Record<PoolRole, string>> = {};
         for (const role of ["cequence", "origin"] as const) {
-            const pool = findPool(pools, role, stack, app);
-            const monitor = role === "cequence" ? config.cequence.monitor : app.monitor;
-            if (pool?.id && pool.name) toPreview.push({ app, role, id: pool.id, name: pool.name, monitor });
-            else missing.set(app, [...(missing.get(app) ?? []), role]);
+            const found = findPool(poolsByName, role, stack, app, config);
+            if (!found) continue;
+            ids[role] = found.pool.id;
+            const cequence = role === "cequence";
+            toPreview.set(found.pool.id, {
+                role,
+                id: found.pool.id,
+                name: found.pool.name,
+                monitor: cequence ? config.cequence.monitor : app.monitor,
+                host: (cequence ? config.cequence.monitor.host : undefined) ?? app.hostname,
+                port: cequence && config.cequence.port !== HTTPS_PORT ? config.cequence.port : undefined,
+            });
         }
+        appPools.set(app, ids);
     }
-    progress.start(toPreview.length);
-    const results = await Promise.all(
-        toPreview.map(async (pool) => {
-            const verdict = await previewPool(session, config, pool, polling);
-            progress.done(`${pool.role} pool of ${pool.app.hostname}: ${verdict.healthy ? "healthy" : "UNHEALTHY"}`);
-            return { pool, verdict };
-        }),
+    progress.start(toPreview.size);
+    const verdicts = new Map(
+        await Promise.all(
+            [...toPreview.values()].map(async (pool) => {
+                const verdict = await previewPool(read, config, pool, polling);
+                progress.done(`${pool.role} pool ${pool.name}: ${verdict.healthy ? "healthy" : "UNHEALTHY"}`);
+                return [pool.id, verdict] as const;
+            }),
+        ),
     );
     progress.finish();
-    const verdictOf = (app: AppConfig, role: PoolRole) => results.find((r) => r.pool.app === app && r.pool.role === role)?.verdict ?? null;
-    return config.apps.map((app): AppVerdict => {
+    return config.apps.map((app, index): AppVerdict => {
+        const problems = zoneProblems(app, index, config, records);
         if (!hasLoadBalancer(app)) {
-            return { hostname: app.hostname, ready: true, reason: "routing: cequence has no load balancer, so no pools to preview", cequencePool: null, originPool: null };
+            const ready = problems.length === 0;
+            const reason = ready ? "routing: cequence has no load balancer, so no pools to preview" : problems.map((p) => `${p.key}: ${p.message}`).join("; ");
+            return { hostname: app.hostname, ready, reason, problems, cequencePool: null, originPool: null };
         }
-        const cequencePool = verdictOf(app, "cequence");
-        const originPool = verdictOf(app, "origin");
-        return { hostname: app.hostname, ...readiness(missing.get(app) ?? [], cequencePool, originPool), cequencePool, originPool };
+        const ids = appPools.get(app) ?? {};
+        const cequencePool = (ids.cequence && verdicts.get(ids.cequence)) || null;
+        const originPool = (ids.origin && verdicts.get(ids.origin)) || null;
+        const missing = (["cequence", "origin"] as const).filter((role) => ids[role] === undefined);
+        return { hostname: app.hostname, ...readiness(missing, problems, cequencePool, originPool), problems, cequencePool, originPool };
     });
 }
 
-function readiness(missing: PoolRole[], cequence: PoolVerdict | null, origin: PoolVerdict | null): { ready: boolean; reason: string | null } {
-    if (missing.length > 0) {
-        return { ready: false, reason: `no ${missing.join(" or ")} pool in Cloudflare: run \`pulumi up\` with routing: origin first` };
+/**
+ * What the zone's records say `pulumi up` or the cutover would trip on:
+ * a record at the LB hostname (the load balancer takes the name over), an
+ * `existingRecordId` that is not a CNAME at the public hostname, and a record
+ * already at a public hostname the stack would create (Cloudflare's 81053,
+ * halfway through `pulumi up`).
+ */
+export function zoneProblems(app: AppConfig, index: number, config: StackConfig, records: ReadonlyMap<string, LiveRecord[]>): ZoneProblem[] {
+    const problems: ZoneProblem[] = [];
+    const key = (field: string) => `apps[${index}].${field}`;
+    const describe = (record: LiveRecord) => `${record.type} record ${record.name} → ${record.content} (ID ${record.id})`;
+    if (hasLoadBalancer(app)) {
+        for (const record of records.get(app.lbHostname) ?? []) {
+            problems.push({
+                key: key("lbHostname"),
+                message: `the zone has a ${describe(record)}, and a load balancer takes its name over: choose another lbHostname, or delete the record once nothing uses it`,
+            });
+        }
     }
+    const atHostname = records.get(app.hostname) ?? [];
+    if (app.existingRecordId !== undefined) {
+        const adopted = [...records.values()].flat().find((record) => record.id === app.existingRecordId);
+        if (!adopted) {
+            problems.push({ key: key("existingRecordId"), message: `the zone has no A, AAAA or CNAME record ${app.existingRecordId}: set the ID of the CNAME record ${app.hostname}` });
+        } else if (adopted.name !== app.hostname || adopted.type !== "CNAME") {
+            problems.push({ key: key("existingRecordId"), message: `names the ${describe(adopted)}, not a CNAME record ${app.hostname}: the stack adopts the hostname's CNAME` });
+        }
+    } else if (atHostname.length > 0 && !atHostname.every((record) => createdByTheStack(record, app, config))) {
+        for (const record of atHostname) {
+            problems.push({
+                key: key("existingRecordId"),
+                message: `is unset, but the zone already has a ${describe(record)}: \`pulumi up\` would fail with Cloudflare's error 81053 (a record with that name exists). Set existingRecordId: ${record.id} to adopt it${record.type === "CNAME" ? "" : " (after making it a CNAME)"}`,
+            });
+        }
+    }
+    return problems;
+}
+
+/**
+ * A proxied CNAME at the hostname pointing where the config routes it is what
+ * `pulumi up` leaves, so once the stack has created its record preflight does
+ * not take it for someone else's. (Preflight reads no Pulumi state, so an
+ * identical record made by hand passes too: adopting it would change nothing.)
+ */
+function createdByTheStack(record: LiveRecord, app: AppConfig, config: StackConfig): boolean {
+    return record.type === "CNAME" && record.proxied && record.content === cnameTarget(app, config.cequence.hostname);
+}
+
+function readiness(missing: PoolRole[], problems: ZoneProblem[], cequence: PoolVerdict | null, origin: PoolVerdict | null): { ready: boolean; reason: string | null } {
+    const reasons = problems.map((problem) => `${problem.key}: ${problem.message}`);
+    if (missing.length > 0) reasons.push(`no ${missing.join(" or ")} pool in Cloudflare: run \`pulumi up\` with routing: origin first`);
     const failing = [cequence, origin].filter((pool): pool is PoolVerdict => pool !== null && pool.healthy !== true);
-    if (failing.length === 0) return { ready: true, reason: null };
-    return { ready: false, reason: failing.map((pool) => `${pool.pool}: ${failureText(pool)}`).join("; ") };
+    reasons.push(...failing.map((pool) => `${pool.pool}: ${failureText(pool)}`));
+    return reasons.length === 0 ? { ready: true, reason: null } : { ready: false, reason: reasons.join("; ") };
 }
 
 function failureText(pool: PoolVerdict): string {
@@ -142,12 +219,14 @@ function failureText(pool: PoolVerdict): string {
  * The monitor the program deploys for the pool (components/monitoredPool.ts),
  * so the preview answers for the config, even if the live monitor drifted.
  */
-function monitorBody(settings: MonitorSettings, publicHostname: string) {
+function monitorBody(pool: PoolToPreview) {
+    const settings = pool.monitor;
     return {
         type: PROBE_PROTOCOL.type,
         method: PROBE_PROTOCOL.method,
         path: settings.path,
-        header: { Host: [publicHostname] },
+        ...(pool.port === undefined ? {} : { port: pool.port }),
+        header: { Host: [pool.host] },
         expected_codes: settings.expectedCodes,
         interval: settings.interval,
         timeout: settings.timeout,
@@ -164,15 +243,15 @@ function monitorBody(settings: MonitorSettings, publicHostname: string) {
  * result until Cloudflare has one for the pool (until then the result lacks
  * the pool) or `waitSeconds` pass.
  */
-async function previewPool(session: CloudflareSession, config: StackConfig, pool: PoolToPreview, polling: Polling): Promise<PoolVerdict> {
-    const started = await session.request({ action: `preview pool ${pool.name}`, scope: "account" }, (client, options) =>
-        client.loadBalancers.pools.health.create(pool.id, { account_id: config.accountId, ...monitorBody(pool.monitor, pool.app.hostname) }, options),
+async function previewPool(read: CloudflareRead, config: StackConfig, pool: PoolToPreview, polling: Polling): Promise<PoolVerdict> {
+    const started = await read.request({ action: `preview pool ${pool.name}`, scope: "account" }, (client, options) =>
+        client.loadBalancers.pools.health.create(pool.id, { account_id: config.accountId, ...monitorBody(pool) }, options),
     );
     const previewId = started.preview_id;
     if (!previewId) throw new CliError(`Cloudflare started no preview for pool ${pool.name} (its answer had no preview_id); try again.`);
     const deadline = Date.now() + polling.waitSeconds * 1000;
     for (;;) {
-        const result = await session.request({ action: `read the preview of pool ${pool.name}`, scope: "account" }, (client, options) =>
+        const result = await read.request({ action: `read the preview of pool ${pool.name}`, scope: "account" }, (client, options) =>
             client.loadBalancers.previews.get(previewId, { account_id: config.accountId }, options),
         );
         const entry = result[pool.id];
@@ -192,7 +271,7 @@ async function previewPool(session: CloudflareSession, config: StackConfig, pool
             throw new CliError(`Cloudflare has not finished previewing pool ${pool.name} after ${polling.waitSeconds} s; try again, or wait longer with --wait <seconds>.`);
         }
         try {
-            await sleep(polling.pollSeconds * 1000, undefined, { signal: session.signal });
+            await sleep(polling.pollSeconds * 1000, undefined, { signal: read.signal });
         } catch {
             throw new CliError("Interrupted while waiting for preview results.");
         }

@@ -5,42 +5,45 @@
  * 2 an app failed open, is down, not deployed or drifted, 1 unreadable.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Routing } from "../config/schema";
+import type { Routing, StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, READ_PERMISSIONS } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { readLiveState } from "./liveState";
+import { hasLoadBalancer, readLiveState, type ReadOptions } from "./liveState";
 import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./liveStatus";
 
 const USAGE = [
-    "usage: npm run status -- [--stack <name>] [--json] [--regions] [--watch <seconds>]",
+    "usage: npm run status -- [--stack <name>] [--json] [--regions] [--origin-health] [--watch <seconds>]",
     ...COMMON_USAGE,
-    "  --regions           show each pool's health per checking region",
-    "  --watch <seconds>   read again every <seconds> until Ctrl-C",
+    "  --regions           show each pool's health per checking region (reads every pool's health)",
+    "  --origin-health     read each origin pool's health even when it decides nothing now (one more request per app)",
+    "  --watch <seconds>   read again every <seconds> until Ctrl-C (stretched to stay within Cloudflare's rate limit)",
 ].join("\n");
 
 export const status: Command = async (argv, io) => {
     let json = argv.includes("--json");
     let stack: string | undefined;
     try {
-        const { common, values } = parseCommandLine(argv, { regions: { type: "boolean" }, watch: { type: "string" } }, USAGE);
+        const { common, values } = parseCommandLine(
+            argv,
+            { regions: { type: "boolean" }, "origin-health": { type: "boolean" }, watch: { type: "string" } },
+            USAGE,
+        );
         ({ json, stack } = common);
+        const regions = values.regions ?? false;
+        const readOptions: ReadOptions = { allHealth: regions || (values["origin-health"] ?? false) };
         const watchSeconds = values.watch === undefined ? undefined : positiveNumber(values.watch, "--watch");
         const { config, configFile } = loadConfig(common);
-        const session = new CloudflareSession(
-            io.env,
-            common.connection,
-            { accountId: config.accountId, zoneId: config.zoneId, configFile },
-            READ_PERMISSIONS,
-            io.signal,
-        );
+        const session = new CloudflareSession(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
         const render = (result: StackStatus) =>
-            json ? JSON.stringify(toJson(result, values.regions ?? false), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, values.regions ?? false);
+            json ? JSON.stringify(toJson(result, regions), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, regions);
         const readAndPrint = async () => {
-            const result = assessStack(common.stack, config, await readLiveState(session, config, common.stack));
+            const live = await session.read((read) => readLiveState(read, config, common.stack, readOptions));
+            const result = assessStack(common.stack, config, live);
             io.stdout.write(`${render(result)}\n`);
             return exitStatus(result);
         };
-        return watchSeconds === undefined ? await readAndPrint() : await watch(io, watchSeconds, json, readAndPrint);
+        if (watchSeconds === undefined) return await readAndPrint();
+        return await watch(io, session, watchSeconds, estimatedRequests(config, readOptions), json, readAndPrint);
     } catch (error) {
         if (error instanceof CliError) return reportFailure(io, error, json, stack);
         throw error;
@@ -48,15 +51,55 @@ export const status: Command = async (argv, io) => {
 };
 
 /**
- * Reads and prints every `periodSeconds` until Ctrl-C, and exits with the last
- * read's status. A failed read is reported and retried on the next tick: an
- * incident is when Cloudflare is most likely to be briefly unreachable.
+ * What one read sends in a healthy state, before the first read has been
+ * counted: three record lists of one page each plus the empty page that ends
+ * each (the SDK pages until then), the pool and load balancer lists, and the
+ * health of each Cequence pool (one when shared), plus each origin pool's
+ * when asked.
  */
-async function watch(io: CliIo, periodSeconds: number, json: boolean, readAndPrint: () => Promise<number>): Promise<number> {
+export function estimatedRequests(config: StackConfig, options: ReadOptions): number {
+    const balanced = config.apps.filter(hasLoadBalancer).length;
+    if (balanced === 0) return 6;
+    const cequencePools = config.cequence.sharedPool ? 1 : balanced;
+    return 6 + 2 + cequencePools + (options.allHealth ? balanced : 0);
+}
+
+/**
+ * The period `--watch` reads at: the one asked for, unless a read of
+ * `requestsPerRead` requests that often would exceed Cloudflare's rate limit;
+ * then the shortest period that does not. Refuses a stack whose one read
+ * needs more than the limit's whole window.
+ */
+export function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pick<CloudflareSession, "budget">): { seconds: number; stretched: boolean } {
+    const { limit } = session.budget;
+    if (requestsPerRead > limit.requests) {
+        throw new CliError(
+            `--watch: one read of this stack sends about ${requestsPerRead} requests, more than Cloudflare allows a token in ${limit.windowSeconds / 60} minutes (${limit.requests}), so no period keeps within the limit. Run status without --watch, on a schedule of at least ${Math.ceil(session.budget.minimumPeriodSeconds(requestsPerRead))} s.`,
+        );
+    }
+    const minimum = Math.ceil(session.budget.minimumPeriodSeconds(requestsPerRead));
+    return askedSeconds >= minimum ? { seconds: askedSeconds, stretched: false } : { seconds: minimum, stretched: true };
+}
+
+/**
+ * Reads and prints every period until Ctrl-C, and exits with the last read's
+ * status. A failed read is reported and retried on the next tick: an incident
+ * is when Cloudflare is most likely to be briefly unreachable. The period is
+ * checked against the rate limit before the first read (by estimate) and after
+ * each (by count), and a stretch is said on stderr.
+ */
+async function watch(io: CliIo, session: CloudflareSession, askedSeconds: number, estimate: number, json: boolean, readAndPrint: () => Promise<number>): Promise<number> {
+    let period = watchPeriod(askedSeconds, estimate, session);
+    const sayStretch = (requests: number) =>
+        io.stderr.write(
+            `--watch ${askedSeconds}: a read sends ${requests} requests and Cloudflare allows ${session.budget.limit.requests} per ${session.budget.limit.windowSeconds / 60} minutes, so reading every ${period.seconds} s instead (stretched)\n`,
+        );
+    if (period.stretched) sayStretch(estimate);
     let last = 1;
     while (!io.signal.aborted) {
         // With --json each read is one line (NDJSON), so the header goes to stderr.
-        io.stderr.write(`${new Date().toISOString()}: reading Cloudflare (every ${periodSeconds} s; Ctrl-C to stop)\n`);
+        io.stderr.write(`${new Date().toISOString()}: reading Cloudflare (every ${period.seconds} s; Ctrl-C to stop)\n`);
+        const before = session.budget.totals.requests;
         try {
             last = await readAndPrint();
         } catch (error) {
@@ -64,8 +107,14 @@ async function watch(io: CliIo, periodSeconds: number, json: boolean, readAndPri
             if (io.signal.aborted) break;
             last = reportFailure(io, error, json, undefined);
         }
+        const sent = session.budget.totals.requests - before;
+        const next = watchPeriod(askedSeconds, sent, session);
+        if (next.seconds > period.seconds) {
+            period = next;
+            sayStretch(sent);
+        }
         try {
-            await sleep(periodSeconds * 1000, undefined, { signal: io.signal });
+            await sleep(period.seconds * 1000, undefined, { signal: io.signal });
         } catch {
             break;
         }
@@ -75,7 +124,7 @@ async function watch(io: CliIo, periodSeconds: number, json: boolean, readAndPri
 
 interface PoolJson {
     enabled?: boolean;
-    healthy: boolean;
+    healthy: boolean | null;
     regions?: PoolStatus["regions"];
 }
 
@@ -130,7 +179,7 @@ function renderTable(result: StackStatus, regions: boolean): string {
 
 function describePool(pool: PoolStatus | null, routing: Routing, isCequence: boolean): string {
     if (pool === null) return routing === "cequence" ? "- (no load balancer)" : "missing";
-    const health = pool.healthy ? "healthy" : pool.regions.length === 0 ? "no health data" : "UNHEALTHY";
+    const health = pool.healthy === null ? "not read" : pool.healthy ? "healthy" : pool.regions.length === 0 ? "no health data" : "UNHEALTHY";
     if (!isCequence) return health;
     return `${pool.enabled ? "enabled" : "DISABLED"}, ${health}`;
 }

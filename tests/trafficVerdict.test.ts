@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../config/schema";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/liveState";
+import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/trafficVerdict";
+
+const CEQUENCE = "cq-route.example.cequence.ai";
+const HOST = "www.cq-route.com";
+const LB = "origin-www-lb.cq-route.com";
+const ORIGIN = "origin-www.cq-route.com";
+
+function config(cequence: Record<string, unknown> = {}, app: Record<string, unknown> = {}): StackConfig {
+    const raw = {
+        accountId: "0123456789abcdef0123456789abcdef",
+        zoneId: "fedcba9876543210fedcba9876543210",
+        zone: "cq-route.com",
+        cequence: JSON.stringify({ hostname: CEQUENCE, ...cequence }),
+        apps: JSON.stringify([{ hostname: HOST, origin: ORIGIN, ...app }]),
+    };
+    const parsed = parseStackConfig({ values: Object.fromEntries(Object.entries(raw).map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, v])), secretKeys: [] });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    return parsed.config;
+}
+
+function pool(id: string, address: string): LivePool {
+    return { id, name: `${id}_pool`, enabled: true, monitor: `${id}-monitor`, origins: [{ address, enabled: true, weight: 1 }] };
+}
+
+/** What `pulumi up` leaves for the guide's app, every pool healthy, and a way to change any of it. */
+class World {
+    record: LiveRecord = { id: "r1", name: HOST, type: "CNAME", content: LB, proxied: true };
+    lbRecord: LiveRecord | undefined = undefined;
+    cequence = pool("cequence", CEQUENCE);
+    origin = pool("origin", ORIGIN);
+    extra: LivePool[] = [];
+    lb: LiveLoadBalancer = {
+        id: "lb",
+        name: LB,
+        enabled: true,
+        proxied: true,
+        defaultPools: ["cequence", "origin"],
+        fallbackPool: "origin",
+        steeringPolicy: "off",
+        poolWeights: {},
+        defaultWeight: 1,
+        geoPools: [],
+        activeRules: 0,
+        failoverAcrossPools: true,
+    };
+    health = new Map<string, PoolHealth>([
+        ["cequence", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
+        ["origin", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
+    ]);
+    noRecord = false;
+    noLoadBalancer = false;
+
+    get app(): LiveApp {
+        return {
+            record: this.noRecord ? undefined : this.record,
+            lbRecord: this.lbRecord,
+            loadBalancer: this.noLoadBalancer ? undefined : this.lb,
+            cequencePool: { pool: this.cequence, expectedName: this.cequence.name },
+            originPool: { pool: this.origin, expectedName: this.origin.name },
+        };
+    }
+
+    state(read: "all" | "cequence" = "all"): Pick<LiveState, "pools" | "health"> {
+        const pools = new Map([this.cequence, this.origin, ...this.extra].map((p) => [p.id, p]));
+        const health = read === "all" ? this.health : new Map([...this.health].filter(([id]) => id === "cequence"));
+        return { pools, health };
+    }
+
+    setHealth(id: string, healthy: boolean): void {
+        this.health.set(id, { healthy, regions: [{ region: "Amsterdam, NL", healthy }] });
+    }
+}
+
+function verdictOf(world: World, stack: StackConfig = config()): TrafficVerdict {
+    return trafficVerdict(stack.apps[0]!, stack, world.app, world.state());
+}
+
+describe("the traffic verdict follows the path as Cloudflare routes it", () => {
+    const cases: Array<{ traffic: TrafficPath; state: string; change: (w: World) => void; stack?: StackConfig }> = [
+        { traffic: "through-cequence", state: "the guide's deployment, Cequence healthy", change: () => {} },
+        { traffic: "failed-open", state: "Cequence's pool unhealthy, the origin's healthy", change: (w) => w.setHealth("cequence", false) },
+        { traffic: "forced-out-of-line", state: "Cequence's pool disabled", change: (w) => void (w.cequence.enabled = false) },
+        { traffic: "down", state: "both pools unhealthy", change: (w) => ["cequence", "origin"].forEach((id) => w.setHealth(id, false)) },
+        { traffic: "down", state: "Cequence disabled and the origin unhealthy", change: (w) => ((w.cequence.enabled = false), w.setHealth("origin", false)) },
+        { traffic: "bypassed", state: "the record points at the origin", change: (w) => void (w.record.content = ORIGIN) },
+        { traffic: "bypassed", state: "the record is an A record", change: (w) => void (w.record = { ...w.record, type: "A", content: "192.0.2.1" }) },
+        { traffic: "bypassed", state: "the record is an AAAA record", change: (w) => void (w.record = { ...w.record, type: "AAAA", content: "2001:db8::1" }) },
+        { traffic: "bypassed", state: "the record points anywhere else", change: (w) => void (w.record.content = "elsewhere.example.net") },
+        { traffic: "bypassed", state: "the origin pool is first", change: (w) => void w.lb.defaultPools.reverse() },
+        { traffic: "bypassed", state: "Cequence's pool is not among default_pools", change: (w) => void (w.lb.defaultPools = ["origin"]) },
+        { traffic: "bypassed", state: "Cequence's pool points at the origin", change: (w) => void (w.cequence.origins = [{ address: ORIGIN, enabled: true, weight: 1 }]) },
+        { traffic: "bypassed", state: "Cequence's pool's origin is disabled, another is not", change: (w) => void (w.cequence.origins = [{ address: CEQUENCE, enabled: false, weight: 1 }, { address: ORIGIN, enabled: true, weight: 1 }]) },
+        { traffic: "bypassed", state: "the load balancer is disabled and a record holds its name", change: (w) => ((w.lb.enabled = false), (w.lbRecord = { id: "r2", name: LB, type: "CNAME", content: ORIGIN, proxied: true })) },
+        { traffic: "down", state: "the load balancer is disabled and no record holds its name", change: (w) => void (w.lb.enabled = false) },
+        { traffic: "cequence-direct", state: "the record points at Cequence", change: (w) => void (w.record.content = CEQUENCE) },
+        { traffic: "not-proxied", state: "the record is DNS-only", change: (w) => void (w.record.proxied = false) },
+        { traffic: "not-proxied", state: "the record points at Cequence, DNS-only", change: (w) => ((w.record.content = CEQUENCE), (w.record.proxied = false)) },
+        { traffic: "not-proxied", state: "the load balancer is DNS-only", change: (w) => void (w.lb.proxied = false) },
+        { traffic: "not-deployed", state: "no record", change: (w) => void (w.noRecord = true) },
+        { traffic: "not-deployed", state: "no load balancer", change: (w) => void (w.noLoadBalancer = true) },
+        { traffic: "not-deployed", state: "default_pools names only pools that do not exist", change: (w) => void (w.lb.defaultPools = ["gone"]) },
+        { traffic: "through-cequence", state: "a pool that does not exist is skipped", change: (w) => void w.lb.defaultPools.unshift("gone") },
+        { traffic: "through-cequence", state: "a Cequence pool with no monitor (Cloudflare counts it healthy)", change: (w) => ((w.cequence.monitor = undefined), w.health.set("cequence", { healthy: true, regions: [] })) },
+        { traffic: "partly-through-cequence", state: "random steering over both pools (a rollout)", change: (w) => void (w.lb.steeringPolicy = "random") },
+        { traffic: "through-cequence", state: "random steering with the origin weighted 0", change: (w) => ((w.lb.steeringPolicy = "random"), (w.lb.poolWeights = { origin: 0 })) },
+        { traffic: "bypassed", state: "random steering with Cequence weighted 0", change: (w) => ((w.lb.steeringPolicy = "random"), (w.lb.poolWeights = { cequence: 0 })) },
+        { traffic: "through-cequence", state: "random steering, the origin unhealthy", change: (w) => ((w.lb.steeringPolicy = "random"), w.setHealth("origin", false)) },
+        { traffic: "failed-open", state: "random steering, Cequence unhealthy", change: (w) => ((w.lb.steeringPolicy = "random"), w.setHealth("cequence", false)) },
+        { traffic: "partly-through-cequence", state: "latency steering over both pools", change: (w) => void (w.lb.steeringPolicy = "dynamic_latency") },
+        { traffic: "partly-through-cequence", state: "steering \"\" with region pools (Cloudflare's geo)", change: (w) => ((w.lb.steeringPolicy = ""), (w.lb.geoPools = ["origin"])) },
+        { traffic: "through-cequence", state: "steering \"\" without region pools (Cloudflare's off)", change: (w) => void (w.lb.steeringPolicy = "") },
+        { traffic: "partly-through-cequence", state: "an active load balancer rule", change: (w) => void (w.lb.activeRules = 1) },
+        { traffic: "partly-through-cequence", state: "Cequence's pool also holds the origin", change: (w) => void w.cequence.origins.push({ address: ORIGIN, enabled: true, weight: 1 }) },
+        {
+            traffic: "through-cequence",
+            state: "a third pool first, disabled",
+            change: (w) => ((w.extra = [{ ...pool("third", ORIGIN), enabled: false }]), w.lb.defaultPools.unshift("third")),
+        },
+    ];
+    for (const { traffic, state, change, stack } of cases) {
+        it(`${traffic}: ${state}`, () => {
+            const world = new World();
+            change(world);
+            assert.deepEqual(verdictOf(world, stack), { traffic });
+        });
+    }
+
+    it("in a healthy state, decides from Cequence's health alone", () => {
+        const world = new World();
+        const stack = config();
+        assert.deepEqual(trafficVerdict(stack.apps[0]!, stack, world.app, world.state("cequence")), { traffic: "through-cequence" });
+    });
+
+    it("asks for the origin's health only when Cequence cannot take the traffic", () => {
+        const world = new World();
+        world.setHealth("cequence", false);
+        const stack = config();
+        assert.deepEqual(trafficVerdict(stack.apps[0]!, stack, world.app, world.state("cequence")), { needsHealth: ["origin"] });
+    });
+
+    it("through-cequence only when the whole path leads to Cequence", () => {
+        const flips = fc.record({
+            recordType: fc.constantFrom("CNAME", "A"),
+            recordTarget: fc.constantFrom(LB, ORIGIN, CEQUENCE),
+            recordProxied: fc.boolean(),
+            lbEnabled: fc.boolean(),
+            lbProxied: fc.boolean(),
+            order: fc.constantFrom(["cequence", "origin"], ["origin", "cequence"], ["origin"], ["cequence"]),
+            steering: fc.constantFrom("off", "", "random", "geo"),
+            cequenceEnabled: fc.boolean(),
+            cequenceHealthy: fc.boolean(),
+            cequenceAddress: fc.constantFrom(CEQUENCE, ORIGIN),
+            originHealthy: fc.boolean(),
+            rules: fc.nat(2),
+        });
+        fc.assert(
+            fc.property(flips, (f) => {
+                const world = new World();
+                world.record = { ...world.record, type: f.recordType, content: f.recordTarget, proxied: f.recordProxied };
+                Object.assign(world.lb, { enabled: f.lbEnabled, proxied: f.lbProxied, defaultPools: f.order, steeringPolicy: f.steering, activeRules: f.rules });
+                world.cequence.enabled = f.cequenceEnabled;
+                world.cequence.origins = [{ address: f.cequenceAddress, enabled: true, weight: 1 }];
+                world.setHealth("cequence", f.cequenceHealthy);
+                world.setHealth("origin", f.originHealthy);
+                const result = verdictOf(world);
+                assert.ok("traffic" in result, "every health is known, so there must be a verdict");
+                if (result.traffic !== "through-cequence") return;
+                assert.equal(f.recordType, "CNAME");
+                assert.equal(f.recordProxied, true);
+                assert.equal(f.recordTarget, LB);
+                assert.ok(f.lbEnabled && f.lbProxied && f.rules === 0);
+                assert.ok(f.cequenceEnabled && f.cequenceHealthy && f.cequenceAddress === CEQUENCE);
+                // Anything but failover spreads traffic over the origin too, unless the origin cannot take it.
+                if (f.order.includes("origin") && f.steering !== "off" && f.steering !== "") assert.equal(f.originHealthy, false);
+                if (f.steering === "off" || f.steering === "") assert.equal(f.order[0], "cequence");
+            }),
+        );
+    });
+});

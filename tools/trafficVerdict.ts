@@ -1,0 +1,108 @@
+/**
+ * Where Cloudflare sends an app's traffic now, following the path as
+ * Cloudflare routes it: the public record (type, proxied, target), then the
+ * load balancer (enabled, proxied, steering, `default_pools` in order, weights,
+ * geo pools, rules), then the pools it picks (enabled, healthy, and whether
+ * their origins are Cequence). Pure: it asks for a pool's health when that
+ * health decides the verdict and has not been read. docs/status.md documents
+ * each verdict with the state that produces it.
+ */
+import type { AppConfig, StackConfig } from "../config/schema";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveState } from "./liveState";
+
+export const TRAFFIC_PATHS = [
+    "through-cequence",
+    "partly-through-cequence",
+    "failed-open",
+    "forced-out-of-line",
+    "bypassed",
+    "cequence-direct",
+    "not-proxied",
+    "down",
+    "not-deployed",
+] as const;
+export type TrafficPath = (typeof TRAFFIC_PATHS)[number];
+
+/** The verdict, or the pools whose health must be read before there can be one. */
+export type TrafficVerdict = { traffic: TrafficPath } | { needsHealth: string[] };
+
+/** How much of what a pool serves goes to Cequence: by its enabled origins of non-zero weight. */
+type CequenceShare = "all" | "some" | "none";
+
+function cequenceShare(pool: LivePool, cequenceHostname: string): CequenceShare {
+    const serving = pool.origins.filter((origin) => origin.enabled && origin.weight > 0);
+    const toCequence = serving.filter((origin) => origin.address === cequenceHostname).length;
+    if (toCequence === 0) return "none";
+    return toCequence === serving.length ? "all" : "some";
+}
+
+/**
+ * How the load balancer picks among its pools. `""` is Cloudflare's default:
+ * geo steering when any region, country or PoP pools are set, else off.
+ */
+function steeringMode(lb: LiveLoadBalancer): "failover" | "weighted" | "spread" {
+    if (lb.steeringPolicy === "off" || (lb.steeringPolicy === "" && lb.geoPools.length === 0)) return "failover";
+    return lb.steeringPolicy === "random" ? "weighted" : "spread";
+}
+
+const verdict = (traffic: TrafficPath): TrafficVerdict => ({ traffic });
+
+export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveApp, state: Pick<LiveState, "pools" | "health">): TrafficVerdict {
+    const cequenceHostname = config.cequence.hostname;
+    const { record } = live;
+    if (!record) return verdict("not-deployed");
+    // An A or AAAA record sends visitors to an address: no load balancer, no Cequence.
+    if (record.type !== "CNAME") return verdict("bypassed");
+    if (record.content === cequenceHostname) return verdict(record.proxied ? "cequence-direct" : "not-proxied");
+    if (record.content !== app.lbHostname) return verdict("bypassed");
+    // A DNS-only record hands visitors a name to resolve themselves: Cloudflare's proxy, and its failover, are out of the path.
+    if (!record.proxied) return verdict("not-proxied");
+
+    const lb = live.loadBalancer;
+    if (!lb) return verdict("not-deployed");
+    if (!lb.enabled) {
+        // A disabled load balancer gives its name back to the zone's DNS records; with none, the name does not resolve.
+        const fallback = live.lbRecord;
+        if (!fallback) return verdict("down");
+        return verdict(fallback.type === "CNAME" && fallback.content === cequenceHostname && fallback.proxied ? "cequence-direct" : "bypassed");
+    }
+    if (!lb.proxied) return verdict("not-proxied");
+
+    // Pools the load balancer names that do not exist are skipped (and reported as drift).
+    const pools = lb.defaultPools.flatMap((id) => state.pools.get(id) ?? []);
+    if (pools.length === 0) return verdict("not-deployed");
+    const healthy = (pool: LivePool) => state.health.get(pool.id)?.healthy;
+
+    const mode = steeringMode(lb);
+    if (mode === "failover") {
+        for (const pool of pools) {
+            if (!pool.enabled) continue;
+            const isHealthy = healthy(pool);
+            if (isHealthy === undefined) return { needsHealth: [pool.id] };
+            if (isHealthy) return describe([pool]);
+        }
+        // No enabled pool is healthy: Cloudflare sends everything to the fallback pool, unhealthy too.
+        return verdict("down");
+    }
+    const candidates =
+        mode === "weighted"
+            ? pools.filter((pool) => (lb.poolWeights[pool.id] ?? lb.defaultWeight) > 0)
+            : [...pools, ...lb.geoPools.flatMap((id) => state.pools.get(id) ?? [])];
+    const enabled = [...new Set(candidates)].filter((pool) => pool.enabled);
+    const unread = enabled.filter((pool) => healthy(pool) === undefined);
+    if (unread.length > 0) return { needsHealth: unread.map((pool) => pool.id) };
+    const serving = enabled.filter((pool) => healthy(pool));
+    return serving.length === 0 ? verdict("down") : describe(serving);
+
+    /** The verdict for traffic spread over `serving`, which is not empty. */
+    function describe(serving: LivePool[]): TrafficVerdict {
+        const shares = serving.map((pool) => cequenceShare(pool, cequenceHostname));
+        if (shares.every((share) => share === "all")) return verdict(lb!.activeRules > 0 ? "partly-through-cequence" : "through-cequence");
+        if (shares.some((share) => share !== "none")) return verdict("partly-through-cequence");
+        // No traffic reaches Cequence: why, by the first Cequence pool in the load balancer's order.
+        const cequence = pools.find((pool) => cequenceShare(pool, cequenceHostname) !== "none");
+        if (!cequence) return verdict("bypassed");
+        if (!cequence.enabled) return verdict("forced-out-of-line");
+        return verdict(healthy(cequence) === false ? "failed-open" : "bypassed");
+    }
+}
