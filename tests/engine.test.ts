@@ -1,0 +1,203 @@
+/** The pure rules of `npm run engine` (tools/engine): versions, build keys, wanted plugins, the manifest. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import {
+    ENGINE_DIR,
+    MANIFEST_SCHEMA,
+    PROJECT_ROOT,
+    engineEnv,
+    engineVariables,
+    missingPlugins,
+    pluginEntry,
+    readEngineManifest,
+} from "../tools/engine/manifest.mjs";
+import { wantedPlugins } from "../tools/engine/plugins.mjs";
+import {
+    MIN_CLI_VERSION,
+    buildKey,
+    checkCliVersion,
+    compareVersions,
+    parseVersion,
+    providerGoModule,
+    requiredVersion,
+    resourcePluginOf,
+} from "../tools/engine/versions.mjs";
+
+const readJson = (file: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(path.join(PROJECT_ROOT, file), "utf8")) as Record<string, unknown>;
+const lockedVersion = (dependency: string): string =>
+    (readJson("package-lock.json").packages as Record<string, { version: string }>)[`node_modules/${dependency}`]!.version;
+const goMod = (module: string): string =>
+    readFileSync(path.join(PROJECT_ROOT, "tools", "engine", "go", module, "go.mod"), "utf8");
+
+const versionArb = fc
+    .tuple(fc.nat(20), fc.nat(400), fc.nat(20), fc.option(fc.constantFrom("alpha", "alpha.1", "rc.2", "dev.0"), { nil: undefined }))
+    .map(([major, minor, patch, pre]) => `${major}.${minor}.${patch}${pre ? `-${pre}` : ""}`);
+
+describe("version order", () => {
+    it("orders by major, minor, patch, and a pre-release before its release", () => {
+        assert.equal(compareVersions("3.174.0", "3.173.99"), 1);
+        assert.equal(compareVersions("v3.174.0", "3.174.0"), 0);
+        assert.equal(compareVersions("3.174.0-alpha.1", "3.174.0"), -1);
+        assert.equal(compareVersions("3.174.0-alpha.2", "3.174.0-alpha.10"), -1);
+        assert.equal(compareVersions("3.274.1+dirty", "3.274.1"), 0);
+        assert.equal(compareVersions("4.0.0", "3.999.999"), 1);
+    });
+
+    it("is antisymmetric and reflexive", () => {
+        fc.assert(
+            fc.property(versionArb, versionArb, (a, b) => {
+                assert.equal(compareVersions(a, a), 0);
+                assert.equal(compareVersions(a, b), -compareVersions(b, a));
+            }),
+        );
+    });
+
+    it("refuses what is no version", () => {
+        assert.equal(parseVersion("three"), undefined);
+        assert.equal(parseVersion("3.274"), undefined);
+        assert.throws(() => compareVersions("latest", "3.0.0"), /not a version: latest/);
+    });
+});
+
+describe("the CLI version check", () => {
+    it(`accepts ${MIN_CLI_VERSION} and later, as \`pulumi version\` prints them`, () => {
+        assert.deepEqual(checkCliVersion("v3.274.1\n", "/usr/bin/pulumi"), { ok: true, version: "3.274.1", message: null });
+        assert.equal(checkCliVersion(`v${MIN_CLI_VERSION}`, "x").ok, true);
+    });
+
+    it("refuses an older CLI, naming it, the minimum and what to do", () => {
+        const check = checkCliVersion("v3.173.0", "/usr/local/bin/pulumi");
+        assert.equal(check.ok, false);
+        assert.equal(check.version, "3.173.0");
+        assert.match(check.message!, /\/usr\/local\/bin\/pulumi is Pulumi CLI 3\.173\.0, older than 3\.174\.0/);
+        assert.match(check.message!, /npm run engine/);
+        assert.equal(checkCliVersion(`v${MIN_CLI_VERSION}-alpha.1`, "x").ok, false);
+    });
+
+    it("refuses output that is no version", () => {
+        const check = checkCliVersion("warning: something\n", "/bin/pulumi");
+        assert.equal(check.ok, false);
+        assert.match(check.message!, /printed "warning: something"/);
+    });
+});
+
+describe("wanted plugins", () => {
+    it("are the provider SDKs in package.json, at the versions the lockfile pins", () => {
+        assert.deepEqual(wantedPlugins(PROJECT_ROOT), [
+            { name: "cloudflare", version: lockedVersion("@pulumi/cloudflare") },
+            { name: "random", version: lockedVersion("@pulumi/random") },
+        ]);
+    });
+
+    it("come from a package's `pulumi` field, and nothing else is a plugin", () => {
+        assert.deepEqual(resourcePluginOf({ version: "6.22.1", pulumi: { resource: true, name: "cloudflare", version: "6.22.1" } }), {
+            name: "cloudflare",
+            version: "6.22.1",
+        });
+        assert.deepEqual(resourcePluginOf({ version: "1.2.3", pulumi: { resource: true, name: "x" } }), { name: "x", version: "1.2.3" });
+        const installed = (name: string) => JSON.parse(readFileSync(path.join(PROJECT_ROOT, "node_modules", name, "package.json"), "utf8"));
+        assert.equal(resourcePluginOf(installed("@pulumi/pulumi")), null);
+        assert.equal(resourcePluginOf(installed("@pulumi/policy")), null);
+        assert.equal(resourcePluginOf({ version: "1.0.0", pulumi: { resource: false, name: "x" } }), null);
+    });
+
+    it("map to the Go module of the provider at the same version", () => {
+        assert.deepEqual(providerGoModule("cloudflare", "6.22.1"), { path: "github.com/pulumi/pulumi-cloudflare/provider/v6", version: "v6.22.1" });
+        assert.deepEqual(providerGoModule("random", "4.21.2"), { path: "github.com/pulumi/pulumi-random/provider/v4", version: "v4.21.2" });
+        assert.deepEqual(providerGoModule("tls", "1.0.0"), { path: "github.com/pulumi/pulumi-tls/provider", version: "v1.0.0" });
+    });
+});
+
+describe("the Go modules the engine is built from", () => {
+    it("require pkg/v3 and sdk/v3 at one version, which is new enough", () => {
+        const cli = goMod("cli");
+        const pkg = requiredVersion(cli, "github.com/pulumi/pulumi/pkg/v3");
+        assert.ok(pkg);
+        assert.equal(requiredVersion(cli, "github.com/pulumi/pulumi/sdk/v3"), pkg);
+        assert.equal(checkCliVersion(pkg, "go.mod").ok, true);
+    });
+
+    it("build the language host from an sdk/v3 that still holds it", () => {
+        assert.equal(requiredVersion(goMod("language-nodejs"), "github.com/pulumi/pulumi/sdk/v3"), "3.68.0");
+        assert.match(goMod("language-nodejs"), /^tool github\.com\/pulumi\/pulumi\/sdk\/v3\/nodejs\/cmd\/pulumi-language-nodejs$/m);
+    });
+
+    it("read a version from a require line or block, and nothing from a mere mention", () => {
+        assert.equal(requiredVersion("require example.com/a v1.2.3\n", "example.com/a"), "1.2.3");
+        assert.equal(requiredVersion("require (\n\texample.com/a v1.2.3 // indirect\n)\n", "example.com/a"), "1.2.3");
+        assert.equal(requiredVersion("// example.com/ab v9.9.9\n", "example.com/a"), undefined);
+    });
+});
+
+describe("build keys", () => {
+    const inputs = { cliVersion: "3.274.1", hostVersion: "3.68.0", goVersion: "go1.26.8", goos: "linux", goarch: "amd64", modulesDigest: "0123456789" };
+
+    it("name every input, so a change of any is a new build", () => {
+        assert.equal(buildKey(inputs), "pulumi-v3.274.1_nodejs-v3.68.0_go1.26.8_linux-amd64_0123456789");
+        fc.assert(
+            fc.property(fc.constantFrom(...(Object.keys(inputs) as (keyof typeof inputs)[])), fc.stringMatching(/^[0-9a-z.]{1,12}$/), (field, value) => {
+                fc.pre(value !== inputs[field]);
+                assert.notEqual(buildKey({ ...inputs, [field]: value }), buildKey(inputs));
+            }),
+        );
+    });
+
+    it("refuse an input that could leave the folder", () => {
+        assert.throws(() => buildKey({ ...inputs, goos: "../x" }), /goos must be a plain version or name/);
+    });
+});
+
+describe("the engine manifest", () => {
+    const manifest = {
+        schema: MANIFEST_SCHEMA,
+        binDir: "/engine/bin",
+        env: engineVariables("/p/.engine"),
+        plugins: [
+            pluginEntry({ name: "random", version: "4.21.2", path: "/h/plugins/resource-random-v4.21.2/pulumi-resource-random" }),
+            pluginEntry({ name: "cloudflare", version: "6.22.1", missingReason: "not served" }),
+        ],
+    };
+
+    it("keeps the engine's PULUMI_HOME in the gitignored .engine and forbids downloads", () => {
+        assert.deepEqual(engineVariables(), {
+            PULUMI_HOME: path.join(ENGINE_DIR, "home"),
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+        });
+        const ignored = spawnSync("git", ["check-ignore", "-q", path.join(ENGINE_DIR, "home", "x")], { cwd: PROJECT_ROOT });
+        assert.equal(ignored.status, 0, ".engine/ must be gitignored");
+    });
+
+    it("gives a pulumi process the engine's bin folder, then this Node, first on PATH", () => {
+        const env = engineEnv(manifest, { PATH: "/usr/bin", PULUMI_HOME: "/home/me/.pulumi", KEEP: "1" }, "/node/bin");
+        assert.equal(env.PATH, ["/engine/bin", "/node/bin", "/usr/bin"].join(path.delimiter));
+        assert.equal(env.PULUMI_HOME, "/p/.engine/home");
+        assert.equal(env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION, "true");
+        assert.equal(env.KEEP, "1");
+    });
+
+    it("has each plugin either found or missing with a reason, never both or neither", () => {
+        assert.deepEqual(
+            missingPlugins(manifest).map((p) => p.name),
+            ["cloudflare"],
+        );
+        assert.throws(() => pluginEntry({ name: "x", version: "1.0.0" }), /exactly one of path and missingReason/);
+        assert.throws(() => pluginEntry({ name: "x", version: "1.0.0", path: "/p", missingReason: "r" }), /exactly one/);
+    });
+
+    it("is read back as written, and a missing or old one says to run npm run engine", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "engine-manifest-"));
+        const file = path.join(dir, "engine.json");
+        assert.throws(() => readEngineManifest(file), /run `npm run engine` first/);
+        writeFileSync(file, JSON.stringify({ ...manifest, schema: MANIFEST_SCHEMA - 1 }));
+        assert.throws(() => readEngineManifest(file), /run `npm run engine` again/);
+        writeFileSync(file, JSON.stringify(manifest));
+        assert.deepEqual(readEngineManifest(file), manifest);
+    });
+});
