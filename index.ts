@@ -17,7 +17,7 @@ import {
     worstCaseFailOpenSeconds,
 } from "./components";
 import { assertBuildIsCurrent } from "./config/build";
-import { cnameTarget, edgeAuthRuleRef, poolName } from "./config/naming";
+import { cnameTarget, edgeAuthRuleRef, poolName, sharedCequencePoolName } from "./config/naming";
 import { loadStackConfig } from "./config/pulumi";
 import { configWarnings } from "./config/warnings";
 import type { AppConfig } from "./config/schema";
@@ -58,6 +58,38 @@ interface ProtectedApp {
     pools?: { cequence: PoolEndpoints; origin: PoolEndpoints };
 }
 
+// `host` is the shared monitor's Host header, not a monitor setting of its own.
+const { host: sharedMonitorHost, ...cequenceMonitor } = config.cequence.monitor;
+const cequencePoolArgs = {
+    accountId: config.accountId,
+    cequenceHostname: config.cequence.hostname,
+    port: config.cequence.port,
+    enabled: config.cequence.enabled,
+    monitor: cequenceMonitor,
+    ...probeAuth,
+};
+
+/**
+ * With `cequence.sharedPool`, the stack's one Cequence pool, pool 1 of every
+ * load balancer. Each load balancer's pools are inputs taken from this pool's
+ * ID, so when a stack switches between per-app and shared pools, Pulumi
+ * creates the new pool before it updates any load balancer to point at it, and
+ * deletes the old pools only at the end of the update, once nothing points at
+ * them: no hostname is ever left without its pools.
+ */
+const sharedCequence =
+    config.cequence.sharedPool && sharedMonitorHost !== undefined
+        ? {
+              name: sharedCequencePoolName(stack),
+              pool: new CequencePool("cequence-shared", {
+                  ...cequencePoolArgs,
+                  publicHostname: sharedMonitorHost,
+                  poolName: sharedCequencePoolName(stack),
+                  description: `Cequence UAP in line for every hostname of stack ${stack}`,
+              }),
+          }
+        : undefined;
+
 function cutOver(app: AppConfig, target: pulumi.Input<string>): void {
     new CnameCutover(`${app.hostname}-cutover`, {
         zoneId: config.zoneId,
@@ -74,16 +106,13 @@ function protectApp(app: AppConfig): ProtectedApp {
         cutOver(app, target);
         return { hostname: app.hostname, cnameTarget: target };
     }
-    const names = { cequence: poolName("cequence", stack, app.hostname), origin: poolName("origin", stack, app.hostname) };
-    const cequence = new CequencePool(`${app.hostname}-cequence`, {
-        accountId: config.accountId,
-        cequenceHostname: config.cequence.hostname,
-        publicHostname: app.hostname,
-        poolName: names.cequence,
-        enabled: config.cequence.enabled,
-        monitor: config.cequence.monitor,
-        ...probeAuth,
-    });
+    const names = {
+        cequence: sharedCequence?.name ?? poolName("cequence", stack, app.hostname),
+        origin: poolName("origin", stack, app.hostname),
+    };
+    const cequence =
+        sharedCequence?.pool ??
+        new CequencePool(`${app.hostname}-cequence`, { ...cequencePoolArgs, publicHostname: app.hostname, poolName: names.cequence });
     const origin = new AppOriginPool(`${app.hostname}-origin`, {
         accountId: config.accountId,
         originHostname: app.origin,
@@ -124,7 +153,8 @@ function protectApp(app: AppConfig): ProtectedApp {
 }
 
 const apps = config.apps.map(protectApp);
-const cequencePoolIds = apps.flatMap((app) => (app.cequencePoolId ? [app.cequencePoolId] : []));
+// A shared pool is every app's: the alerts watch it once.
+const cequencePoolIds = [...new Set(apps.flatMap((app) => (app.cequencePoolId ? [app.cequencePoolId] : [])))];
 
 const alertTargets = [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds];
 if (alertTargets.length > 0 && cequencePoolIds.length > 0) {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { HTTPS_PORT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
 
 export interface AppOriginPoolArgs extends MonitoredPoolArgs {
@@ -27,6 +28,7 @@ export class AppOriginPool extends pulumi.ComponentResource {
             poolName: args.poolName,
             originName: "application-origin",
             address: args.originHostname,
+            port: HTTPS_PORT,
             publicHostname: args.publicHostname,
             description: pulumi.interpolate`Application origin for ${args.publicHostname}`,
             // The fallback pool stays enabled: disabling it would leave nowhere to fail open to.

@@ -1,10 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CEQUENCE_ENABLED_DEFAULT } from "./defaults";
+import { CEQUENCE_ENABLED_DEFAULT, CEQUENCE_PORT_DEFAULT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
 
 export interface CequencePoolArgs extends MonitoredPoolArgs {
-    /** The Cequence hostname from the Cequence account team: the pool's origin address. */
+    /**
+     * The Cequence hostname from the Cequence account team, or the hostname of
+     * the Cequence Bridge that the customer runs: the pool's origin address.
+     */
     cequenceHostname: pulumi.Input<string>;
+    /** The port Cequence (or the Bridge, 9443 by Cequence's docs) takes HTTPS on, and the monitor probes. Default 443. */
+    port?: pulumi.Input<number>;
+    /**
+     * The pool's and monitor's description. Default "Cequence UAP in line for
+     * <publicHostname>"; a pool shared by several hostnames says so here.
+     */
+    description?: pulumi.Input<string>;
     /** `false` disables the pool and forces Cequence out of line (guide, appendix C). Default `true`. */
     enabled?: pulumi.Input<boolean>;
 }
@@ -30,8 +40,9 @@ export class CequencePool extends pulumi.ComponentResource {
             poolName: args.poolName,
             originName: "cequence",
             address: args.cequenceHostname,
+            port: args.port ?? CEQUENCE_PORT_DEFAULT,
             publicHostname: args.publicHostname,
-            description: pulumi.interpolate`Cequence UAP in line for ${args.publicHostname}`,
+            description: args.description ?? pulumi.interpolate`Cequence UAP in line for ${args.publicHostname}`,
             enabled: args.enabled ?? CEQUENCE_ENABLED_DEFAULT,
             monitor: args.monitor,
             authHeader: authHeader(args),

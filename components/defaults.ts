@@ -74,8 +74,11 @@ export const FAILOVER_ACROSS_POOLS_DEFAULT = true;
 /** Per-app Cequence pools by default: each hostname fails open on its own (README, "Shared Cequence pool"). */
 export const SHARED_POOL_DEFAULT = false;
 
-/** The Cequence endpoint's port: HTTPS. A Cequence Bridge takes traffic on its own port (9443 by Cequence's docs). */
-export const CEQUENCE_PORT_DEFAULT = 443;
+/** HTTPS's port: every probe and origin connection is HTTPS. */
+export const HTTPS_PORT = 443;
+
+/** The Cequence endpoint's port: HTTPS's. A Cequence Bridge takes traffic on its own port (9443 by Cequence's docs). */
+export const CEQUENCE_PORT_DEFAULT = HTTPS_PORT;
 
 /** Share of traffic sent to Cequence; 100 is the guide's failover (steering off). */
 export const TRAFFIC_PERCENT_DEFAULT = 100;

@@ -5,7 +5,7 @@
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDFLARE_API_BASE, MONITOR_DEFAULTS } from "./defaults";
+import { CLOUDFLARE_API_BASE, HTTPS_PORT, MONITOR_DEFAULTS } from "./defaults";
 
 /** Health-monitor settings; every field is optional and defaults as documented in the README. */
 export interface MonitorArgs {
@@ -64,6 +64,8 @@ export interface MonitoredPoolSpec {
     originName: string;
     /** The origin's address (a hostname). */
     address: pulumi.Input<string>;
+    /** The port the origin takes traffic on and the monitor probes. */
+    port: pulumi.Input<number>;
     /** Sent as the probe's Host header, so the origin answers as it does for real traffic. */
     publicHostname: pulumi.Input<string>;
     description: pulumi.Input<string>;
@@ -85,6 +87,12 @@ export interface MonitoredPool {
 export function createMonitoredPool(parent: pulumi.ComponentResource, name: string, spec: MonitoredPoolSpec): MonitoredPool {
     const settings = spec.monitor ?? {};
     const path = settings.path ?? MONITOR_DEFAULTS.path;
+    const port = pulumi.output(spec.port);
+    // HTTPS's own port is left unsent, as the provider asks of monitors ("HTTP and HTTPS checks should only
+    // define the port when using a non-standard port": cloudflare/terraform-provider-cloudflare,
+    // internal/services/load_balancer_monitor/schema.go at a2efdc57), and so that stacks from before
+    // `cequence.port` see no change.
+    const explicitPort = port.apply((p) => (p === HTTPS_PORT ? undefined : p));
     const monitor = new cloudflare.LoadBalancerMonitor(
         `${name}-monitor`,
         {
@@ -92,6 +100,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             description: spec.description,
             ...PROBE_PROTOCOL,
             path,
+            port: explicitPort,
             header: probeHeaders(spec),
             expectedCodes: settings.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
             interval: settings.interval ?? MONITOR_DEFAULTS.interval,
@@ -112,7 +121,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             minimumOrigins: 1,
             monitor: monitor.id,
             // One origin, so already sorted by name, which is how the API returns origins.
-            origins: [{ name: spec.originName, address: spec.address, enabled: true, weight: 1 }],
+            origins: pulumi.all([spec.address, explicitPort]).apply(([address, p]) => [originEntry(spec.originName, address, p)]),
         },
         { parent },
     );
@@ -120,8 +129,24 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
         monitorId: monitor.id,
         poolId: pool.id,
         healthApiUrl: pulumi.interpolate`${CLOUDFLARE_API_BASE}/accounts/${spec.accountId}/load_balancers/pools/${pool.id}/health`,
-        probeUrl: pulumi.interpolate`https://${spec.address}${path}`,
+        probeUrl: pulumi.interpolate`https://${spec.address}${explicitPort.apply((p) => (p === undefined ? "" : `:${p}`))}${path}`,
     };
+}
+
+/**
+ * The pool's one origin. Its `port` is sent only when it is not HTTPS's: the
+ * provider's `origins[].port` is optional and computed, 0 meaning the
+ * protocol's default (internal/services/load_balancer_pool/schema.go at
+ * a2efdc57), and an explicit 0 shows a change on every run
+ * (https://github.com/cloudflare/terraform-provider-cloudflare/issues/7329).
+ * A computed field left unset keeps its last value when nothing else in the
+ * resource changes, so going back to 443 from a Bridge's port would change
+ * nothing; the origin's name carries a non-default port, so that switch
+ * always changes the origin and the provider plans its port afresh.
+ */
+function originEntry(name: string, address: string, port: number | undefined) {
+    const base = { name: port === undefined ? name : `${name}-port-${port}`, address, enabled: true, weight: 1 };
+    return port === undefined ? base : { ...base, port };
 }
 
 function probeHeaders(spec: MonitoredPoolSpec): Record<string, pulumi.Input<string>[]> {

@@ -126,6 +126,16 @@ function isDnsHostname(name: string): boolean {
     );
 }
 
+/** DNS's limits (RFC 1035): 63 characters a label, 253 a name. */
+const DNS_LIMITS = { label: 63, name: 253 } as const;
+
+/** Why `name` (made of DNS-label characters) breaks DNS's length limits, or undefined. */
+function dnsLengthProblem(name: string): string | undefined {
+    if (name.length > DNS_LIMITS.name) return `is ${name.length} characters long (DNS allows ${DNS_LIMITS.name})`;
+    const long = name.split(".").find((label) => label.length > DNS_LIMITS.label);
+    return long ? `has the label ${long}, ${long.length} characters long (DNS allows ${DNS_LIMITS.label})` : undefined;
+}
+
 const hostname = z
     .string()
     .overwrite(normaliseHostname)
@@ -209,6 +219,19 @@ const notificationDestinationId = z
 const managedTransformId = z.string().regex(/^[a-z0-9_]+$/, "must be a managed transform ID such as add_visitor_location_headers");
 
 
+/** The list without repeats, in first-seen order. */
+function unique(values: string[]): string[] {
+    return [...new Set(values)];
+}
+
+/** Emails without repeats; the domain is case-insensitive, so `ops@Example.com` repeats `ops@example.com`. */
+function uniqueEmails(emails: string[]): string[] {
+    const key = (email: string) => email.replace(/@[^@]*$/, (domain) => domain.toLowerCase());
+    const first = new Map<string, string>();
+    for (const email of emails) if (!first.has(key(email))) first.set(key(email), email);
+    return [...first.values()];
+}
+
 /** Headers the edge-authentication header may not be (compared in lower case). */
 const RESERVED_HEADERS = new Set(["host", "x-forwarded-for", "true-client-ip", "x-real-ip"]);
 
@@ -280,7 +303,7 @@ const STRING_KEYS = new Set(["accountId", "zoneId", "zone"]);
 /** Parses and validates the stack's config; never throws for bad config. */
 export function parseStackConfig(raw: RawStackConfig): ParseResult {
     const input = namespaceValues(raw.values);
-    const issues: ConfigIssue[] = [...checkApiToken(raw)];
+    const issues: ConfigIssue[] = [...checkApiToken(raw), ...checkNamespaces(raw)];
     const parsed = stackConfigSchema.safeParse(input, { reportInput: true });
     if (!parsed.success) issues.push(...parsed.error.issues.flatMap(describeZodIssue));
     issues.push(...crossCheck(input));
@@ -292,7 +315,13 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
         ? (config.cequence.monitor.host ?? apps.find((a) => a.routing !== "cequence")?.hostname)
         : undefined;
     const monitor = sharedMonitorHost === undefined ? config.cequence.monitor : { ...config.cequence.monitor, host: sharedMonitorHost };
-    return { ok: true, config: { ...config, cequence: { ...config.cequence, monitor }, apps } };
+    // One notification per address, however often it is listed.
+    const alerts = {
+        emails: uniqueEmails(config.alerts.emails),
+        webhookIds: unique(config.alerts.webhookIds),
+        pagerdutyIds: unique(config.alerts.pagerdutyIds),
+    };
+    return { ok: true, config: { ...config, cequence: { ...config.cequence, monitor }, apps, alerts } };
 }
 
 /** One line per issue, `path: message`, for errors and the plan's output. */
@@ -317,6 +346,28 @@ function parseJsonOrKeep(value: string): unknown {
     } catch {
         return value;
     }
+}
+
+/**
+ * Keys of this project written in another namespace (`cequence:accountId`,
+ * `cloudflare:zoneId`), or a nested key written as if its parent were the
+ * namespace (`cequence:hostname`): Pulumi hands them over as they are and the
+ * program would never read them, so they are refused with the key to write.
+ */
+function checkNamespaces(raw: RawStackConfig): ConfigIssue[] {
+    const topLevel = knownKeysAt([]);
+    return Object.keys(raw.values).flatMap((key) => {
+        const separator = key.lastIndexOf(":");
+        const namespace = key.slice(0, separator);
+        const name = key.slice(separator + 1);
+        if (separator < 0 || namespace === CONFIG_NAMESPACE) return [];
+        const hint = (text: string) => [{ path: key, message: `is not read: the project's keys are in the ${CONFIG_NAMESPACE} namespace; ${text}` }];
+        if (topLevel.includes(name)) return hint(`write ${CONFIG_NAMESPACE}:${name}`);
+        if (topLevel.includes(namespace) && knownKeysAt([namespace]).includes(name)) {
+            return hint(`write ${name} inside ${CONFIG_NAMESPACE}:${namespace} (${CONFIG_NAMESPACE}:${namespace}: { ${name}: … })`);
+        }
+        return [];
+    });
 }
 
 function checkApiToken(raw: RawStackConfig): ConfigIssue[] {
@@ -458,8 +509,13 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         const host = hostnameAt(field(entry, "hostname"));
         const origin = hostnameAt(field(entry, "origin"));
         const explicitLb = hostnameAt(field(entry, "lbHostname"));
-        const lb = explicitLb ?? (host && zone ? defaultLbHostname(host, zone) : undefined);
+        const derivedLb = explicitLb === undefined && host && zone ? defaultLbHostname(host, zone) : undefined;
+        const lb = explicitLb ?? derivedLb;
         const add = (key: string, message: string) => issues.push({ path: path(key), message });
+        const derivedProblem = derivedLb === undefined ? undefined : dnsLengthProblem(derivedLb);
+        if (derivedProblem) {
+            add("hostname", `${host}: its derived load balancer hostname ${derivedLb} ${derivedProblem}; set ${path("lbHostname")} to a shorter name in the zone`);
+        }
 
         if (host && zone && !isInZone(host, zone)) add("hostname", `${host} is not in the zone ${zone}`);
         if (explicitLb && zone && !isInZone(explicitLb, zone))
@@ -485,7 +541,20 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         }
     });
 
-    issues.push(...checkManagedTransforms(input));
+    issues.push(...checkManagedTransforms(input), ...checkSharedMonitorHost(input));
+
+    // Cloudflare proxies the stack's public and LB hostnames: an origin that is one of them sends
+    // the pool's traffic back into Cloudflare, round and round.
+    apps.forEach((entry, index) => {
+        const origin = hostnameAt(field(entry, "origin"));
+        if (origin === undefined) return;
+        const add = (message: string) => issues.push({ path: `apps[${index}].origin`, message });
+        const publicIndex = publicOwner.get(origin);
+        if (publicIndex !== undefined && publicIndex !== index)
+            add(`${origin} is the public hostname of apps[${publicIndex}]; traffic would loop back through Cloudflare`);
+        const lbIndex = lbOwner.get(origin);
+        if (lbIndex !== undefined) add(`${origin} is the load balancer hostname of apps[${lbIndex}]; traffic would loop back through Cloudflare`);
+    });
 
     // A load balancer takes precedence over any DNS record of the same name, so its hostname must be
     // no other name the stack relies on: it would capture that name's traffic, whatever the routing.
@@ -497,8 +566,21 @@ function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         if (originIndex !== undefined)
             add(`${lb} is the origin of apps[${originIndex}]; a load balancer takes over the DNS record of its name, so the origin would loop back into the load balancer`);
         if (lb === cequenceHostname) add(`${lb} is the Cequence hostname (cequence.hostname); the load balancer would take over its DNS record`);
+        if (lb === zone && publicIndex === undefined)
+            add(`${lb} is the zone apex, and no app is the apex; the load balancer would take over the apex, usually the main site`);
     });
     return issues;
+}
+
+function checkSharedMonitorHost(input: Record<string, unknown>): ConfigIssue[] {
+    const host = field(field(input.cequence, "monitor"), "host");
+    if (host === undefined || field(input.cequence, "sharedPool") === true) return [];
+    return [
+        {
+            path: "cequence.monitor.host",
+            message: `${JSON.stringify(host)} only applies with cequence.sharedPool: true; each app's own Cequence monitor sends the app's public hostname as Host`,
+        },
+    ];
 }
 
 function checkManagedTransforms(input: Record<string, unknown>): ConfigIssue[] {

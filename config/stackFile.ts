@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 import type { RawStackConfig } from "./schema";
 
 /** Stands in for a `secure:` value, which only the Pulumi CLI can decrypt. */
@@ -28,8 +28,17 @@ export function readStackFile(file: string): RawStackConfig {
 }
 
 function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig {
-    // Integers stay exact (a Cloudflare ID of digits only must not become a float).
-    const document: unknown = parse(text, { intAsBigInt: true }) ?? {};
+    // Integers stay exact (a Cloudflare ID of digits only must not become a float); merge keys
+    // (`<<: *app`) work as the Pulumi CLI reads them.
+    let document: unknown;
+    try {
+        document = parse(text, { intAsBigInt: true, merge: true }) ?? {};
+    } catch (error) {
+        if (!(error instanceof YAMLParseError)) throw error;
+        const at = error.linePos?.[0];
+        const where = at ? `${source}:${at.line}:${at.col}` : source;
+        throw new Error(`${where}: invalid YAML: ${error.message.split("\n")[0]}`, { cause: error });
+    }
     const config = (document as { config?: unknown }).config ?? {};
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
         throw new Error(`${source}: \`config\` must be a map of keys to values`);

@@ -4,7 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { parseStackConfig } from "../config/schema";
+import { readStackFile } from "../config/stackFile";
 import { runProgram } from "../tools/mockEngine";
 import { OFFLINE_CALLS } from "../tools/offlineCalls";
 import { guideConfig, toRaw, type ConfigObject } from "./support/stack";
@@ -93,6 +97,62 @@ const BAD_CONFIGS: Array<[string, Edit, string, string]> = [
     ["monitor path without a leading slash", (c) => (cequence(c).monitor = { path: "health" }), "cequence.monitor.path", "start with /"],
     ["monitor expectedCodes that are not a code", (c) => (app(c).monitor = { expectedCodes: "ok" }), "apps[0].monitor.expectedCodes", "2xx"],
     ["typo in a monitor key", (c) => (app(c).monitor = { intervl: 60 }), "apps[0].monitor.intervl", 'did you mean "interval"'],
+    [
+        "a public hostname whose derived LB hostname has a label over 63 characters",
+        (c) => (app(c).hostname = `${"a".repeat(60)}.cq-route.com`),
+        "apps[0].hostname",
+        `origin-${"a".repeat(60)}-lb.cq-route.com has the label`,
+    ],
+    [
+        "a public hostname whose derived LB hostname is over 253 characters",
+        (c) => (app(c).hostname = `${Array.from({ length: 4 }, () => "b".repeat(58)).join(".")}.cq-route.com`),
+        "apps[0].hostname",
+        "258 characters long (DNS allows 253); set apps[0].lbHostname",
+    ],
+    [
+        "an origin that is another app's public hostname",
+        (c) => {
+            secondApp(c);
+            app(c, 1).origin = "www.cq-route.com";
+        },
+        "apps[1].origin",
+        "www.cq-route.com is the public hostname of apps[0]; traffic would loop",
+    ],
+    [
+        "an origin that is another app's LB hostname",
+        (c) => {
+            secondApp(c);
+            app(c, 1).origin = "origin-www-lb.cq-route.com";
+        },
+        "apps[1].origin",
+        "origin-www-lb.cq-route.com is the load balancer hostname of apps[0]; traffic would loop",
+    ],
+    ["the zone apex as an LB hostname when no app is the apex", (c) => (app(c).lbHostname = "cq-route.com"), "apps[0].lbHostname", "cq-route.com is the zone apex"],
+    ["Cequence expected codes of 5xx", (c) => (cequence(c).monitor = { expectedCodes: "5xx" }), "cequence.monitor.expectedCodes", '"5xx" cannot mean healthy'],
+    ["Cequence expected code 503", (c) => (cequence(c).monitor = { expectedCodes: "503" }), "cequence.monitor.expectedCodes", '"503" cannot mean healthy'],
+    ["Cequence expected code 403", (c) => (cequence(c).monitor = { expectedCodes: "403" }), "cequence.monitor.expectedCodes", '"403" cannot mean healthy'],
+    ["Cequence expected codes of 3xx", (c) => (cequence(c).monitor = { expectedCodes: "3xx" }), "cequence.monitor.expectedCodes", '"3xx" cannot mean healthy'],
+    ["origin expected codes of 5xx", (c) => (app(c).monitor = { expectedCodes: "5xx" }), "apps[0].monitor.expectedCodes", '"5xx" cannot mean healthy'],
+    ["origin expected code 100", (c) => (app(c).monitor = { expectedCodes: "100" }), "apps[0].monitor.expectedCodes", '"100" cannot mean healthy'],
+    ["cequence.port of 0", (c) => (cequence(c).port = 0), "cequence.port", "at least 1, got number 0"],
+    ["cequence.port above 65535", (c) => (cequence(c).port = 70000), "cequence.port", "at most 65535, got number 70000"],
+    ["cequence.port as a string", (c) => (cequence(c).port = "9443"), "cequence.port", 'got string "9443"'],
+    ["cequence.sharedPool as a string", (c) => (cequence(c).sharedPool = "yes"), "cequence.sharedPool", 'got string "yes"'],
+    [
+        "cequence.monitor.host without a shared pool",
+        (c) => (cequence(c).monitor = { host: "www.cq-route.com" }),
+        "cequence.monitor.host",
+        '"www.cq-route.com" only applies with cequence.sharedPool: true',
+    ],
+    [
+        "cequence.monitor.host that is not a hostname",
+        (c) => {
+            cequence(c).sharedPool = true;
+            cequence(c).monitor = { host: "https://www.cq-route.com/" };
+        },
+        "cequence.monitor.host",
+        'got "https://www.cq-route.com/"',
+    ],
 ];
 
 async function rejects(config: ConfigObject, extra: Record<string, string> = {}, secretKeys: string[] = []) {
@@ -125,6 +185,21 @@ describe("invalid config registers nothing and names the key", () => {
         assert.doesNotMatch(message, /plain-token/, "the token itself is never printed");
         const secret = parseStackConfig(toRaw(guideConfig(), { "cloudflare:apiToken": "t" }, ["cloudflare:apiToken"]));
         assert.equal(secret.ok, true);
+    });
+
+    for (const [key, hint] of [
+        ["cequence:accountId", "write cloudflare-cequence:accountId"],
+        ["cloudflare:zoneId", "write cloudflare-cequence:zoneId"],
+        ["cequence:hostname", "write hostname inside cloudflare-cequence:cequence"],
+    ] as const) {
+        it(`refuses ${key}, a key in the wrong namespace, naming the right one`, async () => {
+            const message = await rejects(guideConfig(), { [key]: "x" });
+            assert.match(message, new RegExp(`^\\s+${key}: is not read: the project's keys are in the cloudflare-cequence namespace; ${hint}`, "m"));
+        });
+    }
+
+    it("keeps the provider's own keys", () => {
+        assert.equal(parseStackConfig(toRaw(guideConfig(), { "cloudflare:apiToken": "t", "cloudflare:baseUrl": "u" }, ["cloudflare:apiToken"])).ok, true);
     });
 
     it("reports every problem at once", async () => {
@@ -175,5 +250,63 @@ describe("config defaults and normalisation", () => {
         const parsed = parseStackConfig(toRaw(config));
         assert.ok(parsed.ok);
         assert.equal(parsed.config.apps[0]!.origin, "origin-www.cq-route.com");
+    });
+});
+
+describe("config merging", () => {
+    it("merges duplicate alert emails and destination IDs, keeping the first spelling", () => {
+        const config = guideConfig();
+        config.alerts = { emails: ["ops@example.com", "OnCall@Example.com", "ops@EXAMPLE.com", "OnCall@example.com"], webhookIds: ["w1", "w1"] };
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(parsed.ok);
+        assert.deepEqual(parsed.config.alerts, { emails: ["ops@example.com", "OnCall@Example.com"], webhookIds: ["w1"], pagerdutyIds: [] });
+    });
+
+    it("defaults the shared Cequence monitor's Host to the first load-balanced app, and leaves per-app monitors without one", () => {
+        const config = guideConfig();
+        config.apps = [
+            { hostname: "cq-route.com", origin: "apex.example.net", routing: "cequence" },
+            { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" },
+        ];
+        const perApp = parseStackConfig(toRaw(config));
+        assert.ok(perApp.ok);
+        assert.equal(perApp.config.cequence.monitor.host, undefined);
+        assert.equal(perApp.config.cequence.sharedPool, false);
+        assert.equal(perApp.config.cequence.port, 443);
+        cequence(config).sharedPool = true;
+        const shared = parseStackConfig(toRaw(config));
+        assert.ok(shared.ok);
+        assert.equal(shared.config.cequence.monitor.host, "api.cq-route.com");
+        cequence(config).monitor = { host: "Health.CQ-route.com." };
+        const chosen = parseStackConfig(toRaw(config));
+        assert.ok(chosen.ok);
+        assert.equal(chosen.config.cequence.monitor.host, "health.cq-route.com");
+    });
+});
+
+describe("stack files", () => {
+    const write = (text: string) => {
+        const file = path.join(mkdtempSync(path.join(tmpdir(), "stack-file-")), "Pulumi.test.yaml");
+        writeFileSync(file, text);
+        return file;
+    };
+
+    it("resolves YAML merge keys (<<: *app)", () => {
+        const file = write(`config:
+  cloudflare-cequence:apps:
+    - &app
+      hostname: www.cq-route.com
+      origin: origin.example.net
+      monitor: { path: /health }
+    - <<: *app
+      hostname: api.cq-route.com
+`);
+        const apps = JSON.parse(readStackFile(file).values["cloudflare-cequence:apps"]!) as unknown[];
+        assert.deepEqual(apps[1], { hostname: "api.cq-route.com", origin: "origin.example.net", monitor: { path: "/health" } });
+    });
+
+    it("names the file and the line of a YAML syntax error", () => {
+        const file = write("config:\n  cloudflare-cequence:zone: cq-route.com\n  cloudflare-cequence:apps: [oops\n");
+        assert.throws(() => readStackFile(file), (error: Error) => error.message.startsWith(`${file}:4:1: invalid YAML: `));
     });
 });

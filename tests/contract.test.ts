@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { contractErrorsWithNewerFields } from "./support/newerThanSchema";
 import { contractErrors, requestBody } from "./support/openapi";
 import { guideConfig, named, runStack, TYPES, type ConfigObject } from "./support/stack";
 
@@ -81,5 +82,27 @@ describe("the validator is not a rubber stamp", async () => {
     });
     it("rejects a pool origin with a misspelled field", () => {
         assert.notDeepEqual(contractErrors(mutate(pool, { origins: [{ name: "cequence", adress: "x.example.com" }] })), []);
+    });
+});
+
+describe("fields newer than the 2024 schema", async () => {
+    // A Cequence Bridge on its own port, behind one shared pool.
+    const config = guideConfig();
+    config.cequence = { hostname: "bridge.cq-route.com", port: 9443, sharedPool: true };
+    const run = await runStack(config);
+    const pool = named(run, "cequence-shared-pool");
+    const mutate = (inputs: Record<string, unknown>) => ({ ...pool, unmaskedInputs: { ...pool.unmaskedInputs, ...inputs } });
+
+    it("are refused by the schema alone, closed-world", () => {
+        assert.notDeepEqual(contractErrors(pool), [], "origins[].port is not in the August 2024 schema");
+    });
+    for (const resource of run.resources.filter((r) => r.custom && r.type.startsWith("cloudflare:"))) {
+        it(`${resource.name} conforms, the pool origin's port checked on its own`, () => {
+            assert.deepEqual(contractErrorsWithNewerFields(resource), []);
+        });
+    }
+    it("still refuse a port out of range, and a port anywhere else", () => {
+        assert.notDeepEqual(contractErrorsWithNewerFields(mutate({ origins: [{ name: "cequence", address: "x.example.com", port: 70000 }] })), []);
+        assert.notDeepEqual(contractErrorsWithNewerFields(mutate({ port: 9443 })), []);
     });
 });

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { legacyPoolName, poolName } from "../config/naming";
 import { ACCOUNT_ID, guideConfig, named, ofType, parentOf, RECORD_ID, runStack, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
 const COMPONENT = {
@@ -207,5 +208,140 @@ describe("routing and appendices", () => {
             "cequence_www_cq-route_com__staging",
             "origin_www_cq-route_com__staging",
         ]);
+    });
+});
+
+function twoApps(cequenceEdit: Record<string, unknown> = {}): ConfigObject {
+    const config = guideConfig();
+    (config.apps as unknown[]).push({ hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" });
+    Object.assign(config.cequence as object, cequenceEdit);
+    config.alerts = { emails: ["oncall@example.com"] };
+    return config;
+}
+
+const HOSTS = ["www.cq-route.com", "api.cq-route.com"];
+
+describe("cequence.sharedPool", async () => {
+    const run = await runStack(twoApps({ sharedPool: true }));
+    const shared = named(run, "cequence-shared-pool");
+    const monitor = named(run, "cequence-shared-monitor");
+
+    it("registers one Cequence pool and monitor for the stack, and an origin pool per app", () => {
+        assert.equal(run.error, undefined);
+        assert.deepEqual(ofType(run, TYPES.pool).map((p) => p.name).sort(), ["api.cq-route.com-origin-pool", "cequence-shared-pool", "www.cq-route.com-origin-pool"]);
+        assert.equal(ofType(run, TYPES.monitor).length, 3);
+        assert.equal(parentOf(run, shared)?.type, COMPONENT.cequence);
+        assert.equal(shared.inputs.name, "cequence_shared__prod");
+        assert.equal(shared.inputs.monitor, monitor.id);
+        assert.equal(shared.inputs.description, "Cequence UAP in line for every hostname of stack prod");
+    });
+
+    it("is pool 1 of every load balancer, the app's origin pool its fallback", () => {
+        for (const host of HOSTS) {
+            const lb = named(run, `${host}-failover-lb`);
+            const origin = named(run, `${host}-origin-pool`);
+            assert.deepEqual(lb.inputs.defaultPools, [shared.id, origin.id]);
+            assert.equal(lb.inputs.fallbackPool, origin.id);
+        }
+    });
+
+    it("probes with the first load-balanced app's hostname as Host, or cequence.monitor.host", async () => {
+        assert.deepEqual(monitor.inputs.header, { Host: ["www.cq-route.com"] });
+        const chosen = await runStack(twoApps({ sharedPool: true, monitor: { host: "health.cq-route.com" } }));
+        assert.deepEqual(named(chosen, "cequence-shared-monitor").inputs.header, { Host: ["health.cq-route.com"] });
+    });
+
+    it("alerts on the one shared pool, and outputs it for every app", () => {
+        const policies = ofType(run, TYPES.notificationPolicy);
+        assert.equal(policies.length, 2);
+        for (const policy of policies) assert.deepEqual((policy.inputs.filters as { poolIds: string[] }).poolIds, [shared.id]);
+        const endpoints = run.outputs.poolHealthEndpoints as Record<string, Record<string, { pool: string }>>;
+        assert.deepEqual(HOSTS.map((h) => endpoints[h]!.cequence!.pool), ["cequence_shared__prod", "cequence_shared__prod"]);
+    });
+
+    it("registers no Cequence pool when no app has a load balancer", async () => {
+        const direct = await runStack(withApp({ routing: "cequence" }, { sharedPool: true }));
+        assert.deepEqual(ofType(direct, TYPES.pool), []);
+    });
+});
+
+describe("switching between per-app and shared Cequence pools", async () => {
+    const perApp = await runStack(twoApps());
+    const shared = await runStack(twoApps({ sharedPool: true }));
+    const urns = (run: typeof perApp) => new Set(run.resources.map((r) => r.urn));
+
+    /**
+     * The mock engine cannot run two updates, so this checks what Pulumi's
+     * order follows from: a resource's dependencies are created or updated
+     * before it, resources that leave the program are deleted at the end of
+     * the update, after every update that moved away from them, and the load
+     * balancers keep their URNs (updated in place, never replaced).
+     */
+    for (const [from, to, name] of [
+        [perApp, shared, "per-app to shared"],
+        [shared, perApp, "shared to per-app"],
+    ] as const) {
+        it(`${name}: each LB is updated in place and depends on its new Cequence pool, which it points at; the old pools are only deleted`, () => {
+            const before = urns(from);
+            for (const host of HOSTS) {
+                const lb = named(to, `${host}-failover-lb`);
+                assert.ok(before.has(lb.urn), "the load balancer keeps its URN");
+                const cequencePool = ofType(to, TYPES.pool).find((p) => p.id === (lb.inputs.defaultPools as string[])[0])!;
+                assert.ok(!before.has(cequencePool.urn), "pool 1 is a new pool, created in this update");
+                assert.ok(lb.dependencies.includes(cequencePool.urn), "so it is created before the load balancer is pointed at it");
+            }
+            const removed = [...before].filter((urn) => !urns(to).has(urn));
+            assert.ok(removed.some((urn) => urn.endsWith("LoadBalancerPool::" + (to === shared ? "www.cq-route.com-cequence-pool" : "cequence-shared-pool"))));
+            for (const resource of to.resources) {
+                assert.deepEqual(resource.dependencies.filter((urn) => removed.includes(urn)), [], `${resource.name} depends on nothing deleted`);
+            }
+        });
+    }
+});
+
+describe("cequence.port (a Cequence Bridge)", async () => {
+    const run = await runStack(withApp({}, { hostname: "bridge.cq-route.com", port: 9443 }));
+
+    it("sends the port to the pool's origin, named for it, and to the monitor", () => {
+        assert.deepEqual(named(run, "www.cq-route.com-cequence-pool").inputs.origins, [
+            { name: "cequence-port-9443", address: "bridge.cq-route.com", enabled: true, weight: 1, port: 9443 },
+        ]);
+        assert.equal(named(run, "www.cq-route.com-cequence-monitor").inputs.port, 9443);
+        const endpoints = run.outputs.poolHealthEndpoints as Record<string, Record<string, { probeUrl: string }>>;
+        assert.equal(endpoints["www.cq-route.com"]!.cequence!.probeUrl, "https://bridge.cq-route.com:9443/");
+    });
+
+    it("leaves the origin pool on HTTPS's port, and sends no port at 443", async () => {
+        assert.equal(named(run, "www.cq-route.com-origin-monitor").inputs.port, undefined);
+        assert.equal((named(run, "www.cq-route.com-origin-pool").inputs.origins as Array<{ port?: number }>)[0]!.port, undefined);
+        const direct = await runStack(withApp({}, { port: 443 }));
+        assert.equal(named(direct, "www.cq-route.com-cequence-monitor").inputs.port, undefined);
+        assert.deepEqual(named(direct, "www.cq-route.com-cequence-pool").inputs.origins, [
+            { name: "cequence", address: "cq-route.example.cequence.ai", enabled: true, weight: 1 },
+        ]);
+    });
+});
+
+describe("renamed pools", async () => {
+    const run = await runStack(guideConfig());
+
+    /**
+     * Stacks deployed before the new pool names get an update, not a
+     * replacement: the pools keep their Pulumi names, so their URNs (below,
+     * as those stacks have them) stay, and only the `name` input changes. The
+     * provider does not replace a pool whose `name` changes: its schema gives
+     * `name` no RequiresReplace plan modifier, unlike `account_id`
+     * (cloudflare/terraform-provider-cloudflare,
+     * internal/services/load_balancer_pool/schema.go at a2efdc57, which
+     * @pulumi/cloudflare 6 bridges).
+     */
+    it("keep their URNs; only the name changes", () => {
+        for (const role of ["cequence", "origin"] as const) {
+            const pool = named(run, `www.cq-route.com-${role}-pool`);
+            const component = role === "cequence" ? "CequencePool" : "AppOriginPool";
+            assert.equal(pool.urn, `urn:pulumi:prod::cloudflare-cequence::cloudflare-cequence:index:${component}$cloudflare:index/loadBalancerPool:LoadBalancerPool::www.cq-route.com-${role}-pool`);
+            assert.equal(pool.inputs.name, poolName(role, "prod", "www.cq-route.com"));
+            assert.notEqual(pool.inputs.name, legacyPoolName(role, "prod", "www.cq-route.com"));
+        }
     });
 });

@@ -9,18 +9,19 @@ import fc from "fast-check";
 import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../config/naming";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import type { ProgramRun } from "../tools/mockEngine";
-import { contractErrors } from "./support/openapi";
+import { contractErrorsWithNewerFields } from "./support/newerThanSchema";
 import { ACCOUNT_ID, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
 const label = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 
-const monitor = fc
+/** Monitor settings; `codes` are the expected codes that can mean healthy on that monitor. */
+const monitor = (codes: readonly string[]) => fc
     .record({ timeout: fc.integer({ min: 1, max: 10 }), retries: fc.integer({ min: 0, max: 5 }) })
     .chain(({ timeout, retries }) =>
         fc.record(
             {
                 path: fc.constantFrom("/", "/health", "/status/ok"),
-                expectedCodes: fc.constantFrom("200", "2xx", "204", "3xx"),
+                expectedCodes: fc.constantFrom(...codes),
                 interval: fc.integer({ min: Math.max(10, (retries + 1) * timeout + 1), max: 3600 }),
                 timeout: fc.constant(timeout),
                 retries: fc.constant(retries),
@@ -36,9 +37,11 @@ const validConfig: fc.Arbitrary<ConfigObject> = fc
         zone: fc.constantFrom("cq-route.com", "example.co.uk"),
         labels: fc.uniqueArray(label, { minLength: 1, maxLength: 5 }),
         enabled: fc.boolean(),
-        cequenceMonitor: fc.option(monitor, { nil: undefined }),
+        sharedPool: fc.boolean(),
+        port: fc.option(fc.constantFrom(443, 9443, 8443), { nil: undefined }),
+        cequenceMonitor: fc.option(monitor(["200", "2xx", "204"]), { nil: undefined }),
     })
-    .chain(({ zone, labels, enabled, cequenceMonitor }) =>
+    .chain(({ zone, labels, enabled, sharedPool, port, cequenceMonitor }) =>
         fc
             .tuple(
                 ...labels.map((name) =>
@@ -49,7 +52,7 @@ const validConfig: fc.Arbitrary<ConfigObject> = fc
                             routing: fc.constantFrom("loadBalancer", "origin", "cequence"),
                             lbHostname: fc.constant(`lb-${name}.${zone}`),
                             existingRecordId: fc.stringMatching(/^[0-9a-f]{32}$/),
-                            monitor,
+                            monitor: monitor(["200", "2xx", "204", "3xx", "401", "4xx"]),
                         },
                         { requiredKeys: ["hostname", "origin"] },
                     ),
@@ -59,7 +62,13 @@ const validConfig: fc.Arbitrary<ConfigObject> = fc
                 accountId: ACCOUNT_ID,
                 zoneId: ZONE_ID,
                 zone,
-                cequence: { hostname: "tenant.example.cequence.ai", enabled, ...(cequenceMonitor ? { monitor: cequenceMonitor } : {}) },
+                cequence: {
+                    hostname: "tenant.example.cequence.ai",
+                    enabled,
+                    sharedPool,
+                    ...(port === undefined ? {} : { port }),
+                    ...(cequenceMonitor ? { monitor: cequenceMonitor } : {}),
+                },
                 apps,
             })),
     );
@@ -81,8 +90,13 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
 
     assert.equal(records.length, config.apps.length, "one CNAME per app");
     assert.equal(loadBalancers.length, withLb.length, "one LB per app that is not appendix A");
-    assert.equal(pools.length, 2 * withLb.length);
+    const { sharedPool, port } = config.cequence;
+    const cequencePools = sharedPool ? Math.min(1, withLb.length) : withLb.length;
+    assert.equal(pools.length, cequencePools + withLb.length, "one origin pool per LB, and one Cequence pool per LB or per stack");
     assert.equal(new Set(pools.map((p) => p.inputs.name)).size, pools.length, "pool names are unique");
+    const monitorById = new Map(ofType(run, TYPES.monitor).map((m) => [m.id, m]));
+    const firstPoolIds = new Set(loadBalancers.map((lb) => (lb.inputs.defaultPools as string[])[0]));
+    assert.equal(firstPoolIds.size, cequencePools, "with a shared pool, every LB's pool 1 is the same pool");
 
     for (const pool of pools) {
         assert.match(String(pool.inputs.name), /^[A-Za-z0-9_-]+$/);
@@ -113,7 +127,15 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
         assert.ok(lb, `an LB for ${app.hostname}`);
         const [first, second] = (lb.inputs.defaultPools as string[]).map((id) => poolById.get(id)!);
         assert.equal((lb.inputs.defaultPools as string[]).length, 2);
-        assert.equal(first!.inputs.origins && (first!.inputs.origins as Array<{ address: string }>)[0]!.address, config.cequence.hostname);
+        const [cequenceOrigin] = first!.inputs.origins as Array<{ address: string; port?: number }>;
+        assert.equal(cequenceOrigin!.address, config.cequence.hostname, "pool 1 is Cequence");
+        const cequenceMonitor = monitorById.get(String(first!.inputs.monitor))!;
+        const explicitPort = port === 443 ? undefined : port;
+        assert.equal(cequenceOrigin!.port, explicitPort, "Cequence's port, sent only when not HTTPS's");
+        assert.equal(cequenceMonitor.inputs.port, explicitPort, "the monitor probes Cequence's port");
+        assert.deepEqual((cequenceMonitor.inputs.header as Record<string, string[]>).Host, [sharedPool ? config.cequence.monitor.host : app.hostname]);
+        assert.match(String(cequenceMonitor.inputs.expectedCodes), /^2/, "only a 2xx is Cequence healthy");
+        assert.equal((second!.inputs.origins as Array<{ port?: number }>)[0]!.port, undefined, "origins are HTTPS on 443");
         assert.equal((second!.inputs.origins as Array<{ address: string }>)[0]!.address, app.origin);
         assert.equal(lb.inputs.fallbackPool, second!.id, "the fallback is the origin, the last pool");
         assert.equal(first!.inputs.enabled, config.cequence.enabled);
@@ -126,7 +148,7 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
         withLb.map((a) => a.hostname).sort(),
     );
     for (const resource of run.resources.filter((r) => r.custom && r.type.startsWith("cloudflare:"))) {
-        assert.deepEqual(contractErrors(resource), []);
+        assert.deepEqual(contractErrorsWithNewerFields(resource), []);
     }
 }
 

@@ -32,6 +32,12 @@ export interface RegisteredResource {
     importId: string;
     /** Input paths the engine keeps at their current (live) value instead of the program's. */
     ignoreChanges: string[];
+    /**
+     * URNs of the resources this one depends on, as the engine receives them
+     * (inputs taken from their outputs, and `dependsOn`): the engine creates
+     * and updates those first, and deletes them only after this one.
+     */
+    dependencies: string[];
 }
 
 /** One provider function call (invoke) the program made. */
@@ -89,6 +95,7 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getImportid(): string;
     getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
 }
 
 // Internal SDK modules: the mock monitor is reachable only through them.
@@ -182,6 +189,7 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
             retainOnDelete: req.getRetainondelete() === true,
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
+            dependencies: req.getDependenciesList(),
         };
         pending.set(`${record.type}::${record.name}`, record);
         return registerResource(req, (error: unknown, response?: { getUrn(): string }) => {
