@@ -128,6 +128,15 @@ export const policies: readonly CequencePolicy[] = [
                 : 'expectedCodes is not set; set it explicitly, e.g. "200" or "2xx"',
     ),
     rule(
+        "monitor-never-healthy-on-5xx",
+        "An HTTP(S) monitor never counts a 5xx as healthy: a Cequence that answers 5xx must fail open, and an origin that does is down.",
+        [CLOUDFLARE_TYPES.monitor],
+        (monitor) =>
+            !isHttpMonitor(monitor) || typeof monitor.expectedCodes !== "string" || !monitor.expectedCodes.startsWith("5")
+                ? undefined
+                : `expectedCodes is ${show(monitor.expectedCodes)}; a failing server would stay healthy and in line: expect a 2xx, e.g. "200" or "2xx"`,
+    ),
+    rule(
         "proxied-cname-automatic-ttl",
         "A proxied CNAME has ttl: 1 (automatic), the only TTL Cloudflare gives a proxied record.",
         DNS_RECORD_TYPES,

@@ -59,6 +59,7 @@ const cases: Case[] = [
     { policy: "pool-has-monitor", type: CLOUDFLARE_TYPES.pool, passing: { name: "p", monitor: "monitor-id" }, violating: { name: "p" }, advice: /attach a LoadBalancerMonitor/ },
     { policy: "monitor-sends-host-header", type: CLOUDFLARE_TYPES.monitor, passing: { ...guideMonitor, header: { host: ["www.cq-route.com"] } }, violating: { ...guideMonitor, header: {} }, advice: /Host: \["<public hostname>"\]/ },
     { policy: "monitor-explicit-expected-codes", type: CLOUDFLARE_TYPES.monitor, passing: guideMonitor, violating: { ...guideMonitor, expectedCodes: undefined }, advice: /"200" or "2xx"/ },
+    { policy: "monitor-never-healthy-on-5xx", type: CLOUDFLARE_TYPES.monitor, passing: { ...guideMonitor, expectedCodes: "2xx" }, violating: { ...guideMonitor, expectedCodes: "5xx" }, advice: /expect a 2xx/ },
     { policy: "proxied-cname-automatic-ttl", type: CLOUDFLARE_TYPES.dnsRecord, passing: guideCname, violating: { ...guideCname, ttl: 300 }, advice: /ttl: 1/ },
     { policy: "proxied-cname-no-trailing-dot", type: CLOUDFLARE_TYPES.legacyRecord, passing: guideCname, violating: { ...guideCname, content: "origin-www-lb.cq-route.com." }, advice: /write "origin-www-lb.cq-route.com"/ },
 ];
@@ -94,20 +95,28 @@ describe("policy pack", () => {
         assert.deepEqual(await violations(policy("load-balancer-proxied"), CLOUDFLARE_TYPES.pool, { proxied: false }), []);
     });
 
-    it("passes every resource the main stack registers", async () => {
-        const run = await runStack(guideConfig());
-        assert.equal(run.error, undefined);
-        const checked = new Set(Object.values(CLOUDFLARE_TYPES) as string[]);
-        const resources = run.resources.filter((r) => checked.has(r.type));
-        // One of each checked kind at least, so the pass is not vacuous.
-        const { loadBalancer, pool, monitor, dnsRecord } = CLOUDFLARE_TYPES;
-        for (const type of [loadBalancer, pool, monitor, dnsRecord]) {
-            assert.ok(resources.some((r) => r.type === type), `the stack registered no ${type}`);
-        }
-        for (const resource of resources) {
-            for (const p of policies) {
-                assert.deepEqual(await violations(p, resource.type, resource.inputs), [], `${p.name} on ${resource.name}`);
+    const sharedBridge = guideConfig();
+    sharedBridge.cequence = { hostname: "bridge.cq-route.com", port: 9443, sharedPool: true };
+    (sharedBridge.apps as unknown[]).push({ hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" });
+    for (const [what, config] of [
+        ["the main stack", guideConfig()],
+        ["a stack with a shared Cequence pool on a Bridge's port", sharedBridge],
+    ] as const) {
+        it(`passes every resource ${what} registers`, async () => {
+            const run = await runStack(config);
+            assert.equal(run.error, undefined);
+            const checked = new Set(Object.values(CLOUDFLARE_TYPES) as string[]);
+            const resources = run.resources.filter((r) => checked.has(r.type));
+            // One of each checked kind at least, so the pass is not vacuous.
+            const { loadBalancer, pool, monitor, dnsRecord } = CLOUDFLARE_TYPES;
+            for (const type of [loadBalancer, pool, monitor, dnsRecord]) {
+                assert.ok(resources.some((r) => r.type === type), `the stack registered no ${type}`);
             }
-        }
-    });
+            for (const resource of resources) {
+                for (const p of policies) {
+                    assert.deepEqual(await violations(p, resource.type, resource.inputs), [], `${p.name} on ${resource.name}`);
+                }
+            }
+        });
+    }
 });
