@@ -91,3 +91,27 @@ export const FAIL_OPEN_WARNING_SECONDS = 300;
 
 /** The edge-authentication header's name when the config names none. */
 export const EDGE_AUTH_HEADER_DEFAULT = "X-Edge-Auth";
+
+/**
+ * How every probe is sent, whatever the monitor settings: HTTPS GET, no
+ * redirects followed (a redirect is not health), certificates checked.
+ * `preflight` previews with the same, so its verdict holds for what deploys.
+ * Here, not in monitoredPool.ts, so that the live tools need not load Pulumi.
+ */
+export const PROBE_PROTOCOL = Object.freeze({
+    type: "https",
+    method: "GET",
+    followRedirects: false,
+    allowInsecure: false,
+} as const);
+
+/** Failover (`off`) sends all traffic to Cequence while it is healthy; a partial share needs weighted `random` steering. */
+export function steeringPolicyFor(cequenceTrafficPercent: number): "off" | "random" {
+    return cequenceTrafficPercent < 100 ? "random" : "off";
+}
+
+/** Cloudflare's ID of the managed transform that adds True-Client-IP. */
+export const TRUE_CLIENT_IP_TRANSFORM = "add_true_client_ip_headers";
+
+/** Cloudflare refuses to enable this managed transform together with True-Client-IP. */
+export const CONFLICTS_WITH_TRUE_CLIENT_IP = "remove_visitor_ip_headers";

@@ -1,11 +1,8 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { FAILOVER_ACROSS_POOLS_DEFAULT, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
+import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
 
-/** Failover (`off`) sends all traffic to Cequence while it is healthy; a partial share needs weighted `random` steering. */
-export function steeringPolicyFor(cequenceTrafficPercent: number): "off" | "random" {
-    return cequenceTrafficPercent < 100 ? "random" : "off";
-}
+export { steeringPolicyFor } from "./defaults";
 
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */

@@ -5,7 +5,9 @@
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDFLARE_API_BASE, HTTPS_PORT, MONITOR_DEFAULTS } from "./defaults";
+import { CLOUDFLARE_API_BASE, HTTPS_PORT, MONITOR_DEFAULTS, PROBE_PROTOCOL } from "./defaults";
+
+export { PROBE_PROTOCOL } from "./defaults";
 
 /** Health-monitor settings; every field is optional and defaults as documented in the README. */
 export interface MonitorArgs {
@@ -44,17 +46,6 @@ export interface MonitoredPoolArgs {
     authHeaderValue?: pulumi.Input<string>;
 }
 
-/**
- * How every probe is sent, whatever the monitor settings: HTTPS GET, no
- * redirects followed (a redirect is not health), certificates checked.
- * `preflight` previews with the same, so its verdict holds for what deploys.
- */
-export const PROBE_PROTOCOL = Object.freeze({
-    type: "https",
-    method: "GET",
-    followRedirects: false,
-    allowInsecure: false,
-} as const);
 
 export interface MonitoredPoolSpec {
     accountId: pulumi.Input<string>;

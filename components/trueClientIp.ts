@@ -1,11 +1,9 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Cloudflare's ID of the managed transform that adds True-Client-IP. */
-export const TRUE_CLIENT_IP_TRANSFORM = "add_true_client_ip_headers";
+import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "./defaults";
 
-/** Cloudflare refuses to enable this managed transform together with True-Client-IP. */
-export const CONFLICTS_WITH_TRUE_CLIENT_IP = "remove_visitor_ip_headers";
+export { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "./defaults";
 
 export interface TrueClientIpArgs {
     /**

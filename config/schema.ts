@@ -7,17 +7,18 @@ import * as z from "zod";
 import {
     CEQUENCE_ENABLED_DEFAULT,
     CEQUENCE_PORT_DEFAULT,
+    CONFLICTS_WITH_TRUE_CLIENT_IP,
     FAILOVER_ACROSS_POOLS_DEFAULT,
     MONITOR_LIMITS,
     ROUTING_DEFAULT,
     TRAFFIC_PERCENT_DEFAULT,
     TRUE_CLIENT_IP_DEFAULT,
+    TRUE_CLIENT_IP_TRANSFORM,
     EDGE_AUTH_HEADER_DEFAULT,
     SHARED_POOL_DEFAULT,
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
-import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../components/trueClientIp";
 import { defaultLbHostname, isInZone } from "./naming";
 
 /** Where an app's public CNAME points. */

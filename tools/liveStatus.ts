@@ -4,7 +4,7 @@
  * two (drift). Pure functions: no I/O.
  */
 import type { AppConfig, Routing, StackConfig } from "../config/schema";
-import { steeringPolicyFor } from "../components/failoverLoadBalancer";
+import { steeringPolicyFor } from "../components/defaults";
 import { cnameTarget } from "../config/naming";
 import { hasLoadBalancer, type FoundPool, type LiveApp, type LiveState, type RegionHealth } from "./liveState";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";

@@ -5,7 +5,9 @@
  * IDs are placeholders but every input, option and output is the program's.
  */
 import { parseArgs } from "node:util";
+import { HTTPS_PORT } from "../components/defaults";
 import { worstCaseFailOpenSeconds } from "../components/failOpen";
+import { ALL_REGIONS_PROBING_DATA_CENTERS, NON_ENTERPRISE_LIMITS, stackFootprint, type Footprint } from "../config/footprint";
 import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../config/schema";
 import { readStackFile, stackFilePath } from "../config/stackFile";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
@@ -20,6 +22,8 @@ export interface Plan {
     shared: PlannedResource[];
     outputs: Record<string, unknown>;
     warnings: string[];
+    /** What the stack costs in Load Balancing: endpoints, monitors, probe traffic. */
+    footprint: Footprint;
 }
 
 interface PlannedApp {
@@ -96,6 +100,7 @@ function toPlan(stack: string, configFile: string, config: StackConfig, run: Pro
         shared: custom.filter((r) => !owned.has(r)).map((r) => planned(r, r.name)),
         outputs: run.outputs,
         warnings: run.warnings,
+        footprint: stackFootprint(config),
     };
 }
 
@@ -111,12 +116,12 @@ function trafficPath(config: StackConfig, hostname: string): string[] {
                 `load balancer ${app.lbHostname} is deployed but not in the path; set routing: loadBalancer to cut over`,
             ];
         case "loadBalancer": {
-            const { trafficPercent, enabled, failoverAcrossPools } = config.cequence;
+            const { trafficPercent, enabled, failoverAcrossPools, sharedPool, port } = config.cequence;
             const steering = trafficPercent < 100 ? `rollout: random steering, ${trafficPercent}% to Cequence` : "failover, steering off";
             return [
                 `${cname} ${app.lbHostname} (load balancer, ${steering})`,
-                `1st: Cequence ${config.cequence.hostname}${enabled ? "" : " (pool DISABLED: forced out of line)"}`,
-                `2nd and fallback: origin ${app.origin} (fail-open when Cequence is unhealthy or disabled)`,
+                `1st: Cequence ${config.cequence.hostname}:${port}${sharedPool ? " (the stack's shared pool)" : ""}${enabled ? "" : " (pool DISABLED: forced out of line)"}`,
+                `2nd and fallback: origin ${app.origin}:${HTTPS_PORT} (fail-open when Cequence is unhealthy or disabled)`,
                 `fail-open: within ${worstCaseFailOpenSeconds(config.cequence.monitor)} s of Cequence failing its health checks (worst case)${failoverAcrossPools ? "; connection errors retried on the origin at once" : ""}`,
             ];
         }
@@ -136,12 +141,12 @@ export function renderPlan(plan: Plan): string {
         lines.push("");
     }
     if (plan.shared.length > 0) {
-        lines.push("Zone and account");
+        lines.push("Stack-wide (zone, account, shared Cequence pool)");
         lines.push(...plan.shared.map(renderResource));
         lines.push("");
     }
     const count = plan.apps.reduce((n, a) => n + a.resources.length, plan.shared.length);
-    lines.push(`${count} resource${count === 1 ? "" : "s"} to create or adopt.`, "", "Outputs:");
+    lines.push(`${count} resource${count === 1 ? "" : "s"} to create or adopt.`, "", ...renderFootprint(plan.footprint), "", "Outputs:");
     for (const [name, value] of Object.entries(plan.outputs)) {
         lines.push(`  ${name}: ${compactJson(value).replace(/\n/g, "\n  ")}`);
     }
@@ -150,6 +155,24 @@ export function renderPlan(plan: Plan): string {
     }
     if (plan.warnings.length > 0) lines.push("", ...plan.warnings.map((w) => `warning: ${w}`));
     return lines.join("\n");
+}
+
+function renderFootprint(footprint: Footprint): string[] {
+    const limits = NON_ENTERPRISE_LIMITS;
+    return [
+        "Footprint (Cloudflare Load Balancing; limits and pricing: README, \"Cost and limits\"):",
+        `  ${count(footprint.loadBalancers, "load balancer")}, ${count(footprint.pools, "pool")}, ${count(footprint.endpoints, "endpoint")}, ${count(footprint.monitors, "monitor")} (a non-Enterprise account allows ${limits.loadBalancers}, ${limits.pools}, ${limits.endpoints}, and ${limits.monitorsPerPool} × pools, for all its stacks)`,
+        ...footprint.overLimits.map((over) => `  OVER THE LIMIT: ${over}`),
+        `  health probes a minute, per probing data center (× ${ALL_REGIONS_PROBING_DATA_CENTERS} with All Regions):`,
+        ...footprint.probed.map(
+            (p) =>
+                `    ${p.role.padEnd(8)} ${`${p.address}:${p.port}`.padEnd(40)} ${count(p.monitors, "monitor").padStart(12)} ${String(p.probesPerMinutePerDataCenter).padStart(7)}/min  (${p.probesPerMinuteAllRegions}/min with All Regions)`,
+        ),
+    ];
+}
+
+function count(n: number, noun: string): string {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** Indented JSON with lists of plain values kept on one line. */
@@ -177,7 +200,10 @@ async function main(): Promise<void> {
             },
         }).values;
     } catch (error) {
-        process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+        const message = `${(error as Error).message}\n${USAGE}`;
+        process.stderr.write(`${message}\n`);
+        // A bad flag is still an error a script reading `--json` must see on stdout.
+        if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ stack: null, error: message, issues: [] }, null, 2)}\n`);
         process.exitCode = 1;
         return;
     }

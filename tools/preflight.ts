@@ -6,13 +6,12 @@
  * every app ready, 2 an app is not, 1 the previews could not be run or read.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { HTTPS_PORT, type MonitorSettings } from "../components/defaults";
+import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../components/defaults";
 import { cnameTarget, type PoolRole } from "../config/naming";
 import type { AppConfig, StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
 import { findPool, hasLoadBalancer, listPools, listRecords, type LiveRecord } from "./liveState";
-import { PROBE_PROTOCOL } from "../components/monitoredPool";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;

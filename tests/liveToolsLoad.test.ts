@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { it } from "node:test";
+
+const ROOT = path.resolve(__dirname, "..");
+
+it("status and preflight load no Pulumi SDK: they talk to Cloudflare's API alone", () => {
+    // A fresh process, so that nothing this test runner loaded counts.
+    const script = 'require("./tools/status.ts"); require("./tools/preflight.ts"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes("@pulumi"))))';
+    const child = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), []);
+});
