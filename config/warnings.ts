@@ -5,6 +5,7 @@
  */
 import { FAIL_OPEN_WARNING_SECONDS } from "../components/defaults";
 import { worstCaseFailOpenSeconds } from "../components/failOpen";
+import { stackFootprint } from "./footprint";
 import type { StackConfig } from "./schema";
 
 export function configWarnings(config: StackConfig): string[] {
@@ -15,6 +16,11 @@ export function configWarnings(config: StackConfig): string[] {
         warnings.push(
             `Traffic may take up to ${failOpen} s to fail open when Cequence is down; lower cequence.monitor.interval (or cequence.monitor.consecutiveDown) to fail open within ${FAIL_OPEN_WARNING_SECONDS} s.`,
         );
+    }
+    const { overLimits } = stackFootprint(config);
+    if (overLimits.length > 0) {
+        const shared = config.cequence.sharedPool ? "" : " cequence.sharedPool: true needs one Cequence pool for the whole stack instead of one per app.";
+        warnings.push(`The stack needs ${overLimits.join("; ")} (Cloudflare's Load Balancing limits, for the whole account; Enterprise sets its own).${shared}`);
     }
     config.apps.forEach((app, index) => {
         // Pulumi imports, then updates an adopted record whose inputs differ: adoption would also cut over.

@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseStackConfig } from "../config/schema";
+import { stackFootprint } from "../config/footprint";
 import { readStackFile } from "../config/stackFile";
+import { configWarnings } from "../config/warnings";
 import { runProgram } from "../tools/mockEngine";
 import { OFFLINE_CALLS } from "../tools/offlineCalls";
 import { guideConfig, toRaw, type ConfigObject } from "./support/stack";
@@ -308,5 +310,51 @@ describe("stack files", () => {
     it("names the file and the line of a YAML syntax error", () => {
         const file = write("config:\n  cloudflare-cequence:zone: cq-route.com\n  cloudflare-cequence:apps: [oops\n");
         assert.throws(() => readStackFile(file), (error: Error) => error.message.startsWith(`${file}:4:1: invalid YAML: `));
+    });
+});
+
+describe("the stack's footprint", () => {
+    const withApps = (count: number, cequenceEdit: Record<string, unknown> = {}) => {
+        const config = guideConfig();
+        config.apps = Array.from({ length: count }, (_, i) => ({ hostname: `app${i}.cq-route.com`, origin: `origin-${i}.cq-route.com`, monitor: { interval: 30 } }));
+        Object.assign(cequence(config), cequenceEdit);
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(parsed.ok);
+        return stackFootprint(parsed.config);
+    };
+
+    it("grows Cequence's endpoints and probes with the hostnames per app, and keeps them constant with a shared pool", () => {
+        for (const apps of [1, 4, 10]) {
+            const perApp = withApps(apps);
+            const shared = withApps(apps, { sharedPool: true });
+            assert.deepEqual([perApp.endpoints, perApp.pools, perApp.monitors, perApp.loadBalancers], [2 * apps, 2 * apps, 2 * apps, apps]);
+            assert.deepEqual([shared.endpoints, shared.pools, shared.monitors, shared.loadBalancers], [apps + 1, apps + 1, apps + 1, apps]);
+            const cequenceProbes = (f: typeof perApp) => f.probed.find((p) => p.role === "cequence")!;
+            assert.deepEqual([cequenceProbes(perApp).monitors, cequenceProbes(perApp).probesPerMinutePerDataCenter], [apps, apps]);
+            assert.deepEqual([cequenceProbes(shared).monitors, cequenceProbes(shared).probesPerMinutePerDataCenter], [1, 1]);
+            assert.equal(cequenceProbes(shared).probesPerMinuteAllRegions, 39);
+            assert.deepEqual(shared.probed.filter((p) => p.role === "origin").map((p) => p.probesPerMinutePerDataCenter), Array(apps).fill(2), "interval 30: 2 a minute");
+        }
+    });
+
+    it("says when the stack alone goes over a non-Enterprise account's limits", () => {
+        assert.deepEqual(withApps(10).overLimits, []);
+        assert.deepEqual(withApps(11).overLimits, [
+            "22 pools, above the 20 a non-Enterprise account allows",
+            "22 endpoints, above the 20 a non-Enterprise account allows",
+        ]);
+        assert.deepEqual(withApps(19, { sharedPool: true }).overLimits, []);
+    });
+});
+
+describe("config warnings", () => {
+    it("warn when the stack alone goes over a non-Enterprise account's limits, naming sharedPool", () => {
+        const config = guideConfig();
+        config.apps = Array.from({ length: 11 }, (_, i) => ({ hostname: `app${i}.cq-route.com`, origin: `origin-${i}.cq-route.com` }));
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(parsed.ok);
+        assert.deepEqual(configWarnings(parsed.config), [
+            "The stack needs 22 pools, above the 20 a non-Enterprise account allows; 22 endpoints, above the 20 a non-Enterprise account allows (Cloudflare's Load Balancing limits, for the whole account; Enterprise sets its own). cequence.sharedPool: true needs one Cequence pool for the whole stack instead of one per app.",
+        ]);
     });
 });

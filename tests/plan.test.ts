@@ -39,6 +39,18 @@ describe("npm run plan", () => {
         assert.deepEqual(plan.outputs.loadBalancers, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
     });
 
+    it("prints the footprint, and the Bridge's port in the traffic path, with --json too", () => {
+        const text = run("tools/plan.ts", ["--stack", "bridge"]);
+        assert.equal(text.status, 0, text.stderr);
+        assert.match(text.stdout, /1st: Cequence cequence-bridge\.cq-route\.com:9443 \(the stack's shared pool\)/);
+        assert.match(text.stdout, /Footprint .*\n\s+2 load balancers, 3 pools, 3 endpoints, 3 monitors/);
+        assert.match(text.stdout, /cequence cequence-bridge\.cq-route\.com:9443\s+1 monitor\s+1\/min\s+\(39\/min with All Regions\)/);
+        const json = run("tools/plan.ts", ["--stack", "bridge", "--json"]);
+        const plan = JSON.parse(json.stdout) as { footprint: { endpoints: number; probed: Array<{ role: string; port: number }> } };
+        assert.equal(plan.footprint.endpoints, 3);
+        assert.deepEqual(plan.footprint.probed.map((p) => [p.role, p.port]), [["cequence", 9443], ["origin", 443], ["origin", 443]]);
+    });
+
     it("lists every config problem and exits 1", () => {
         const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
         writeFileSync(

@@ -19,10 +19,13 @@ const DESCRIBERS: Record<string, Describer> = {
         const headers = Object.entries((unmasked.header as Record<string, string[]> | undefined) ?? {})
             .map(([name, values]) => `${name}: ${name === "Host" ? values.join(",") : SECRET_MASK}`)
             .join(", ");
-        return `${String(i.type).toUpperCase()} ${i.method} ${i.path} ${headers}; expect ${i.expectedCodes}; every ${i.interval}s, timeout ${i.timeout}s, retries ${i.retries}, up after ${i.consecutiveUp}, down after ${i.consecutiveDown}`;
+        const port = i.port === undefined ? "" : ` port ${String(i.port)}`;
+        return `${String(i.type).toUpperCase()} ${i.method}${port} ${i.path} ${headers}; expect ${i.expectedCodes}; every ${i.interval}s, timeout ${i.timeout}s, retries ${i.retries}, up after ${i.consecutiveUp}, down after ${i.consecutiveDown}`;
     },
     "cloudflare:index/loadBalancerPool:LoadBalancerPool": (i) => {
-        const origins = (i.origins as Array<{ name: string; address: string }>).map((o) => `${o.name}=${o.address}`).join(", ");
+        const origins = (i.origins as Array<{ name: string; address: string; port?: number }>)
+            .map((o) => `${o.name}=${o.address}${o.port === undefined ? "" : `:${o.port}`}`)
+            .join(", ");
         return `${i.name}: ${origins}; monitor ${i.monitor ? "attached" : "MISSING"}; ${i.enabled === false ? "DISABLED" : "enabled"}`;
     },
     "cloudflare:index/loadBalancer:LoadBalancer": (i, nameOf) => {
