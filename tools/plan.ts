@@ -200,7 +200,10 @@ async function main(): Promise<void> {
             },
         }).values;
     } catch (error) {
-        process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+        const message = `${(error as Error).message}\n${USAGE}`;
+        process.stderr.write(`${message}\n`);
+        // A bad flag is still an error a script reading `--json` must see on stdout.
+        if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ stack: null, error: message, issues: [] }, null, 2)}\n`);
         process.exitCode = 1;
         return;
     }
