@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { poolName } from "../config/naming";
 import { preflight, type AppVerdict } from "../tools/preflight";
-import type { StandInState } from "./support/cloudflareStandIn";
-import { envFor, poolOf, runCli, runInProcess, STACK, startLive, stopStandInsAfterEach } from "./support/liveFixture";
+import { envFor, poolOf, runCli, runInProcess, setProbe, STACK, startLive, stopStandInsAfterEach, type Deployment } from "./support/liveFixture";
 import { guideConfig } from "./support/stack";
 
 const HOST = "www.cq-route.com";
@@ -11,22 +10,23 @@ const FAST_POLLING = ["--poll", "0.01"];
 
 const started = stopStandInsAfterEach();
 
-async function live(change: (state: StandInState) => void = () => {}) {
+async function live(change: (deployment: Deployment) => void = () => {}) {
     const fixture = await startLive(guideConfig());
     started.push(fixture);
-    change(fixture.standIn.state);
+    change(fixture);
     // Cloudflare takes a while to probe; the results are "not yet" twice before they arrive.
-    fixture.standIn.behaviour.pendingPolls = 2;
+    fixture.state.previewPendingPolls = 2;
     return fixture;
 }
 
-function failCequencePreview(state: StandInState): void {
-    poolOf(state, "cequence", HOST).preview = { healthy: false, failureReason: "Response code mismatch error", responseCode: 503 };
+function failCequencePreview(deployment: Deployment): void {
+    setProbe(deployment, poolOf(deployment, "cequence", HOST), { healthy: false, failureReason: "Response code mismatch error", responseCode: 503 });
 }
 
 describe("preflight", () => {
     it("passes when both pools would be healthy, with progress on stderr only", async () => {
-        const { standIn, dir } = await live();
+        const fixture = await live();
+        const { standIn, dir } = fixture;
         const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir, ...FAST_POLLING], envFor(standIn));
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, new RegExp(`^${HOST.replace(/\./g, "\\.")} {2}ready {6}${poolName("cequence", STACK, HOST)} healthy, ${poolName("origin", STACK, HOST)} healthy$`, "m"));
@@ -37,7 +37,7 @@ describe("preflight", () => {
         const previews = standIn.served.filter((s) => s.method === "POST");
         assert.deepEqual(
             previews.map((s) => s.path.split("/").at(-2)).sort(),
-            [poolOf(standIn.state, "cequence", HOST).id, poolOf(standIn.state, "origin", HOST).id].sort(),
+            [poolOf(fixture, "cequence", HOST).id, poolOf(fixture, "origin", HOST).id].sort(),
         );
     });
 
@@ -66,7 +66,7 @@ describe("preflight", () => {
     });
 
     it("is not ready when a pool does not exist yet", async () => {
-        const { standIn, dir } = await live((s) => (s.pools = s.pools.filter((p) => p.name !== poolName("origin", STACK, HOST))));
+        const { standIn, dir } = await live((s) => (s.account.pools = s.account.pools.filter((p) => p.name !== poolName("origin", STACK, HOST))));
         const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir, "--json", ...FAST_POLLING], envFor(standIn));
         assert.equal(result.code, 2);
         const [app] = (JSON.parse(result.stdout) as { apps: AppVerdict[] }).apps;
@@ -75,7 +75,7 @@ describe("preflight", () => {
 
     it("gives up after --wait when the results never arrive (exit 1)", async () => {
         const { standIn, dir } = await live();
-        standIn.behaviour.pendingPolls = Number.MAX_SAFE_INTEGER;
+        standIn.state.previewPendingPolls = Number.MAX_SAFE_INTEGER;
         const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir, "--wait", "0.05", ...FAST_POLLING], envFor(standIn));
         assert.equal(result.code, 1);
         assert.match(result.stderr, /has not finished previewing pool .* after 0\.05 s; try again, or wait longer with --wait <seconds>/);
@@ -83,7 +83,7 @@ describe("preflight", () => {
 
     it("403 lists the preview permission too", async () => {
         const { standIn, dir } = await live();
-        standIn.behaviour.refuse = 403;
+        standIn.faults.inject({ fault: { kind: "refuse", status: 403 } });
         const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir], envFor(standIn));
         assert.equal(result.code, 1);
         assert.match(result.stderr, /- Account · Load Balancing: Monitors And Pools · Edit/);

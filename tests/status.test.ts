@@ -3,8 +3,23 @@ import { describe, it } from "node:test";
 import { poolName } from "../config/naming";
 import type { TrafficPath } from "../tools/liveStatus";
 import { status } from "../tools/status";
-import type { StandInState } from "./support/cloudflareStandIn";
-import { envFor, idFor, poolOf, removeDir, runCli, runInProcess, setHealth, STACK, startLive, TOKEN, writeStackDir, stopStandInsAfterEach, type RunResult } from "./support/liveFixture";
+import {
+    envFor,
+    idFor,
+    poolOf,
+    regionsOf,
+    removeDir,
+    runCli,
+    runInProcess,
+    setHealth,
+    STACK,
+    startLive,
+    TOKEN,
+    writeStackDir,
+    stopStandInsAfterEach,
+    type Deployment,
+    type RunResult,
+} from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
 
 const HOST = "www.cq-route.com";
@@ -32,15 +47,15 @@ function withApp(changes: Record<string, unknown>, cequence: Record<string, unkn
 
 const started = stopStandInsAfterEach();
 
-async function live(config: ConfigObject, change: (state: StandInState) => void = () => {}) {
+async function live(config: ConfigObject, change: (deployment: Deployment) => void = () => {}) {
     const fixture = await startLive(config);
     started.push(fixture);
-    change(fixture.standIn.state);
+    change(fixture);
     return fixture;
 }
 
 /** Runs `status` in process against a stand-in holding the config's deployment, changed by `change`. */
-async function statusOf(config: ConfigObject, change?: (state: StandInState) => void, extraArgs: string[] = []) {
+async function statusOf(config: ConfigObject, change?: (deployment: Deployment) => void, extraArgs: string[] = []) {
     const { standIn, dir } = await live(config, change);
     const args = ["--stack", STACK, "--dir", dir, ...extraArgs];
     const text = await runInProcess(status, args, envFor(standIn));
@@ -57,20 +72,20 @@ function row(result: RunResult, hostname: string): string[] {
 }
 
 describe("status: the traffic path of each app", () => {
-    const cases: Array<{ traffic: TrafficPath; config: ConfigObject; change?: (state: StandInState) => void; cname: string; exit: number }> = [
+    const cases: Array<{ traffic: TrafficPath; config: ConfigObject; change?: (deployment: Deployment) => void; cname: string; exit: number }> = [
         { traffic: "through-cequence", config: guideConfig(), cname: LB, exit: 0 },
-        { traffic: "failed-open", config: guideConfig(), change: (s) => setHealth(poolOf(s, "cequence", HOST), false), cname: LB, exit: 2 },
+        { traffic: "failed-open", config: guideConfig(), change: (s) => setHealth(s, poolOf(s, "cequence", HOST), false), cname: LB, exit: 2 },
         { traffic: "forced-out-of-line", config: withApp({}, { enabled: false }), cname: LB, exit: 0 },
         { traffic: "bypassed", config: withApp({ routing: "origin" }), cname: ORIGIN, exit: 0 },
         { traffic: "cequence-direct", config: withApp({ routing: "cequence" }), cname: CEQUENCE, exit: 0 },
         {
             traffic: "down",
             config: guideConfig(),
-            change: (s) => (["cequence", "origin"] as const).forEach((role) => setHealth(poolOf(s, role, HOST), false)),
+            change: (s) => (["cequence", "origin"] as const).forEach((role) => setHealth(s, poolOf(s, role, HOST), false)),
             cname: LB,
             exit: 2,
         },
-        { traffic: "not-deployed", config: guideConfig(), change: (s) => void (s.loadBalancers = []), cname: LB, exit: 2 },
+        { traffic: "not-deployed", config: guideConfig(), change: (s) => void (s.zone.loadBalancers = []), cname: LB, exit: 2 },
     ];
     for (const { traffic, config, change, cname, exit } of cases) {
         it(`${traffic}: row, JSON and exit status ${exit}`, async () => {
@@ -87,14 +102,14 @@ describe("status: the traffic path of each app", () => {
     }
 
     it("not-deployed when the public record is missing", async () => {
-        const result = await statusOf(guideConfig(), (s) => void (s.records = []));
+        const result = await statusOf(guideConfig(), (s) => void (s.zone.records = []));
         assert.equal(result.code, 2);
         assert.deepEqual(row(result.text, HOST).slice(1), ["(no record)", "enabled, healthy", "healthy", "not-deployed"]);
         assert.equal(result.json.apps[0]!.cname, null);
     });
 
     it("shows the pools' state in the row and the JSON", async () => {
-        const result = await statusOf(guideConfig(), (s) => setHealth(poolOf(s, "cequence", HOST), false));
+        const result = await statusOf(guideConfig(), (s) => setHealth(s, poolOf(s, "cequence", HOST), false));
         assert.deepEqual(row(result.text, HOST).slice(2, 4), ["enabled, UNHEALTHY", "healthy"]);
         assert.deepEqual(result.json.apps[0]!.cequencePool, { enabled: true, healthy: false });
         assert.deepEqual(result.json.apps[0]!.originPool, { healthy: true });
@@ -109,7 +124,7 @@ describe("status: the traffic path of each app", () => {
     it("one row per app, each found by its own names", async () => {
         const config = guideConfig();
         config.apps = [...(config.apps as object[]), { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" }];
-        const result = await statusOf(config, (s) => setHealth(poolOf(s, "cequence", "api.cq-route.com"), false));
+        const result = await statusOf(config, (s) => setHealth(s, poolOf(s, "cequence", "api.cq-route.com"), false));
         assert.equal(row(result.text, HOST)[4], "through-cequence");
         assert.deepEqual(row(result.text, "api.cq-route.com").slice(1, 2), ["origin-api-lb.cq-route.com"]);
         assert.equal(row(result.text, "api.cq-route.com")[4], "failed-open");
@@ -118,7 +133,7 @@ describe("status: the traffic path of each app", () => {
     });
 
     it("--regions shows each region's verdict; one unhealthy region makes the pool unhealthy", async () => {
-        const result = await statusOf(guideConfig(), (s) => (poolOf(s, "cequence", HOST).regions["Ashburn, VA"] = false), ["--regions"]);
+        const result = await statusOf(guideConfig(), (s) => (regionsOf(s, poolOf(s, "cequence", HOST))["Ashburn, VA"] = false), ["--regions"]);
         assert.match(result.text.stdout, /www\.cq-route\.com Cequence pool by region: Amsterdam, NL healthy; Ashburn, VA UNHEALTHY/);
         assert.deepEqual(result.json.apps[0]!.cequencePool, {
             enabled: true,
@@ -135,23 +150,23 @@ describe("status: the traffic path of each app", () => {
 describe("status: drift", () => {
     const cequenceName = poolName("cequence", STACK, HOST);
     const originName = poolName("origin", STACK, HOST);
-    const cases: Array<{ kind: string; config?: ConfigObject; change: (state: StandInState) => void; expected: string; actual: string; traffic: TrafficPath }> = [
+    const cases: Array<{ kind: string; config?: ConfigObject; change: (deployment: Deployment) => void; expected: string; actual: string; traffic: TrafficPath }> = [
         {
             kind: "pool-order",
-            change: (s) => s.loadBalancers[0]!.defaultPools.reverse(),
+            change: (s) => s.zone.loadBalancers[0]!.default_pools.reverse(),
             expected: `${cequenceName}, ${originName}`,
             actual: `${originName}, ${cequenceName}`,
             traffic: "through-cequence",
         },
         {
             kind: "fallback-pool",
-            change: (s) => (s.loadBalancers[0]!.fallbackPool = poolOf(s, "cequence", HOST).id),
+            change: (s) => (s.zone.loadBalancers[0]!.fallback_pool = poolOf(s, "cequence", HOST).id),
             expected: originName,
             actual: cequenceName,
             traffic: "through-cequence",
         },
-        { kind: "steering-policy", change: (s) => (s.loadBalancers[0]!.steeringPolicy = "random"), expected: "off", actual: "random", traffic: "through-cequence" },
-        { kind: "cname-target", change: (s) => (s.records[0]!.content = ORIGIN), expected: LB, actual: ORIGIN, traffic: "bypassed" },
+        { kind: "steering-policy", change: (s) => (s.zone.loadBalancers[0]!.steering_policy = "random"), expected: "off", actual: "random", traffic: "through-cequence" },
+        { kind: "cname-target", change: (s) => (s.zone.records[0]!.content = ORIGIN), expected: LB, actual: ORIGIN, traffic: "bypassed" },
         {
             kind: "cequence-pool-enabled",
             change: (s) => (poolOf(s, "cequence", HOST).enabled = false),
@@ -161,7 +176,7 @@ describe("status: drift", () => {
         },
         {
             kind: "monitor-attached",
-            change: (s) => (poolOf(s, "origin", HOST).monitor = undefined),
+            change: (s) => delete poolOf(s, "origin", HOST).monitor,
             expected: `a health monitor on ${originName}`,
             actual: "none",
             traffic: "through-cequence",
@@ -186,14 +201,14 @@ describe("status: drift", () => {
         const deployed = await statusOf(rollout);
         assert.equal(deployed.code, 0);
         assert.deepEqual(deployed.json.apps[0]!.drift, []);
-        const reverted = await statusOf(rollout, (s) => (s.loadBalancers[0]!.steeringPolicy = "off"));
+        const reverted = await statusOf(rollout, (s) => (s.zone.loadBalancers[0]!.steering_policy = "off"));
         assert.equal(reverted.code, 2);
         assert.deepEqual(reverted.json.apps[0]!.drift, [{ kind: "steering-policy", expected: "random", actual: "off" }]);
     });
 
     it("a pool ID that is no pool of the account is named as unknown", async () => {
         const stranger = idFor("deleted pool");
-        const result = await statusOf(guideConfig(), (s) => (s.loadBalancers[0]!.fallbackPool = stranger));
+        const result = await statusOf(guideConfig(), (s) => (s.zone.loadBalancers[0]!.fallback_pool = stranger));
         assert.deepEqual(result.json.apps[0]!.drift, [{ kind: "fallback-pool", expected: originName, actual: `unknown pool ${stranger}` }]);
     });
 });
@@ -217,7 +232,7 @@ describe("status: failures name the fix", () => {
 
     it("403 lists the permissions the token needs", async () => {
         const { standIn, dir } = await live(guideConfig());
-        standIn.behaviour.refuse = 403;
+        standIn.faults.inject({ fault: { kind: "refuse", status: 403 } });
         const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
         assertCleanFailure(result);
         assert.match(result.stderr, /\(403: 10000 Authentication error\)/);
@@ -228,8 +243,8 @@ describe("status: failures name the fix", () => {
     });
 
     it("an unknown zone names the config key to check", async () => {
-        const { standIn, dir } = await live(guideConfig());
-        standIn.state.zoneId = idFor("another zone");
+        const { standIn, dir, zone } = await live(guideConfig());
+        zone.id = idFor("another zone");
         const result = await runInProcess(status, ["--stack", STACK, "--dir", dir], envFor(standIn));
         assertCleanFailure(result);
         assert.match(result.stderr, /Cloudflare knows no zone fedcba9876543210fedcba9876543210 \(404: 7003 .*\)[^\n]*Check zoneId in .*Pulumi\.test\.yaml/);
@@ -267,7 +282,7 @@ describe("status: failures name the fix", () => {
         });
 
         it("exits 2 on a failed-open app, with --json", async () => {
-            const { standIn, dir } = await live(guideConfig(), (s) => setHealth(poolOf(s, "cequence", HOST), false));
+            const { standIn, dir } = await live(guideConfig(), (s) => setHealth(s, poolOf(s, "cequence", HOST), false));
             const result = await runCli("status", ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
             assert.equal(result.code, 2, result.stderr);
             assert.equal((JSON.parse(result.stdout) as StatusJson).apps[0]!.traffic, "failed-open");
@@ -275,7 +290,7 @@ describe("status: failures name the fix", () => {
 
         it("exits 1 on a 401, listing the permissions, without the token or a stack trace", async () => {
             const { standIn, dir } = await live(guideConfig());
-            standIn.behaviour.refuse = 401;
+            standIn.faults.inject({ fault: { kind: "refuse", status: 401 } });
             const result = await runCli("status", ["--stack", STACK, "--dir", dir], envFor(standIn));
             assertCleanFailure(result);
             assert.match(result.stderr, /Cloudflare refused the API token \(401: 10000 Authentication error\)/);
@@ -285,8 +300,7 @@ describe("status: failures name the fix", () => {
 
         it("waits out a 429 (as Retry-After asks) and then succeeds", async () => {
             const { standIn, dir } = await live(guideConfig());
-            standIn.behaviour.rateLimitFirst = 2;
-            standIn.behaviour.retryAfterSeconds = "0.05";
+            standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 0.05 }, times: 2 });
             const result = await runCli("status", ["--stack", STACK, "--dir", dir], envFor(standIn));
             assert.equal(result.code, 0, result.stderr);
             assert.equal(standIn.served.filter((s) => s.status === 429).length, 2);
@@ -295,7 +309,7 @@ describe("status: failures name the fix", () => {
 
         it("exits 1 with a clear message when Cloudflare does not answer", async () => {
             const { standIn, dir } = await live(guideConfig());
-            standIn.behaviour.hang = true;
+            standIn.faults.inject({ fault: { kind: "hang" } });
             const result = await runCli("status", ["--stack", STACK, "--dir", dir, "--timeout", "0.2", "--retries", "1"], envFor(standIn));
             assertCleanFailure(result);
             assert.match(result.stderr, /Cloudflare did not answer at http:\/\/127\.0\.0\.1:\d+\/client\/v4 within 0\.2 s \(2 attempts\)[^\n]*--timeout <seconds>/);

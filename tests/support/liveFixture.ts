@@ -1,7 +1,9 @@
 /**
  * Test fixtures for `status` and `preflight`: a stack file in a temporary
- * directory, the Cloudflare state `pulumi up` would leave for it (in the
- * stand-in), and two ways to run a command: in process, or as the real CLI.
+ * directory, the Cloudflare stand-in holding what `pulumi up` would leave
+ * for it (created through the stand-in's own operations, with the values
+ * the program's components send), and two ways to run a command: in
+ * process, or as the real CLI.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -11,16 +13,21 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach } from "node:test";
 import { stringify } from "yaml";
-import { poolName } from "../../config/naming";
+import { PROXIED_TTL } from "../../components/defaults";
+import { steeringPolicyFor } from "../../components/failoverLoadBalancer";
+import { PROBE_PROTOCOL } from "../../components/monitoredPool";
+import { cnameTarget, poolName, sharedCequencePoolName } from "../../config/naming";
+import type { MonitorSettings } from "../../components/defaults";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../../config/schema";
 import type { CliIo, Command } from "../../tools/cloudflareCli";
-import { CloudflareStandIn, type StandInPool, type StandInState } from "./cloudflareStandIn";
+import { CloudflareStandIn } from "./cloudflare/standIn";
+import { CHECK_REGIONS, type Account, type CloudflareState, type Pool, type ProbeOutcome, type Zone } from "./cloudflare/store";
 import { toRaw, type ConfigObject } from "./stack";
 
 export const STACK = "test";
-/** Distinctive, so a test can assert it never appears in any output. */
-export const TOKEN = "tok-SECRET-0123456789-do-not-print";
-export const REGIONS = ["Amsterdam, NL", "Ashburn, VA"];
+/** Distinctive, so a test can assert it never appears in any output; well-formed, as Cloudflare's tokens are (40 of [0-9A-Za-z_-]). */
+export const TOKEN = "tok-SECRET-0123456789-do-not-print-abcdef";
+export const REGIONS = CHECK_REGIONS;
 
 /** A 32-hex-digit ID that is the same for the same name, as Cloudflare IDs look. */
 export function idFor(name: string): string {
@@ -33,50 +40,117 @@ export function parseConfig(config: ConfigObject): StackConfig {
     return parsed.config;
 }
 
-function healthyPool(name: string, address: string): StandInPool {
-    return {
-        id: idFor(name),
-        name,
-        enabled: true,
-        monitor: idFor(`${name}-monitor`),
-        address,
-        regions: Object.fromEntries(REGIONS.map((region) => [region, true])),
-        preview: { healthy: true, failureReason: "No failures", responseCode: 200 },
-    };
+/** The stack's account and zone in the stand-in, to read or change as the dashboard would. */
+export interface Deployment {
+    state: CloudflareState;
+    account: Account;
+    zone: Zone;
 }
 
-/** What `pulumi up` leaves in Cloudflare for the config: everything healthy and as asked. */
-export function deployedState(config: StackConfig, stack = STACK): StandInState {
-    const state: StandInState = { accountId: config.accountId, zoneId: config.zoneId, pools: [], loadBalancers: [], records: [] };
-    for (const app of config.apps) {
-        const target = { loadBalancer: app.lbHostname, origin: app.origin, cequence: config.cequence.hostname }[app.routing];
-        state.records.push({ id: idFor(`record-${app.hostname}`), name: app.hostname, type: "CNAME", content: target });
-        if (app.routing === "cequence") continue;
-        const cequence = healthyPool(poolName("cequence", stack, app.hostname), config.cequence.hostname);
-        cequence.enabled = config.cequence.enabled;
-        const origin = healthyPool(poolName("origin", stack, app.hostname), app.origin);
-        state.pools.push(cequence, origin);
-        state.loadBalancers.push({
-            id: idFor(`lb-${app.lbHostname}`),
-            name: app.lbHostname,
-            defaultPools: [cequence.id, origin.id],
-            fallbackPool: origin.id,
-            // As deployed: failover, or random steering during a rollout (the stand-in holds no weights).
-            steeringPolicy: config.cequence.trafficPercent < 100 ? "random" : "off",
+/** Creates a monitor and its pool as `createMonitoredPool` does; returns the pool's ID. */
+function deployPool(
+    standIn: CloudflareStandIn,
+    account: Account,
+    pool: { name: string; originName: string; address: string; publicHostname: string; description: string; enabled: boolean; monitor: MonitorSettings },
+): string {
+    const { monitor } = pool;
+    const accountParams = { account_id: account.id };
+    const created = standIn.invoke("account-load-balancer-monitors-create-monitor", accountParams, {
+        description: pool.description,
+        type: PROBE_PROTOCOL.type,
+        method: PROBE_PROTOCOL.method,
+        follow_redirects: PROBE_PROTOCOL.followRedirects,
+        allow_insecure: PROBE_PROTOCOL.allowInsecure,
+        path: monitor.path,
+        header: { Host: [pool.publicHostname] },
+        expected_codes: monitor.expectedCodes,
+        interval: monitor.interval,
+        timeout: monitor.timeout,
+        retries: monitor.retries,
+        consecutive_up: monitor.consecutiveUp,
+        consecutive_down: monitor.consecutiveDown,
+    }) as { id: string };
+    const deployed = standIn.invoke("account-load-balancer-pools-create-pool", accountParams, {
+        name: pool.name,
+        description: pool.description,
+        enabled: pool.enabled,
+        minimum_origins: 1,
+        monitor: created.id,
+        origins: [{ name: pool.originName, address: pool.address, enabled: true, weight: 1 }],
+    }) as { id: string };
+    return deployed.id;
+}
+
+/** What `pulumi up` leaves in Cloudflare for the config (index.ts and components/), everything healthy. */
+export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = STACK): Deployment {
+    const account = standIn.state.addAccount(config.accountId);
+    const zone = standIn.state.addZone(account.id, config.zone, config.zoneId);
+    const cequencePool = (name: string, publicHostname: string) =>
+        deployPool(standIn, account, {
+            name,
+            originName: "cequence",
+            address: config.cequence.hostname,
+            publicHostname,
+            description: `Cequence UAP in line for ${publicHostname}`,
+            enabled: config.cequence.enabled,
+            monitor: config.cequence.monitor,
         });
+    const shared =
+        config.cequence.sharedPool && config.cequence.monitor.host !== undefined
+            ? cequencePool(sharedCequencePoolName(stack), config.cequence.monitor.host)
+            : undefined;
+    for (const app of config.apps) {
+        let target = cnameTarget(app, config.cequence.hostname);
+        if (app.routing !== "cequence") {
+            const cequence = shared ?? cequencePool(poolName("cequence", stack, app.hostname), app.hostname);
+            const origin = deployPool(standIn, account, {
+                name: poolName("origin", stack, app.hostname),
+                originName: "application-origin",
+                address: app.origin,
+                publicHostname: app.hostname,
+                description: `Application origin for ${app.hostname}`,
+                enabled: true,
+                monitor: app.monitor,
+            });
+            const share = config.cequence.trafficPercent;
+            const steering = steeringPolicyFor(share);
+            standIn.invoke("load-balancers-create-load-balancer", { zone_id: zone.id }, {
+                name: app.lbHostname,
+                description: `Cequence in line for ${app.hostname}; fails open to the origin`,
+                proxied: true,
+                steering_policy: steering,
+                ...(steering === "random" ? { random_steering: { pool_weights: { [cequence]: share / 100, [origin]: (100 - share) / 100 } } } : {}),
+                adaptive_routing: { failover_across_pools: config.cequence.failoverAcrossPools },
+                default_pools: [cequence, origin],
+                fallback_pool: origin,
+            });
+            if (app.routing === "loadBalancer") target = app.lbHostname;
+        }
+        standIn.invoke("dns-records-for-a-zone-create-dns-record", { zone_id: zone.id }, { name: app.hostname, type: "CNAME", content: target, proxied: true, ttl: PROXIED_TTL });
     }
-    return state;
+    return { state: standIn.state, account, zone };
 }
 
-/** The stand-in's pool of that role for an app, to change it in a test. */
-export function poolOf(state: StandInState, role: "cequence" | "origin", hostname: string, stack = STACK): StandInPool {
-    const pool = state.pools.find((p) => p.name === poolName(role, stack, hostname));
+/** The deployed pool of that role for an app, to change it in a test. */
+export function poolOf(deployment: Deployment, role: "cequence" | "origin", hostname: string, stack = STACK): Pool {
+    const pool = deployment.account.pools.find((p) => p.name === poolName(role, stack, hostname));
     if (!pool) throw new Error(`no ${role} pool for ${hostname}`);
     return pool;
 }
 
-export function setHealth(pool: StandInPool, healthy: boolean): void {
-    for (const region of Object.keys(pool.regions)) pool.regions[region] = healthy;
+/** The pool's health per checking region, as pool health reports it; change it to make a region see the pool (un)healthy. */
+export function regionsOf(deployment: Deployment, pool: Pool): Record<string, boolean> {
+    return deployment.state.regionsOf(deployment.account, pool.id);
+}
+
+export function setHealth(deployment: Deployment, pool: Pool, healthy: boolean): void {
+    const regions = regionsOf(deployment, pool);
+    for (const region of Object.keys(regions)) regions[region] = healthy;
+}
+
+/** What a probe of each of the pool's origins finds (previews report it). */
+export function setProbe(deployment: Deployment, pool: Pool, outcome: Omit<ProbeOutcome, "rtt">): void {
+    for (const origin of pool.origins) deployment.account.probes[origin.address] = { ...outcome, rtt: "66ms" };
 }
 
 /** A directory holding `Pulumi.<stack>.yaml` for the config, as a user writes it. */
@@ -91,12 +165,19 @@ export function removeDir(dir: string): void {
     rmSync(dir, { recursive: true, force: true });
 }
 
+export interface Live extends Deployment {
+    standIn: CloudflareStandIn;
+    dir: string;
+    parsed: StackConfig;
+}
+
 /** A started stand-in holding what `pulumi up` would deploy for the config, and the stack file for it. */
-export async function startLive(config: ConfigObject): Promise<{ standIn: CloudflareStandIn; dir: string; parsed: StackConfig }> {
+export async function startLive(config: ConfigObject): Promise<Live> {
     const parsed = parseConfig(config);
-    const standIn = new CloudflareStandIn(deployedState(parsed));
+    const standIn = new CloudflareStandIn();
+    const deployment = deploy(standIn, parsed);
     await standIn.start();
-    return { standIn, dir: writeStackDir(config), parsed };
+    return { ...deployment, standIn, dir: writeStackDir(config), parsed };
 }
 
 export interface RunResult {
