@@ -17,6 +17,7 @@ import {
     readEngineManifest,
 } from "../tools/engine/manifest.mjs";
 import { wantedPlugins } from "../tools/engine/plugins.mjs";
+import { runBounded } from "../tools/engine/run.mjs";
 import {
     MIN_CLI_VERSION,
     buildKey,
@@ -199,5 +200,33 @@ describe("the engine manifest", () => {
         assert.throws(() => readEngineManifest(file), /run `npm run engine` again/);
         writeFileSync(file, JSON.stringify(manifest));
         assert.deepEqual(readEngineManifest(file), manifest);
+    });
+});
+
+describe("bounded steps", () => {
+    // Running, not a zombie: an ended process whose new parent has not reaped it yet still answers kill(0).
+    const alive = (pid: number): boolean => {
+        try {
+            if (process.platform === "linux") return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+            process.kill(pid, 0);
+            return true;
+        } catch {
+            return false;
+        }
+    };
+
+    it("return a finished command's exit code and output", async () => {
+        const result = await runBounded("sh", ["-c", "echo out; echo err >&2; exit 3"], { timeoutMs: 60_000 });
+        assert.deepEqual([result.code, result.timedOut, result.stdout, result.stderr], [3, false, "out\n", "err\n"]);
+    });
+
+    it("end the whole process group of a command past its limit, grandchildren included", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "engine-step-"));
+        const pidFile = path.join(dir, "grandchild.pid");
+        const result = await runBounded("sh", ["-c", `sleep 300 & echo $! > ${pidFile}; wait`], { timeoutMs: 500 });
+        assert.equal(result.timedOut, true);
+        const grandchild = Number(readFileSync(pidFile, "utf8"));
+        assert.ok(grandchild > 0);
+        assert.equal(alive(grandchild), false, `grandchild ${grandchild} outlived its step`);
     });
 });

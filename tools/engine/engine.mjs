@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
 import process from "node:process";
 import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingPlugins, pluginEntry } from "./manifest.mjs";
-import { runBounded } from "./run.mjs";
+import { endStepsOnSignal, runBounded } from "./run.mjs";
 import { wantedPlugins } from "./plugins.mjs";
 import { buildKey, checkCliVersion, providerGoModule, requiredVersion } from "./versions.mjs";
 
@@ -76,7 +76,9 @@ async function useInstalled(pulumiPath, wanted) {
     const installed = listed.code === 0 ? JSON.parse(listed.stdout || "[]") : [];
     const plugins = wanted.map(({ name, version }) => {
         const exact = installed.find((p) => p.kind === "resource" && p.name === name && p.version === version);
-        if (exact) return pluginEntry({ name, version, path: exact.path });
+        // `plugin ls --json` names no path; the plugin cache's layout does.
+        const path = join(userHome, "plugins", `resource-${name}-v${version}`, `pulumi-resource-${name}`);
+        if (exact && isExecutable(path)) return pluginEntry({ name, version, path });
         const others = installed.filter((p) => p.kind === "resource" && p.name === name).map((p) => p.version);
         return pluginEntry({
             name,
@@ -105,22 +107,38 @@ async function useInstalled(pulumiPath, wanted) {
  * (`pulumi plugin install …`) are the ones the engine runs.
  */
 function linkUserPlugins(userPlugins) {
-    const local = join(engineVariables().PULUMI_HOME, "plugins");
+    const local = localPluginsDir();
     mkdirSync(dirname(local), { recursive: true });
-    const present = existsSync(local) || lstatExists(local);
-    if (present && !lstatSync(local).isSymbolicLink()) {
+    if (isFolder(local)) {
         log(`note: ${local} is a folder of its own, so the engine does not see the plugins in ${userPlugins}`);
         return;
     }
-    if (present) rmSync(local);
+    unlinkUserPlugins();
     mkdirSync(userPlugins, { recursive: true });
     symlinkSync(userPlugins, local, "dir");
 }
 
-function lstatExists(path) {
+/** A built engine's plugins are its own: drop a link left by a run with the user's CLI. */
+function unlinkUserPlugins() {
+    const local = localPluginsDir();
+    if (isLink(local)) rmSync(local);
+}
+
+function localPluginsDir() {
+    return join(engineVariables().PULUMI_HOME, "plugins");
+}
+
+function isLink(path) {
     try {
-        lstatSync(path);
-        return true;
+        return lstatSync(path).isSymbolicLink();
+    } catch {
+        return false;
+    }
+}
+
+function isFolder(path) {
+    try {
+        return lstatSync(path).isDirectory();
     } catch {
         return false;
     }
@@ -169,6 +187,7 @@ function goBuildArgs(output, version, pkg) {
 
 /** The CLI and host built from tools/engine/go, reused when this key was built before. */
 async function useBuilt(wanted) {
+    unlinkUserPlugins();
     const go = await goEnv();
     const cliVersion = requiredVersion(readFileSync(join(CLI_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/pkg/v3");
     const hostVersion = requiredVersion(readFileSync(join(HOST_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/sdk/v3");
@@ -240,7 +259,7 @@ async function useBuilt(wanted) {
  * module proxy each time (a second or two), so the reason is never stale.
  */
 async function builtPlugin({ name, version }) {
-    const path = join(engineVariables().PULUMI_HOME, "plugins", `resource-${name}-v${version}`, `pulumi-resource-${name}`);
+    const path = join(localPluginsDir(), `resource-${name}-v${version}`, `pulumi-resource-${name}`);
     if (isExecutable(path)) return pluginEntry({ name, version, path });
     const module = providerGoModule(name, version);
     const command = `go mod download -json ${module.path}@${module.version}`;
@@ -258,6 +277,8 @@ async function builtPlugin({ name, version }) {
     } catch {
         error = result.stderr.trim() || `exit ${result.code}`;
     }
+    // go prints the proxy's answer on a second, tab-indented line; one line reads better in a report.
+    error = error?.replace(/\s+/g, " ");
     const missingReason = error
         ? `the Go module proxy does not serve ${module.path}@${module.version}, so the plugin cannot be built here: \`${command}\` said: ${error}`
         : `${module.path}@${module.version} is served, but this tool builds no resource plugins; put pulumi-resource-${name} v${version} at ${path}`;
@@ -320,6 +341,7 @@ function parseFlags(argv) {
 
 async function main() {
     const flags = parseFlags(process.argv.slice(2));
+    endStepsOnSignal();
     mkdirSync(ENGINE_DIR, { recursive: true });
     // A failed run leaves no manifest, so no test runs an engine that is not there.
     rmSync(MANIFEST_PATH, { force: true });
@@ -329,7 +351,7 @@ async function main() {
     const manifest = writeManifest(engine);
     report(manifest);
     const stale = readdirSync(ENGINE_DIR).filter((name) => name.startsWith("pulumi-v") && !manifest.binDir.includes(name));
-    if (stale.length > 0) log(`older builds you may delete: ${stale.map((name) => join(".engine", name)).join(" ")}`);
+    if (manifest.source === "built" && stale.length > 0) log(`older builds you may delete: ${stale.map((name) => join(".engine", name)).join(" ")}`);
     if (flags.requirePlugins && missingPlugins(manifest).length > 0) return 3;
     return 0;
 }

@@ -16,12 +16,15 @@ function endGroup(child) {
     }
 }
 
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-    process.once(signal, () => {
-        for (const child of running) endGroup(child);
-        process.stderr.write(`\n[engine] stopped by ${signal}; ended ${running.size} running step(s)\n`);
-        process.exit(130);
-    });
+/** Makes a stop of this process (Ctrl-C, a CI timeout) end every running step's group first. */
+export function endStepsOnSignal() {
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+        process.once(signal, () => {
+            for (const child of running) endGroup(child);
+            process.stderr.write(`\n[engine] stopped by ${signal}; ended ${running.size} running step(s)\n`);
+            process.exit(130);
+        });
+    }
 }
 
 const KEEP_OUTPUT = 64 * 1024;
@@ -37,7 +40,7 @@ function keepTail(text, chunk) {
  * `progressEveryMs`. Resolves {code, timedOut, seconds, stdout, stderr} (the
  * last 64 KiB of each); rejects only when the command cannot be started.
  */
-export function runBounded(command, args, { cwd, env, timeoutMs, progress, progressEveryMs = 15_000 }) {
+export function runBounded(command, args, { cwd, env, timeoutMs, progress, progressEveryMs = 30_000 }) {
     return new Promise((resolve, reject) => {
         const started = Date.now();
         const seconds = () => Math.round((Date.now() - started) / 1000);
