@@ -23,6 +23,7 @@ import {
     buildKey,
     checkCliVersion,
     compareVersions,
+    mainModule,
     parseVersion,
     providerGoModule,
     requiredVersion,
@@ -127,6 +128,17 @@ describe("the Go modules the engine is built from", () => {
     it("build the language host from an sdk/v3 that still holds it", () => {
         assert.equal(requiredVersion(goMod("language-nodejs"), "github.com/pulumi/pulumi/sdk/v3"), "3.68.0");
         assert.match(goMod("language-nodejs"), /^tool github\.com\/pulumi\/pulumi\/sdk\/v3\/nodejs\/cmd\/pulumi-language-nodejs$/m);
+    });
+
+    it("are read back from a binary's build info, the module its main package came from", () => {
+        const info = [
+            "bin/pulumi-language-nodejs: go1.26.8",
+            "\tpath\tgithub.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+            "\tmod\tgithub.com/pulumi/pulumi/sdk/v3\tv3.68.0\th1:JWn3DGJhzoWL8bNbUdyLSSPeKS2F9mv14/EL9QeVT3w=",
+            "\tdep\tgithub.com/blang/semver\tv3.5.1+incompatible\th1:cQNTCjp13qL8KC3Nbxr/y2Bqb63oX6wdnnjpJbkM4JQ=",
+        ].join("\n");
+        assert.deepEqual(mainModule(info), { path: "github.com/pulumi/pulumi/sdk/v3", version: "3.68.0" });
+        assert.equal(mainModule("bin/x: go1.26.8\n\tpath\tcommand-line-arguments\n"), undefined);
     });
 
     it("read a version from a require line or block, and nothing from a mere mention", () => {

@@ -14,7 +14,7 @@ import process from "node:process";
 import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingPlugins, pluginEntry } from "./manifest.mjs";
 import { endStepsOnSignal, runBounded } from "./run.mjs";
 import { wantedPlugins } from "./plugins.mjs";
-import { buildKey, checkCliVersion, providerGoModule, requiredVersion } from "./versions.mjs";
+import { buildKey, checkCliVersion, mainModule, providerGoModule, requiredVersion } from "./versions.mjs";
 
 const CLI_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "cli");
 const HOST_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "language-nodejs");
@@ -170,9 +170,9 @@ function modulesDigest() {
     return hash.digest("hex").slice(0, 10);
 }
 
-async function step(number, total, label, command, args, { cwd, timeoutMs }) {
+async function step(number, total, { label, args, cwd, timeoutMs }) {
     log(`step ${number}/${total}: ${label}`);
-    const result = await runBounded(command, args, { cwd, env: goBuildEnv(), timeoutMs, progress: label });
+    const result = await runBounded("go", args, { cwd, env: goBuildEnv(), timeoutMs, progress: label });
     if (result.timedOut) throw new EngineError(`${label} did not finish within ${timeoutMs / MINUTE} minutes; stopped it`);
     if (result.code !== 0) {
         throw new EngineError(`${label} failed (exit ${result.code}) after ${result.seconds} s:\n${result.stderr.trim()}`);
@@ -212,30 +212,22 @@ async function useBuilt(wanted) {
         log(`into ${relative(PROJECT_ROOT, keyDir)}, once (a cold build takes minutes)`);
         rmSync(keyDir, { recursive: true, force: true });
         mkdirSync(binDir, { recursive: true });
-        const seconds = {
-            downloadCli: await step(1, 4, "go mod download (CLI modules)", "go", ["mod", "download"], {
-                cwd: CLI_MODULE_DIR,
-                timeoutMs: DOWNLOAD_TIMEOUT,
-            }),
-            buildCli: await step(2, 4, `go build pulumi v${cliVersion}`, "go", goBuildArgs(`${pulumi}.partial`, cliVersion, CLI_PACKAGE), {
-                cwd: CLI_MODULE_DIR,
-                timeoutMs: BUILD_TIMEOUT,
-            }),
-            downloadHost: await step(3, 4, "go mod download (language host modules)", "go", ["mod", "download"], {
-                cwd: HOST_MODULE_DIR,
-                timeoutMs: DOWNLOAD_TIMEOUT,
-            }),
-            buildHost: await step(4, 4, `go build pulumi-language-nodejs v${hostVersion}`, "go", goBuildArgs(`${host}.partial`, hostVersion, HOST_PACKAGE), {
-                cwd: HOST_MODULE_DIR,
-                timeoutMs: BUILD_TIMEOUT,
-            }),
-        };
+        const steps = [
+            { name: "downloadCli", label: "go mod download (CLI modules)", args: ["mod", "download"], cwd: CLI_MODULE_DIR, timeoutMs: DOWNLOAD_TIMEOUT },
+            { name: "buildCli", label: `go build pulumi v${cliVersion}`, args: goBuildArgs(`${pulumi}.partial`, cliVersion, CLI_PACKAGE), cwd: CLI_MODULE_DIR, timeoutMs: BUILD_TIMEOUT },
+            { name: "downloadHost", label: "go mod download (language host modules)", args: ["mod", "download"], cwd: HOST_MODULE_DIR, timeoutMs: DOWNLOAD_TIMEOUT },
+            { name: "buildHost", label: `go build pulumi-language-nodejs v${hostVersion}`, args: goBuildArgs(`${host}.partial`, hostVersion, HOST_PACKAGE), cwd: HOST_MODULE_DIR, timeoutMs: BUILD_TIMEOUT },
+        ];
+        const seconds = {};
+        for (const [index, each] of steps.entries()) seconds[each.name] = await step(index + 1, steps.length, each);
         renameSync(`${pulumi}.partial`, pulumi);
         renameSync(`${host}.partial`, host);
         writeFileSync(stampPath, JSON.stringify({ cliVersion, hostVersion, go, builtAt: new Date().toISOString(), seconds }, null, 2) + "\n");
     }
 
-    // The label comes from the binary itself, never from what we meant to build.
+    // The labels come from the binaries themselves, never from what we meant to build.
+    await assertBuiltFrom(pulumi, "github.com/pulumi/pulumi/pkg/v3", cliVersion);
+    await assertBuiltFrom(host, "github.com/pulumi/pulumi/sdk/v3", hostVersion);
     const versionRun = await quickRun(pulumi, ["version"], { ...process.env, ...engineVariables() });
     const check = checkCliVersion(versionRun.stdout, pulumi);
     if (!check.ok) throw new EngineError(check.message);
@@ -251,6 +243,15 @@ async function useBuilt(wanted) {
         plugins,
         policyPacks: policyPackSupport(go.GOMODCACHE, cliVersion, hostVersion),
     };
+}
+
+/** Fails unless `binary`'s main package was built from `module` at `version` (its Go build info says). */
+async function assertBuiltFrom(binary, module, version) {
+    const info = await quickRun("go", ["version", "-m", binary]);
+    const built = mainModule(info.stdout);
+    if (built?.path !== module || built.version !== version) {
+        throw new EngineError(`${binary} was built from ${built ? `${built.path}@v${built.version}` : "an unknown module"}, not ${module}@v${version}; delete it`);
+    }
 }
 
 /**

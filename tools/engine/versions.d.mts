@@ -29,3 +29,4 @@ export declare function buildKey(inputs: {
     goarch: string;
     modulesDigest: string;
 }): string;
+export declare function mainModule(goVersionM: string): { path: string; version: string } | undefined;

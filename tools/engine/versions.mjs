@@ -104,6 +104,15 @@ export function requiredVersion(goModText, modulePath) {
 }
 
 /**
+ * The module a Go binary's main package came from, read from `go version -m
+ * <binary>` (its `mod` line): the version it was built at, whatever it prints.
+ */
+export function mainModule(goVersionM) {
+    const match = /^\tmod\t(\S+)\t(v\S+)/m.exec(goVersionM);
+    return match ? { path: match[1], version: match[2].replace(/^v/, "") } : undefined;
+}
+
+/**
  * The folder name a build is kept under: what went into it (the CLI's and the
  * language host's versions, a digest of the go.mod/go.sum files that pin every
  * other module), the Go toolchain and the platform. Anything else is a new build.
