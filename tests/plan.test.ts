@@ -17,6 +17,24 @@ function run(script: string, args: string[] = [], cwd = PROJECT_ROOT) {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A Cequence Bridge on its port behind one shared pool, two apps written with a YAML merge key (README, "Cequence Bridge"). */
+const BRIDGE_STACK = `config:
+  cloudflare-cequence:accountId: 0123456789abcdef0123456789abcdef
+  cloudflare-cequence:zoneId: fedcba9876543210fedcba9876543210
+  cloudflare-cequence:zone: cq-route.com
+  cloudflare-cequence:cequence:
+    hostname: cequence-bridge.cq-route.com
+    port: 9443
+    sharedPool: true
+  cloudflare-cequence:apps:
+    - &app
+      hostname: www.cq-route.com
+      origin: origin-www.cq-route.com
+    - <<: *app
+      hostname: api.cq-route.com
+      origin: origin-api.cq-route.com
+`;
+
 describe("npm run plan", () => {
     it("prints the traffic path, the resources and the outputs of the bundled stack", () => {
         const { status, stdout } = run("tools/plan.ts", ["--stack", "prod"]);
@@ -40,12 +58,14 @@ describe("npm run plan", () => {
     });
 
     it("prints the footprint, and the Bridge's port in the traffic path, with --json too", () => {
-        const text = run("tools/plan.ts", ["--stack", "bridge"]);
+        const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+        writeFileSync(path.join(dir, "Pulumi.bridge.yaml"), BRIDGE_STACK);
+        const text = run("tools/plan.ts", ["--stack", "bridge", "--dir", dir]);
         assert.equal(text.status, 0, text.stderr);
         assert.match(text.stdout, /1st: Cequence cequence-bridge\.cq-route\.com:9443 \(the stack's shared pool\)/);
         assert.match(text.stdout, /Footprint .*\n\s+2 load balancers, 3 pools, 3 endpoints, 3 monitors/);
         assert.match(text.stdout, /cequence cequence-bridge\.cq-route\.com:9443\s+1 monitor\s+1\/min\s+\(39\/min with All Regions\)/);
-        const json = run("tools/plan.ts", ["--stack", "bridge", "--json"]);
+        const json = run("tools/plan.ts", ["--stack", "bridge", "--json", "--dir", dir]);
         const plan = JSON.parse(json.stdout) as { footprint: { endpoints: number; probed: Array<{ role: string; port: number }> } };
         assert.equal(plan.footprint.endpoints, 3);
         assert.deepEqual(plan.footprint.probed.map((p) => [p.role, p.port]), [["cequence", 9443], ["origin", 443], ["origin", 443]]);
