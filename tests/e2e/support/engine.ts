@@ -1,0 +1,146 @@
+/**
+ * Stacks of this project run by the real Pulumi engine (the CLI and plugins
+ * that `npm run engine` made available, read from its manifest) through the
+ * Automation API, against the Cloudflare stand-in. State is a file backend
+ * in the scratch project, so nothing outside it is read or written.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import type { TestContext } from "node:test";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { stringify } from "yaml";
+import { CONFIG_NAMESPACE } from "../../../config/schema";
+import { engineEnv, missingPlugins, readEngineManifest, type EngineManifest } from "../../../tools/engine/manifest.mjs";
+import type { CloudflareStandIn } from "../../support/cloudflare/standIn";
+import type { ConfigObject } from "../../support/stack";
+import { scratchProject, type ScratchProject } from "./pulumiProject";
+
+/** A well-formed token (40–80 of [0-9A-Za-z_-], as the provider requires); the stand-in accepts any such. */
+export const E2E_TOKEN = "e2e-token-0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** Secrets in the scratch stacks are encrypted with this; nothing of value is in them. */
+const PASSPHRASE = "cloudflare-cequence-e2e";
+
+let manifest: EngineManifest | undefined;
+
+/** The engine `npm run engine` prepared; throws with how to get it when there is none. */
+export function engine(): EngineManifest {
+    manifest ??= readEngineManifest();
+    return manifest;
+}
+
+const announced = new Set<string>();
+
+/**
+ * Skips the test when this engine lacks what it needs (`missing` is
+ * undefined when nothing is missing). The first skip for a reason prints
+ * that reason in full on stderr, as `npm run engine` gave it (which module,
+ * which command, which error); each skipped test then names it briefly, and
+ * the runner's summary counts them.
+ */
+function skipWhenMissing(t: TestContext, missing: { brief: string; full: string } | undefined): boolean {
+    if (missing === undefined) return false;
+    if (!announced.has(missing.full)) {
+        announced.add(missing.full);
+        process.stderr.write(`\n*** END-TO-END TESTS SKIPPED HERE: ${missing.brief}.\n*** ${missing.full}\n\n`);
+    }
+    t.skip(missing.brief);
+    return true;
+}
+
+/** Skips a test that deploys resources where a resource plugin is missing. */
+export function skipUnlessResourcesDeploy(t: TestContext): boolean {
+    const missing = missingPlugins(engine());
+    return skipWhenMissing(
+        t,
+        missing.length === 0
+            ? undefined
+            : {
+                  brief: `no ${missing.map((p) => `${p.name} ${p.version}`).join(" or ")} resource plugin`,
+                  full: missing.map((p) => `${p.name} ${p.version}: ${p.missingReason}`).join("\n*** "),
+              },
+    );
+}
+
+/** Skips a test that runs the policy pack where this engine cannot run a Node.js policy pack. */
+export function skipUnlessPolicyPacksRun(t: TestContext): boolean {
+    const { supported, reason } = engine().policyPacks;
+    return skipWhenMissing(t, supported ? undefined : { brief: "this engine cannot run a Node.js policy pack", full: reason });
+}
+
+export interface EngineRun {
+    project: ScratchProject;
+    stack: Stack;
+    /** The environment every `pulumi` process of this stack runs with. */
+    env: Record<string, string>;
+    /** Everything the engine printed, for a failing assertion's message. */
+    output: string[];
+}
+
+/**
+ * Starts the CLI itself on the stack, for what the Automation API does not
+ * offer (`state unprotect`) or must not do for us (being killed mid-update).
+ */
+export function pulumiProcess(run: EngineRun, args: string[]): ChildProcess {
+    return spawn(engine().pulumi.path, [...args, "--stack", run.stack.name, "--non-interactive"], {
+        cwd: run.project.workDir,
+        env: run.env,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+}
+
+/** Runs the CLI to completion; rejects with its output when it fails. */
+export function pulumiCli(run: EngineRun, args: string[]): Promise<string> {
+    const child = pulumiProcess(run, args);
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`pulumi ${args.join(" ")} exited ${code}:\n${output}`))));
+    });
+}
+
+/**
+ * A new stack of the project in a scratch directory, with `config` (the
+ * project's keys, unqualified, as in a stack file) and the Cloudflare
+ * provider pointed at the stand-in.
+ */
+export async function engineStack(stackName: string, config: ConfigObject, standIn: CloudflareStandIn): Promise<EngineRun> {
+    const { binDir } = engine();
+    const project = scratchProject();
+    const qualified = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value]));
+    writeFileSync(
+        path.join(project.workDir, `Pulumi.${stackName}.yaml`),
+        stringify({ config: { ...qualified, "cloudflare:baseUrl": standIn.baseUrl } }),
+    );
+    const env = stringValues({
+        ...engineEnv(engine()),
+        PULUMI_BACKEND_URL: `file://${project.backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    });
+    const stack = await LocalWorkspace.createStack(
+        { stackName, workDir: project.workDir },
+        {
+            workDir: project.workDir,
+            pulumiHome: engine().env.PULUMI_HOME,
+            envVars: env,
+            // The manifest's CLI, never one of another version from PATH or ~/.pulumi.
+            pulumiCommand: await PulumiCommand.get({ root: path.dirname(binDir) }),
+        },
+    );
+    await stack.setConfig("cloudflare:apiToken", { value: E2E_TOKEN, secret: true });
+    return { project, stack, env, output: [] };
+}
+
+function stringValues(env: NodeJS.ProcessEnv): Record<string, string> {
+    return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The stack's resources in the engine's state, by type, leaving out the stack and its default providers. */
+export async function stateResources(stack: Stack): Promise<Array<{ type: string; urn: string; id?: string }>> {
+    const state = await stack.exportStack();
+    const resources = (state.deployment as { resources?: Array<{ type: string; urn: string; id?: string }> }).resources ?? [];
+    return resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+}

@@ -1,0 +1,66 @@
+/**
+ * One end-to-end scenario's world: a fresh stand-in holding the config's
+ * account and zone, and a new stack of the project run by the real engine.
+ */
+import assert from "node:assert/strict";
+import type { TestContext } from "node:test";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { CloudflareStandIn } from "../../support/cloudflare/standIn";
+import type { Account, Zone } from "../../support/cloudflare/store";
+import type { ConfigObject } from "../../support/stack";
+import { engineStack, skipUnlessResourcesDeploy, type EngineRun } from "./engine";
+import { bundledStackConfig, seedAccountAndZone } from "./held";
+
+/** The guide's use case, as Pulumi.prod.yaml has it. */
+export const HOST = "www.cq-route.com";
+export const LB = "origin-www-lb.cq-route.com";
+export const ORIGIN = "origin-www.cq-route.com";
+
+export interface World {
+    standIn: CloudflareStandIn;
+    account: Account;
+    zone: Zone;
+    run: EngineRun;
+    stack: Stack;
+}
+
+/**
+ * Runs `body` with a fresh stand-in holding the config's empty account and
+ * zone (changed by `seed`), and a new engine stack for the config; cleans up
+ * after, and fails the test if the stand-in served anything off-schema.
+ */
+export async function inWorld(t: TestContext, stackName: string, config: ConfigObject, body: (world: World) => Promise<void>, seed?: (world: Omit<World, "run" | "stack">) => void) {
+    if (skipUnlessResourcesDeploy(t)) return;
+    const standIn = new CloudflareStandIn();
+    await standIn.start();
+    const { account, zone } = seedAccountAndZone(standIn, config);
+    seed?.({ standIn, account, zone });
+    const run = await engineStack(stackName, config, standIn);
+    try {
+        await body({ standIn, account, zone, run, stack: run.stack });
+        assert.deepEqual(standIn.violations, [], "the provider and the stand-in must both keep to Cloudflare's schema");
+    } finally {
+        run.project.remove();
+        await standIn.stop();
+    }
+}
+
+/** `pulumi up`, then the two checks of no perpetual diff: preview, and refresh then preview. */
+export async function upWithNoPerpetualDiff(stack: Stack): Promise<void> {
+    await stack.up();
+    await stack.preview({ expectNoChanges: true });
+    await stack.refresh();
+    await stack.preview({ expectNoChanges: true });
+}
+
+export function guide(changes: { cequence?: Record<string, unknown>; app?: Record<string, unknown>; extra?: ConfigObject } = {}): ConfigObject {
+    const config = bundledStackConfig("prod");
+    const [app] = config.apps as Array<Record<string, unknown>>;
+    return {
+        ...config,
+        ...changes.extra,
+        cequence: { ...(config.cequence as object), ...changes.cequence },
+        apps: [{ ...app, ...changes.app }],
+    };
+}
+
