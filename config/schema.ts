@@ -361,7 +361,7 @@ function checkNamespaces(raw: RawStackConfig): ConfigIssue[] {
         const separator = key.lastIndexOf(":");
         const namespace = key.slice(0, separator);
         const name = key.slice(separator + 1);
-        if (separator < 0 || namespace === CONFIG_NAMESPACE) return [];
+        if (separator < 0 || namespace === CONFIG_NAMESPACE || !looksLikeOurs(namespace)) return [];
         const hint = (text: string) => [{ path: key, message: `is not read: the project's keys are in the ${CONFIG_NAMESPACE} namespace; ${text}` }];
         if (topLevel.includes(name)) return hint(`write ${CONFIG_NAMESPACE}:${name}`);
         if (topLevel.includes(namespace) && knownKeysAt([namespace]).includes(name)) {
@@ -369,6 +369,16 @@ function checkNamespaces(raw: RawStackConfig): ConfigIssue[] {
         }
         return [];
     });
+}
+
+/**
+ * Namespaces a user may have meant for this project's: Cloudflare's provider
+ * (which has none of these keys), anything naming Cequence, or a misspelling.
+ * Other providers keep their own keys, `gcp:zone` among them.
+ */
+function looksLikeOurs(namespace: string): boolean {
+    const lower = namespace.toLowerCase();
+    return lower === "cloudflare" || lower.includes("cequence") || editDistance(lower, CONFIG_NAMESPACE) <= 3;
 }
 
 function checkApiToken(raw: RawStackConfig): ConfigIssue[] {

@@ -193,6 +193,7 @@ describe("invalid config registers nothing and names the key", () => {
         ["cequence:accountId", "write cloudflare-cequence:accountId"],
         ["cloudflare:zoneId", "write cloudflare-cequence:zoneId"],
         ["cequence:hostname", "write hostname inside cloudflare-cequence:cequence"],
+        ["cloudflare-cequnce:zone", "write cloudflare-cequence:zone"],
     ] as const) {
         it(`refuses ${key}, a key in the wrong namespace, naming the right one`, async () => {
             const message = await rejects(guideConfig(), { [key]: "x" });
@@ -200,8 +201,9 @@ describe("invalid config registers nothing and names the key", () => {
         });
     }
 
-    it("keeps the provider's own keys", () => {
-        assert.equal(parseStackConfig(toRaw(guideConfig(), { "cloudflare:apiToken": "t", "cloudflare:baseUrl": "u" }, ["cloudflare:apiToken"])).ok, true);
+    it("keeps the providers' own keys, whatever their names", () => {
+        const others = { "cloudflare:apiToken": "t", "cloudflare:baseUrl": "u", "gcp:zone": "europe-west1-b" };
+        assert.equal(parseStackConfig(toRaw(guideConfig(), others, ["cloudflare:apiToken"])).ok, true);
     });
 
     it("reports every problem at once", async () => {
