@@ -242,16 +242,16 @@ export function runCli(
 
 /**
  * Stops every stand-in a test started once the test ends, removes its stack
- * directory, and fails the test if the stand-in served or received anything
- * outside Cloudflare's OpenAPI schema. Push each started stand-in onto the
- * returned list.
+ * directory (if it has one), and fails the test if the stand-in served or
+ * received anything outside Cloudflare's OpenAPI schema. Push each started
+ * stand-in onto the returned list.
  */
-export function stopStandInsAfterEach(): Array<{ standIn: CloudflareStandIn; dir: string }> {
-    const started: Array<{ standIn: CloudflareStandIn; dir: string }> = [];
+export function stopStandInsAfterEach(): Array<{ standIn: CloudflareStandIn; dir?: string }> {
+    const started: Array<{ standIn: CloudflareStandIn; dir?: string }> = [];
     afterEach(async () => {
         for (const { standIn, dir } of started.splice(0)) {
             await standIn.stop();
-            removeDir(dir);
+            if (dir !== undefined) removeDir(dir);
             assert.deepEqual(standIn.violations, [], "the stand-in strayed from Cloudflare's OpenAPI schema");
         }
     });

@@ -18,12 +18,14 @@
  *   by the caller, `id`) are dropped from `required` for requests;
  * - each "4XX" schema that is `allOf` the success and the failure envelope is
  *   read as its failure member (see {@link responseValidator});
- * - managed transforms' "200" schema describes the `result` only: it is
- *   wrapped in the common envelope;
+ * - managed transforms' "200" schema describes the `result` only, DNS
+ *   delete's declares only `result`: both get the common envelope;
  * - GET /ips answers `oneOf` [ips, ips with jdcloud_cidrs], and the second
  *   is a superset of the first, so every answer matches both: `anyOf`;
  * - deletes declare a required JSON body without a schema: any body (or
- *   none, as clients send) is accepted.
+ *   none, as clients send) is accepted;
+ * - PATCH bodies reuse the full bodies' schemas: they are read as partial
+ *   (see {@link requestValidator}).
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -146,7 +148,8 @@ export function closedWorld(schema: Schema, optionalKeys: ReadonlySet<string> = 
     return valuePosition && declaresProperties(out) ? { allOf: [out], unevaluatedProperties: false } : out;
 }
 
-const ajv = new Ajv2019({ strict: false, allErrors: true });
+// Unoptimised code compiles about twice as fast, and these schemas are compiled once and used a few hundred times.
+const ajv = new Ajv2019({ strict: false, allErrors: true, code: { optimize: false } });
 addFormats(ajv);
 
 /** One readable line per Ajv error. */
@@ -168,12 +171,16 @@ export function operations(): Array<{ method: HttpMethod; template: string; oper
 }
 
 const validators = new Map<string, ValidateFunction | undefined>();
+/** By the schema's text: operations that share a schema (create, update and read of one kind) share its validator. */
+const compiled = new Map<string, ValidateFunction>();
 
 /** Compiles each schema once per process; `build` answers undefined when there is nothing to validate. */
 function cached(key: string, build: () => Schema | undefined): ValidateFunction | undefined {
     if (!validators.has(key)) {
         const schema = build();
-        validators.set(key, schema && ajv.compile(schema));
+        const text = schema && JSON.stringify(schema);
+        if (text !== undefined && !compiled.has(text)) compiled.set(text, ajv.compile(schema!));
+        validators.set(key, text === undefined ? undefined : compiled.get(text));
     }
     return validators.get(key);
 }
@@ -192,8 +199,27 @@ export function requestSchema(method: string, pathTemplate: string): Schema | un
 export function requestValidator(method: string, pathTemplate: string, notRequired: readonly string[] = []): ValidateFunction | undefined {
     return cached(`request ${method} ${pathTemplate} ${notRequired.join(",")}`, () => {
         const raw = requestSchema(method, pathTemplate);
-        return raw && closedWorld(raw, new Set([...readOnlyProperties(raw), ...notRequired]));
+        if (!raw) return undefined;
+        const closed = closedWorld(raw, new Set([...readOnlyProperties(raw), ...notRequired]));
+        return method === "patch" ? (partial(closed) as Schema) : closed;
     });
+}
+
+/**
+ * A PATCH body is partial, but upstream reuses the full body's schema for
+ * it: every `required` is dropped, and `oneOf` (DNS record types, which a
+ * partial body no longer tells apart) is read as `anyOf`.
+ */
+function partial(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map(partial);
+    if (node === null || typeof node !== "object") return node;
+    // Only the keywords: a property may be named "required" or "oneOf" too, and its value is then a schema, not an array.
+    const keyword = (key: string, value: unknown) => (key === "required" || key === "oneOf") && Array.isArray(value);
+    return Object.fromEntries(
+        Object.entries(node)
+            .filter(([key, value]) => !(key === "required" && keyword(key, value)))
+            .map(([key, value]) => [key === "oneOf" && keyword(key, value) ? "anyOf" : key, partial(value)]),
+    );
 }
 
 /** The JSON schema of a response (following `components/responses` references); undefined for a body-less one (204). */
@@ -212,15 +238,33 @@ function failureMember(method: string, pathTemplate: string): Schema | undefined
     return (dereference(failure ?? schema) as Schema | undefined) ?? undefined;
 }
 
-/** A success schema without the envelope (managed transforms) is the schema of `result`. */
+/** Whether the schema, or a member of its top-level `allOf`, declares the property. */
+function declaresTopLevel(schema: Schema, property: string): boolean {
+    const properties = schema.properties as Schema | undefined;
+    if (properties && property in properties) return true;
+    return ((schema.allOf as Schema[] | undefined) ?? []).some((member) => declaresTopLevel(member, property));
+}
+
+/**
+ * The common envelope around a success schema that lacks it: managed
+ * transforms' declares only what `result` holds, DNS delete's only `result`.
+ */
 function withEnvelope(schema: Schema): Schema {
-    if (JSON.stringify(schema).includes('"success"')) return schema;
+    if (declaresTopLevel(schema, "success")) return schema;
     const message = { type: "object", properties: { code: { type: "integer" }, message: { type: "string" } }, required: ["code", "message"] };
-    return {
+    const envelope = {
         type: "object",
-        properties: { success: { enum: [true] }, errors: { type: "array", items: message }, messages: { type: "array", items: message }, result: schema },
-        required: ["success", "errors", "messages", "result"],
+        properties: { success: { enum: [true] }, errors: { type: "array", items: message }, messages: { type: "array", items: message } },
+        required: ["success", "errors", "messages"],
     };
+    const result = declaresTopLevel(schema, "result") ? schema : { properties: { result: schema }, required: ["result"] };
+    return { allOf: [envelope, result] };
+}
+
+/** Whether a failure answer of the operation carries `result: null` (the notification API's declares none). */
+export function failureHasResult(method: string, pathTemplate: string): boolean {
+    const failure = failureMember(method, pathTemplate);
+    return failure === undefined || declaresTopLevel(failure, "result");
 }
 
 /**

@@ -22,7 +22,7 @@
  *     standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 2, operationId? })
  *                                                  // also server-error, refuse (401/403), delay, drop, stall-body, hang
  *     standIn.latencyMs = 20                       // every answer this much later (benchmarks)
- *     standIn.served                               // the request log: method, path, operationId, status, ms, authorization
+ *     standIn.served                               // the request log: method, path, operationId, template, status, ms, authorization
  *     standIn.counts()                             // requests per operationId
  *     standIn.maxInFlight                          // the most requests in flight at once
  *     standIn.violations                           // every schema mismatch, as text
@@ -49,7 +49,7 @@ import { loadBalancingHandlers } from "./loadBalancing";
 import { disableAllManagedTransforms, managedTransformHandlers } from "./managedTransforms";
 import { notificationHandlers } from "./notifications";
 import { rulesetHandlers } from "./rulesets";
-import { describeErrors, operations, requestValidator, responseValidator, type HttpMethod, type Operation } from "./schema";
+import { describeErrors, failureHasResult, operations, requestValidator, responseValidator, type HttpMethod, type Operation } from "./schema";
 import { CloudflareState, type Json } from "./store";
 import { UNKNOWN_ZONE, zoneHandlers } from "./zones";
 
@@ -108,8 +108,9 @@ const ROUTES: readonly Route[] = [
 export interface ServedRequest {
     method: string;
     path: string;
-    /** The operation it matched; "" for a path outside the API. */
+    /** The operation it matched, and its path template; "" for a path outside the API. */
     operationId: string;
+    template: string;
     /** 0 when no status was sent (a dropped or hung request). */
     status: number;
     /** From the request's arrival to the end of the answer (or the fault). */
@@ -178,7 +179,7 @@ export class CloudflareStandIn {
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
         const url = new URL(request.url ?? "/", "http://127.0.0.1");
         const method = (request.method ?? "GET").toLowerCase();
-        const entry: ServedRequest = { method: method.toUpperCase(), path: url.pathname, operationId: "", status: 0, ms: 0, authorization: request.headers.authorization };
+        const entry: ServedRequest = { method: method.toUpperCase(), path: url.pathname, operationId: "", template: "", status: 0, ms: 0, authorization: request.headers.authorization };
         this.served.push(entry);
         const finish = (status: number) => {
             entry.status = status;
@@ -195,6 +196,7 @@ export class CloudflareStandIn {
                 return finish(404);
             }
             entry.operationId = route.operationId;
+            entry.template = route.template;
             if (this.latencyMs > 0) await sleep(this.latencyMs);
             const fault = this.faults.take(route.operationId);
             if (fault?.kind === "delay") await sleep(fault.ms);
@@ -202,7 +204,8 @@ export class CloudflareStandIn {
                 request.socket.destroy();
                 return finish(0);
             }
-            if (fault?.kind === "hang") return finish(0);
+            // A hung or stalled request stays in flight until its connection closes.
+            if (fault?.kind === "hang") return void response.on("close", () => finish(0));
             let answer = faultAnswer(fault) ?? this.authenticate(route, request);
             if (!answer) {
                 let body: unknown;
@@ -214,12 +217,13 @@ export class CloudflareStandIn {
                 }
                 answer ??= this.dispatch(route, route.pattern.exec(apiPath)!.groups ?? {}, url.searchParams, body, bearerToken(request));
             } else {
-                this.checkResponse(route, answer);
+                answer = this.conform(route, answer);
             }
             if (fault?.kind === "stall-body") {
                 response.writeHead(answer.status, { "content-type": "application/json" });
                 response.flushHeaders();
-                return finish(answer.status);
+                const status = answer.status;
+                return void response.on("close", () => finish(status));
             }
             send(response, answer);
             return finish(answer.status);
@@ -273,12 +277,21 @@ export class CloudflareStandIn {
             if (!(error instanceof ApiError)) throw error;
             answer = failure(error.status, error.code, error.message);
         }
+        return this.conform(route, answer);
+    }
+
+    /** Shapes a failure as the operation's schema has it, and records any mismatch of the answer. */
+    private conform(route: Route, answer: Answer): Answer {
+        if (!route.operation) return answer;
+        if (answer.status >= 400 && answer.body && !failureHasResult(route.method, route.template)) {
+            const { result: _none, ...body } = answer.body;
+            answer = { ...answer, body };
+        }
         this.checkResponse(route, answer);
         return answer;
     }
 
     private checkResponse(route: Route, answer: Answer): void {
-        if (!route.operation) return;
         const validate = responseValidator(route.method as HttpMethod, route.template, answer.status);
         if (!validate) {
             if (answer.body !== undefined) this.violations.push(`${route.method.toUpperCase()} ${route.template} ${answer.status}: the schema says there is no body`);
