@@ -253,6 +253,7 @@ describe("Cloudflare stand-in: defaults are the schema's", () => {
         assert.equal(pool.enabled, true);
         assert.equal(pool.minimum_origins, 1);
         assert.deepEqual(pool.origins, [{ name: "o", address: "o.example.com", enabled: true, weight: 1 }]);
+        assert.deepEqual(pool.origin_steering, { policy: "random" });
         const lb = (await f.api("POST", `${f.paths.zone}/load_balancers`, { name: "lb.cq-route.com", default_pools: [pool.id], fallback_pool: pool.id })).body.result;
         assert.deepEqual([lb.proxied, lb.enabled, lb.steering_policy, lb.session_affinity, lb.ttl], [false, true, "", "none", 30]);
         assert.deepEqual(lb.adaptive_routing, { failover_across_pools: false });

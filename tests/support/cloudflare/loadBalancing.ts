@@ -79,9 +79,14 @@ function updateMonitor(call: Call, merge: boolean) {
 
 // ------------------------------------------------------------------ pools
 
+/** Nested settings Cloudflare always returns for a pool; the schema's defaults fill them in. */
+const POOL_SETTINGS = ["load_shedding", "origin_steering"];
+
 function poolFrom(call: Call, previous: Pool | undefined, merge: boolean): Pool {
     const account = call.account();
-    const pool = revise<Pool>(POOL, bodyObject(call), previous, merge);
+    const sent = bodyObject(call);
+    const base = Object.fromEntries(POOL_SETTINGS.map((key) => [key, {}]));
+    const pool = revise<Pool>(POOL, merge && previous ? sent : { ...base, ...sent }, previous, merge);
     if (pool.monitor !== undefined && !account.monitors.some((m) => m.id === pool.monitor)) {
         throw new ApiError(400, MONITOR_NOT_FOUND.code, `Monitor ${String(pool.monitor)} does not exist in this account`);
     }

@@ -37,7 +37,11 @@ export const zoneHandlers: Record<string, Handler> = {
         const { query } = call;
         const name = query.get("name");
         const accountId = query.get("account.id");
-        const zones = call.state.zones.filter((z) => (name === null || z.name === name.toLowerCase()) && (accountId === null || z.accountId === accountId));
+        // Every zone the stand-in holds is active.
+        const status = query.get("status");
+        const zones = call.state.zones.filter(
+            (z) => (name === null || z.name === name.toLowerCase()) && (accountId === null || z.accountId === accountId) && (status === null || status === "active"),
+        );
         const order = ZONE_ORDER[query.get("order") ?? ""];
         if (order) zones.sort((a, b) => order(a).localeCompare(order(b)) * (query.get("direction") === "desc" ? -1 : 1));
         const page = pageOf(zones, query, { defaultPerPage: 20, maxPerPage: 50 });
