@@ -1,9 +1,24 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { poolName } from "../config/naming";
-import { preflight, type AppVerdict } from "../tools/preflight";
-import { envFor, poolOf, runCli, runInProcess, setProbe, STACK, startLive, stopStandInsAfterEach, type Deployment } from "./support/liveFixture";
-import { guideConfig } from "./support/stack";
+import { poolName, sharedCequencePoolName } from "../config/naming";
+import type { LivePool } from "../tools/liveState";
+import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/preflight";
+import {
+    envFor,
+    parseConfig,
+    poolOf,
+    removeDir,
+    runCli,
+    runInProcess,
+    setProbe,
+    STACK,
+    startLive,
+    stopStandInsAfterEach,
+    writeStackDir,
+    type Deployment,
+    type Live,
+} from "./support/liveFixture";
+import { guideConfig, type ConfigObject } from "./support/stack";
 
 const HOST = "www.cq-route.com";
 const FAST_POLLING = ["--poll", "0.01"];
@@ -94,5 +109,109 @@ describe("preflight", () => {
         const result = await runCli("preflight", ["--stack", STACK, "--dir", dir, ...FAST_POLLING], envFor(standIn));
         assert.equal(result.code, 2, result.stderr);
         assert.match(result.stdout, /NOT READY/);
+    });
+});
+
+describe("preflight: what the zone's records say the plan cannot know", () => {
+    const LB = "origin-www-lb.cq-route.com";
+
+    /** Runs preflight --json against the deployment changed by `change`, with the stack file `config` (the deployed one by default). */
+    async function verdictOf(change: (live: Live) => ConfigObject | void) {
+        const fixture = await startLive(guideConfig());
+        started.push(fixture);
+        const config = change(fixture);
+        const dir = config ? writeStackDir(config) : fixture.dir;
+        try {
+            const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir, "--json", ...FAST_POLLING], envFor(fixture.standIn));
+            const [app] = (JSON.parse(result.stdout) as { apps: AppVerdict[] }).apps;
+            return { code: result.code, app: app!, fixture };
+        } finally {
+            if (config) removeDir(dir);
+        }
+    }
+
+    const withRecordId = (id: string): ConfigObject => {
+        const config = guideConfig();
+        config.apps = [{ ...(config.apps as object[])[0], existingRecordId: id }];
+        return config;
+    };
+    const addRecord = (live: Live, name: string, type: string, content: string) =>
+        live.standIn.invoke("dns-records-for-a-zone-create-dns-record", { zone_id: live.zone.id }, { name, type, content, ttl: 1, ...(type === "TXT" ? {} : { proxied: true }) }) as { id: string };
+
+    it("the stack's own deployment has no problems", async () => {
+        const { code, app } = await verdictOf(() => {});
+        assert.equal(code, 0);
+        assert.deepEqual(app.problems, []);
+    });
+
+    it("a record with an LB hostname's name: the load balancer would take it over", async () => {
+        const { code, app } = await verdictOf((live) => void addRecord(live, LB, "CNAME", "legacy.example.net"));
+        assert.equal(code, 2);
+        assert.equal(app.ready, false);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].lbHostname"]);
+        assert.match(app.problems[0]!.message, /the zone has a CNAME record origin-www-lb\.cq-route\.com → legacy\.example\.net \(ID [0-9a-f]{32}\), and a load balancer takes its name over/);
+        assert.ok(app.reason!.startsWith("apps[0].lbHostname: "), app.reason!);
+    });
+
+    it("existingRecordId naming the hostname's CNAME passes", async () => {
+        const { code, app } = await verdictOf((live) => withRecordId(live.zone.records.find((r) => r.name === HOST)!.id));
+        assert.equal(code, 0);
+        assert.deepEqual(app.problems, []);
+    });
+
+    it("existingRecordId naming no record of the zone", async () => {
+        const { app } = await verdictOf(() => withRecordId("0123456789abcdef0123456789abcdef"));
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].existingRecordId"]);
+        assert.match(app.problems[0]!.message, /the zone has no A, AAAA or CNAME record 0123456789abcdef0123456789abcdef/);
+    });
+
+    it("existingRecordId naming an A record elsewhere", async () => {
+        const { app } = await verdictOf((live) => withRecordId(addRecord(live, "other.cq-route.com", "A", "192.0.2.7").id));
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].existingRecordId"]);
+        assert.match(app.problems[0]!.message, /names the A record other\.cq-route\.com → 192\.0\.2\.7 .*not a CNAME record www\.cq-route\.com/);
+    });
+
+    it("a hostname that already has someone's record, and no existingRecordId: the 81053 that pulumi up would hit", async () => {
+        const { code, app, fixture } = await verdictOf((live) => void (live.zone.records.find((r) => r.name === HOST)!.content = "old-origin.example.net"));
+        assert.equal(code, 2);
+        const id = fixture.zone.records.find((r) => r.name === HOST)!.id;
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].existingRecordId"]);
+        assert.match(app.problems[0]!.message, new RegExp(`is unset, but the zone already has a CNAME record www\\.cq-route\\.com → old-origin\\.example\\.net .*81053.*Set existingRecordId: ${id} to adopt it`));
+    });
+
+    it("a TXT record at an LB hostname takes no traffic and is no problem", async () => {
+        const { app } = await verdictOf((live) => void addRecord(live, LB, "TXT", '"verification"'));
+        assert.deepEqual(app.problems, []);
+    });
+});
+
+describe("preflight: what it previews", () => {
+    const pool = (name: string): LivePool => ({ id: `id-${name}`, name, enabled: true, monitor: "m", origins: [] });
+
+    it("a shared Cequence pool once, probing cequence.port with the shared monitor's Host", () => {
+        const config = parseConfig({
+            ...guideConfig(),
+            cequence: { hostname: "cq-route.example.cequence.ai", sharedPool: true, port: 9443 },
+            apps: [
+                { hostname: HOST, origin: "origin-www.cq-route.com" },
+                { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" },
+            ],
+        });
+        const names = [sharedCequencePoolName(STACK), poolName("origin", STACK, HOST), poolName("origin", STACK, "api.cq-route.com")];
+        const { toPreview } = poolsToPreview(config, STACK, new Map(names.map((name) => [name, pool(name)])));
+        assert.deepEqual([...toPreview.values()].map((p) => p.name).sort(), [...names].sort());
+        const cequence = toPreview.get(`id-${sharedCequencePoolName(STACK)}`)!;
+        assert.equal(monitorBody(cequence).port, 9443);
+        assert.deepEqual(monitorBody(cequence).header, { Host: [HOST] });
+        const origin = toPreview.get(`id-${poolName("origin", STACK, "api.cq-route.com")}`)!;
+        assert.equal("port" in monitorBody(origin), false);
+        assert.deepEqual(monitorBody(origin).header, { Host: ["api.cq-route.com"] });
+    });
+
+    it("port 443 is left unsent, as the program's monitors do", () => {
+        const config = parseConfig(guideConfig());
+        const name = poolName("cequence", STACK, HOST);
+        const { toPreview } = poolsToPreview(config, STACK, new Map([[name, pool(name)]]));
+        assert.equal("port" in monitorBody(toPreview.get(`id-${name}`)!), false);
     });
 });

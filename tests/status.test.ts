@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { poolName } from "../config/naming";
-import type { TrafficPath } from "../tools/liveStatus";
+import { legacyPoolName, poolName, sharedCequencePoolName } from "../config/naming";
+import type { TrafficPath } from "../tools/trafficVerdict";
 import { status } from "../tools/status";
 import {
     envFor,
@@ -18,6 +18,7 @@ import {
     writeStackDir,
     stopStandInsAfterEach,
     type Deployment,
+    type Live,
     type RunResult,
 } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
@@ -33,8 +34,8 @@ interface StatusJson {
         hostname: string;
         cname: string | null;
         traffic: TrafficPath;
-        cequencePool: { enabled: boolean; healthy: boolean; regions?: unknown } | null;
-        originPool: { healthy: boolean } | null;
+        cequencePool: { enabled: boolean; healthy: boolean | null; regions?: unknown } | null;
+        originPool: { healthy: boolean | null } | null;
         drift: Array<{ kind: string; expected: string; actual: string }>;
     }>;
 }
@@ -47,7 +48,7 @@ function withApp(changes: Record<string, unknown>, cequence: Record<string, unkn
 
 const started = stopStandInsAfterEach();
 
-async function live(config: ConfigObject, change: (deployment: Deployment) => void = () => {}) {
+async function live(config: ConfigObject, change: (live: Live) => void = () => {}) {
     const fixture = await startLive(config);
     started.push(fixture);
     change(fixture);
@@ -55,7 +56,7 @@ async function live(config: ConfigObject, change: (deployment: Deployment) => vo
 }
 
 /** Runs `status` in process against a stand-in holding the config's deployment, changed by `change`. */
-async function statusOf(config: ConfigObject, change?: (deployment: Deployment) => void, extraArgs: string[] = []) {
+async function statusOf(config: ConfigObject, change?: (live: Live) => void, extraArgs: string[] = []) {
     const { standIn, dir } = await live(config, change);
     const args = ["--stack", STACK, "--dir", dir, ...extraArgs];
     const text = await runInProcess(status, args, envFor(standIn));
@@ -71,24 +72,33 @@ function row(result: RunResult, hostname: string): string[] {
     return line.split(/ {2,}/);
 }
 
+type Change = (live: Live) => void;
+
+/** The app's load balancer, record and pools in the stand-in, to change as the dashboard would. */
+const lbOf = (s: Deployment) => s.zone.loadBalancers[0]!;
+const recordOf = (s: Deployment) => s.zone.records.find((r) => r.name === HOST)!;
+
 describe("status: the traffic path of each app", () => {
-    const cases: Array<{ traffic: TrafficPath; config: ConfigObject; change?: (deployment: Deployment) => void; cname: string; exit: number }> = [
-        { traffic: "through-cequence", config: guideConfig(), cname: LB, exit: 0 },
-        { traffic: "failed-open", config: guideConfig(), change: (s) => setHealth(s, poolOf(s, "cequence", HOST), false), cname: LB, exit: 2 },
-        { traffic: "forced-out-of-line", config: withApp({}, { enabled: false }), cname: LB, exit: 0 },
-        { traffic: "bypassed", config: withApp({ routing: "origin" }), cname: ORIGIN, exit: 0 },
-        { traffic: "cequence-direct", config: withApp({ routing: "cequence" }), cname: CEQUENCE, exit: 0 },
+    const missingLb = { kind: "missing", expected: `a load balancer ${LB}`, actual: "none" };
+    const cases: Array<{ traffic: TrafficPath; state: string; config: ConfigObject; change?: Change; cname: string; exit: number; drift?: object[] }> = [
+        { traffic: "through-cequence", state: "as deployed", config: guideConfig(), cname: LB, exit: 0 },
+        { traffic: "failed-open", state: "Cequence's pool unhealthy", config: guideConfig(), change: (s) => setHealth(s, poolOf(s, "cequence", HOST), false), cname: LB, exit: 2 },
+        { traffic: "forced-out-of-line", state: "cequence.enabled: false", config: withApp({}, { enabled: false }), cname: LB, exit: 0 },
+        { traffic: "bypassed", state: "routing: origin", config: withApp({ routing: "origin" }), cname: ORIGIN, exit: 0 },
+        { traffic: "cequence-direct", state: "routing: cequence", config: withApp({ routing: "cequence" }), cname: CEQUENCE, exit: 0 },
+        { traffic: "partly-through-cequence", state: "a rollout (cequence.trafficPercent: 25)", config: withApp({}, { trafficPercent: 25 }), cname: LB, exit: 0 },
         {
             traffic: "down",
+            state: "both pools unhealthy",
             config: guideConfig(),
             change: (s) => (["cequence", "origin"] as const).forEach((role) => setHealth(s, poolOf(s, role, HOST), false)),
             cname: LB,
             exit: 2,
         },
-        { traffic: "not-deployed", config: guideConfig(), change: (s) => void (s.zone.loadBalancers = []), cname: LB, exit: 2 },
+        { traffic: "not-deployed", state: "no load balancer", config: guideConfig(), change: (s) => void (s.zone.loadBalancers = []), cname: LB, exit: 2, drift: [missingLb] },
     ];
-    for (const { traffic, config, change, cname, exit } of cases) {
-        it(`${traffic}: row, JSON and exit status ${exit}`, async () => {
+    for (const { traffic, state, config, change, cname, exit, drift = [] } of cases) {
+        it(`${traffic} (${state}): row, JSON and exit status ${exit}`, async () => {
             const result = await statusOf(config, change);
             assert.equal(result.code, exit, result.text.stderr);
             assert.deepEqual(row(result.text, HOST), [HOST, cname, ...row(result.text, HOST).slice(2, 4), traffic]);
@@ -96,16 +106,62 @@ describe("status: the traffic path of each app", () => {
             assert.equal(result.json.stack, STACK);
             assert.equal(app!.traffic, traffic);
             assert.equal(app!.cname, cname);
-            assert.deepEqual(app!.drift, []);
-            assert.match(result.text.stdout, /No drift/);
+            assert.deepEqual(app!.drift, drift);
+            assert.equal(/No drift/.test(result.text.stdout), drift.length === 0, result.text.stdout);
         });
     }
+
+    // Each field on the path that can take Cequence out of it, changed as someone could in the dashboard.
+    const offPath: Array<{ traffic: TrafficPath; state: string; change: Change; drift: string[] }> = [
+        { traffic: "bypassed", state: "the public record is an A record", change: (s) => Object.assign(recordOf(s), { type: "A", content: "192.0.2.10" }), drift: ["cname-target"] },
+        { traffic: "bypassed", state: "the CNAME points elsewhere", change: (s) => (recordOf(s).content = "elsewhere.example.net"), drift: ["cname-target"] },
+        { traffic: "not-proxied", state: "the public record is DNS-only", change: (s) => (recordOf(s).proxied = false), drift: ["record-proxied"] },
+        { traffic: "down", state: "the load balancer is disabled, no record holds its name", change: (s) => (lbOf(s).enabled = false), drift: ["lb-enabled"] },
+        { traffic: "not-proxied", state: "the load balancer is DNS-only", change: (s) => (lbOf(s).proxied = false), drift: ["lb-proxied"] },
+        { traffic: "bypassed", state: "the origin pool is first", change: (s) => void lbOf(s).default_pools.reverse(), drift: ["pool-order"] },
+        { traffic: "bypassed", state: "the Cequence pool left default_pools", change: (s) => (lbOf(s).default_pools = [poolOf(s, "origin", HOST).id]), drift: ["pool-order"] },
+        { traffic: "bypassed", state: "the Cequence pool's origin is the application's", change: (s) => (poolOf(s, "cequence", HOST).origins[0]!.address = ORIGIN), drift: ["pool-origins"] },
+        { traffic: "partly-through-cequence", state: "random steering", change: (s) => (lbOf(s).steering_policy = "random"), drift: ["steering-policy"] },
+        { traffic: "partly-through-cequence", state: "latency steering", change: (s) => (lbOf(s).steering_policy = "dynamic_latency"), drift: ["steering-policy"] },
+        {
+            traffic: "forced-out-of-line",
+            state: "the Cequence pool disabled in the dashboard",
+            change: (s) => (poolOf(s, "cequence", HOST).enabled = false),
+            drift: ["cequence-pool-enabled"],
+        },
+        {
+            traffic: "down",
+            state: "the origin pool disabled while Cequence is unhealthy",
+            change: (s) => ((poolOf(s, "origin", HOST).enabled = false), setHealth(s, poolOf(s, "cequence", HOST), false)),
+            drift: ["origin-pool-enabled"],
+        },
+    ];
+    for (const { traffic, state, change, drift } of offPath) {
+        it(`${traffic} when ${state}, listed as drift (exit 2)`, async () => {
+            const result = await statusOf(guideConfig(), change);
+            assert.equal(result.json.apps[0]!.traffic, traffic);
+            assert.deepEqual(result.json.apps[0]!.drift.map((d) => d.kind), drift);
+            assert.equal(row(result.text, HOST)[4], traffic);
+            assert.equal(result.code, 2);
+            assert.doesNotMatch(result.text.stdout, /No drift/);
+        });
+    }
+
+    it("bypassed when the load balancer is disabled and a record holds its name", async () => {
+        const result = await statusOf(guideConfig(), (s) => {
+            lbOf(s).enabled = false;
+            s.standIn.invoke("dns-records-for-a-zone-create-dns-record", { zone_id: s.zone.id }, { name: LB, type: "CNAME", content: ORIGIN, proxied: true, ttl: 1 });
+        });
+        assert.equal(result.json.apps[0]!.traffic, "bypassed");
+    });
 
     it("not-deployed when the public record is missing", async () => {
         const result = await statusOf(guideConfig(), (s) => void (s.zone.records = []));
         assert.equal(result.code, 2);
-        assert.deepEqual(row(result.text, HOST).slice(1), ["(no record)", "enabled, healthy", "healthy", "not-deployed"]);
+        assert.deepEqual(row(result.text, HOST).slice(1), ["(no record)", "enabled, healthy", "not read", "not-deployed"]);
         assert.equal(result.json.apps[0]!.cname, null);
+        assert.deepEqual(result.json.apps[0]!.drift, [{ kind: "missing", expected: `a DNS record ${HOST}`, actual: "none" }]);
+        assert.doesNotMatch(result.text.stdout, /No drift/);
     });
 
     it("shows the pools' state in the row and the JSON", async () => {
@@ -156,7 +212,7 @@ describe("status: drift", () => {
             change: (s) => s.zone.loadBalancers[0]!.default_pools.reverse(),
             expected: `${cequenceName}, ${originName}`,
             actual: `${originName}, ${cequenceName}`,
-            traffic: "through-cequence",
+            traffic: "bypassed",
         },
         {
             kind: "fallback-pool",
@@ -165,7 +221,21 @@ describe("status: drift", () => {
             actual: cequenceName,
             traffic: "through-cequence",
         },
-        { kind: "steering-policy", change: (s) => (s.zone.loadBalancers[0]!.steering_policy = "random"), expected: "off", actual: "random", traffic: "through-cequence" },
+        { kind: "steering-policy", change: (s) => (s.zone.loadBalancers[0]!.steering_policy = "random"), expected: "off", actual: "random", traffic: "partly-through-cequence" },
+        {
+            kind: "failover-across-pools",
+            change: (s) => (lbOf(s).adaptive_routing = { failover_across_pools: false }),
+            expected: "true",
+            actual: "false",
+            traffic: "through-cequence",
+        },
+        {
+            kind: "geo-pools",
+            change: (s) => (lbOf(s).region_pools = { WEU: [poolOf(s, "origin", HOST).id] }),
+            expected: "none",
+            actual: originName,
+            traffic: "through-cequence",
+        },
         { kind: "cname-target", change: (s) => (s.zone.records[0]!.content = ORIGIN), expected: LB, actual: ORIGIN, traffic: "bypassed" },
         {
             kind: "cequence-pool-enabled",
@@ -204,6 +274,28 @@ describe("status: drift", () => {
         const reverted = await statusOf(rollout, (s) => (s.zone.loadBalancers[0]!.steering_policy = "off"));
         assert.equal(reverted.code, 2);
         assert.deepEqual(reverted.json.apps[0]!.drift, [{ kind: "steering-policy", expected: "random", actual: "off" }]);
+    });
+
+    it("a pool under the name stacks had before is found, and its name is drift", async () => {
+        const legacy = legacyPoolName("cequence", STACK, HOST);
+        const result = await statusOf(guideConfig(), (s) => (poolOf(s, "cequence", HOST).name = legacy));
+        assert.equal(result.json.apps[0]!.traffic, "through-cequence");
+        assert.deepEqual(result.json.apps[0]!.cequencePool, { enabled: true, healthy: true });
+        assert.deepEqual(result.json.apps[0]!.drift, [{ kind: "pool-name", expected: cequenceName, actual: legacy }]);
+        assert.equal(result.code, 2);
+    });
+
+    it("cequence.sharedPool: every app's Cequence pool is the stack's one, its health read once", async () => {
+        const config = withApp({}, { sharedPool: true });
+        config.apps = [...(config.apps as object[]), { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" }];
+        const { standIn, dir } = await live(config);
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
+        assert.equal(result.code, 0, result.stderr);
+        const read = JSON.parse(result.stdout) as StatusJson;
+        assert.deepEqual(read.apps.map((a) => [a.traffic, a.drift]), [["through-cequence", []], ["through-cequence", []]]);
+        const health = standIn.served.filter((s) => s.operationId === "account-load-balancer-pools-pool-health-details");
+        assert.equal(health.length, 1);
+        assert.ok(health[0]!.path.includes(standIn.state.accounts[0]!.pools.find((p) => p.name === sharedCequencePoolName(STACK))!.id));
     });
 
     it("a pool ID that is no pool of the account is named as unknown", async () => {
@@ -272,12 +364,61 @@ describe("status: failures name the fix", () => {
         assert.match(result.stderr, /--watch must be a positive number of seconds, got "soon"/);
     });
 
+    it("a bad flag under --json is a JSON error on stdout too", async () => {
+        for (const args of [["--json", "--bogus"], ["--json", "--retries", "-1"], ["--json", "--timeout"]]) {
+            const result = await runInProcess(status, args, {});
+            assertCleanFailure(result);
+            const printed = JSON.parse(result.stdout) as { stack: unknown; error: string };
+            assert.deepEqual(Object.keys(printed), ["stack", "error"]);
+            assert.ok(result.stderr.startsWith(printed.error), result.stderr);
+        }
+    });
+
+    it("--timeout beyond Node's longest timer is refused, not overflowed", async () => {
+        const result = await runInProcess(status, ["--timeout", "2147484"], {});
+        assertCleanFailure(result);
+        assert.match(result.stderr, /--timeout must be at most 2147483 seconds \(Node's longest timer/);
+    });
+
+    it("a body that stalls after the headers is cut off at --timeout, every attempt", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        standIn.faults.inject({ fault: { kind: "stall-body" } });
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--timeout", "0.2", "--retries", "1"], envFor(standIn));
+        assertCleanFailure(result);
+        assert.match(result.stderr, /Cloudflare did not answer at \S+ within 0\.2 s \(2 attempts\)/);
+    });
+
+    it("retries a 5xx and then succeeds", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        standIn.faults.inject({ fault: { kind: "server-error", status: 503 }, times: 2 });
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir], envFor(standIn));
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(standIn.served.filter((s) => s.status === 503).length, 2);
+    });
+
+    it("a 429 pauses every request as Retry-After asks, and says so on stderr", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 0.05 }, times: 1 });
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stderr, /^rate-limited by Cloudflare; waiting 1 s as Retry-After asks$/m);
+        assert.equal((JSON.parse(result.stdout) as StatusJson).apps[0]!.traffic, "through-cequence");
+    });
+
+    it("a 429 that outlasts every attempt names the limit", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 0.01 } });
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--retries", "1"], envFor(standIn));
+        assertCleanFailure(result);
+        assert.match(result.stderr, /still rate-limiting this token \(429[^)]*\) after 2 attempts[^\n]*1,200 requests per 5 minutes/);
+    });
+
     describe("the real CLI", () => {
         it("exits 0 when all is well, printing the row", async () => {
             const { standIn, dir } = await live(guideConfig());
             const result = await runCli("status", ["--stack", STACK, "--dir", dir], envFor(standIn));
             assert.equal(result.code, 0, result.stderr);
-            assert.deepEqual(row(result, HOST), [HOST, LB, "enabled, healthy", "healthy", "through-cequence"]);
+            assert.deepEqual(row(result, HOST), [HOST, LB, "enabled, healthy", "not read", "through-cequence"]);
             assert.ok(standIn.served.every((s) => s.authorization === `Bearer ${TOKEN}`));
         });
 
@@ -315,7 +456,7 @@ describe("status: failures name the fix", () => {
             assert.match(result.stderr, /Cloudflare did not answer at http:\/\/127\.0\.0\.1:\d+\/client\/v4 within 0\.2 s \(2 attempts\)[^\n]*--timeout <seconds>/);
         });
 
-        it("--watch reprints until Ctrl-C, then ends cleanly with the last status", async () => {
+        it("--watch reprints until Ctrl-C, then ends cleanly with the last status; a period under the rate limit is stretched", async () => {
             const { standIn, dir } = await live(guideConfig());
             const result = await runCli("status", ["--stack", STACK, "--dir", dir, "--json", "--watch", "0.05"], envFor(standIn), (soFar, child) => {
                 if (soFar.split("\n").length > 2) child.kill("SIGINT");
@@ -325,6 +466,7 @@ describe("status: failures name the fix", () => {
             const reads = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as StatusJson);
             assert.ok(reads.length >= 2);
             assert.ok(reads.every((read) => read.apps[0]!.traffic === "through-cequence"));
+            assert.match(result.stderr, /^--watch 0\.05: a read sends \d+ requests and Cloudflare allows 1200 per 5 minutes, so reading every \d+ s instead \(stretched\)$/m);
             assert.doesNotMatch(result.stderr, /\n\s+at /);
         });
     });

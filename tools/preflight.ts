@@ -11,7 +11,7 @@ import { cnameTarget, type PoolRole } from "../config/naming";
 import type { AppConfig, StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { findPool, hasLoadBalancer, listPools, listRecords, type LiveRecord } from "./liveState";
+import { findPool, hasLoadBalancer, listPools, listRecords, type LivePool, type LiveRecord } from "./liveState";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -89,7 +89,7 @@ interface Polling {
 }
 
 /** A pool to preview; a shared Cequence pool is one, whichever apps use it. */
-interface PoolToPreview {
+export interface PoolToPreview {
     role: PoolRole;
     id: string;
     name: string;
@@ -100,10 +100,8 @@ interface PoolToPreview {
     port: number | undefined;
 }
 
-async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
-    const balanced = config.apps.some(hasLoadBalancer);
-    const [records, pools] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : []]);
-    const poolsByName = new Map(pools.map((pool) => [pool.name, pool]));
+/** The pools each app's preview needs, a shared Cequence pool once, with the monitor `pulumi up` deploys for it. */
+export function poolsToPreview(config: StackConfig, stack: string, poolsByName: ReadonlyMap<string, LivePool>) {
     const toPreview = new Map<string, PoolToPreview>();
     const appPools = new Map<AppConfig, Partial<Record<PoolRole, string>>>();
     for (const app of config.apps.filter(hasLoadBalancer)) {
@@ -124,6 +122,13 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
         }
         appPools.set(app, ids);
     }
+    return { toPreview, appPools };
+}
+
+async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
+    const balanced = config.apps.some(hasLoadBalancer);
+    const [records, pools] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : []]);
+    const { toPreview, appPools } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     progress.start(toPreview.size);
     const verdicts = new Map(
         await Promise.all(
@@ -218,7 +223,7 @@ function failureText(pool: PoolVerdict): string {
  * The monitor the program deploys for the pool (components/monitoredPool.ts),
  * so the preview answers for the config, even if the live monitor drifted.
  */
-function monitorBody(pool: PoolToPreview) {
+export function monitorBody(pool: PoolToPreview) {
     const settings = pool.monitor;
     return {
         type: PROBE_PROTOCOL.type,

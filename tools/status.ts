@@ -77,8 +77,8 @@ export function watchPeriod(askedSeconds: number, requestsPerRead: number, sessi
             `--watch: one read of this stack sends about ${requestsPerRead} requests, more than Cloudflare allows a token in ${limit.windowSeconds / 60} minutes (${limit.requests}), so no period keeps within the limit. Run status without --watch, on a schedule of at least ${Math.ceil(session.budget.minimumPeriodSeconds(requestsPerRead))} s.`,
         );
     }
-    const minimum = Math.ceil(session.budget.minimumPeriodSeconds(requestsPerRead));
-    return askedSeconds >= minimum ? { seconds: askedSeconds, stretched: false } : { seconds: minimum, stretched: true };
+    const minimum = session.budget.minimumPeriodSeconds(requestsPerRead);
+    return askedSeconds >= minimum ? { seconds: askedSeconds, stretched: false } : { seconds: Math.ceil(minimum), stretched: true };
 }
 
 /**
