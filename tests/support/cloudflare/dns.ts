@@ -8,8 +8,7 @@
  * - a proxied record's TTL is 1 ("automatic"), whatever was sent.
  */
 import { ApiError, bodyObject, found, pageOf, remove, success, type Call, type Handler } from "./answers";
-import { normaliseHostname } from "./loadBalancing";
-import { newId, timestamp, type DnsRecord, type Json, type Zone } from "./store";
+import { newId, storedHostname, timestamp, type DnsRecord, type Json, type Zone } from "./store";
 
 const NOT_FOUND = { code: 81044, message: "Record does not exist." };
 const ADDRESS_TYPES = new Set(["A", "AAAA", "CNAME"]);
@@ -20,7 +19,7 @@ const AUTOMATIC_TTL = 1;
 export const DNS_MAX_PER_PAGE = 5000;
 
 function fullName(zone: Zone, name: string): string {
-    const lower = normaliseHostname(name);
+    const lower = storedHostname(name);
     if (lower === "@" || lower === "") return zone.name;
     return lower === zone.name || lower.endsWith(`.${zone.name}`) ? lower : `${lower}.${zone.name}`;
 }
@@ -37,7 +36,7 @@ function recordFrom(call: Call, previous: DnsRecord | undefined, merge: boolean)
         modified_on: now,
     } as DnsRecord;
     record.name = fullName(zone, String(record.name ?? ""));
-    if (record.type === "CNAME" && typeof record.content === "string") record.content = normaliseHostname(record.content);
+    if (record.type === "CNAME" && typeof record.content === "string") record.content = storedHostname(record.content);
     const proxiable = PROXIABLE.has(record.type);
     record.proxiable = proxiable;
     if (proxiable) record.proxied ??= false;
@@ -58,8 +57,8 @@ function refuseConflicts(zone: Zone, record: DnsRecord): void {
 
 type Matcher = (value: string) => boolean;
 
-/** `field`, `field.exact`, `.contains`, `.startswith`, `.endswith` (case-insensitive, as Cloudflare matches). */
-function textFilters(query: URLSearchParams, field: string): Matcher[] {
+/** `field`, `field.exact`, `.contains`, `.startswith`, `.endswith`, each compared as `normalise` leaves both sides. */
+function textFilters(query: URLSearchParams, field: string, normalise: (text: string) => string): Matcher[] {
     const tests: Record<string, (value: string, wanted: string) => boolean> = {
         "": (v, w) => v === w,
         ".exact": (v, w) => v === w,
@@ -69,15 +68,16 @@ function textFilters(query: URLSearchParams, field: string): Matcher[] {
     };
     return Object.entries(tests).flatMap(([suffix, test]) => {
         const wanted = query.get(`${field}${suffix}`);
-        return wanted === null ? [] : [(value: string) => test(value.toLowerCase(), normaliseHostname(wanted))];
+        return wanted === null ? [] : [(value: string) => test(normalise(value), normalise(wanted))];
     });
 }
 
 function listed(call: Call): DnsRecord[] {
     const { query } = call;
     const filters: Array<(record: DnsRecord) => boolean> = [
-        ...textFilters(query, "name").map((test) => (r: DnsRecord) => test(r.name)),
-        ...textFilters(query, "content").map((test) => (r: DnsRecord) => test(String(r.content ?? ""))),
+        ...textFilters(query, "name", storedHostname).map((test) => (r: DnsRecord) => test(r.name)),
+        // Content is matched case-insensitively, as the dashboard's search does.
+        ...textFilters(query, "content", (text) => text.toLowerCase()).map((test) => (r: DnsRecord) => test(String(r.content ?? ""))),
     ];
     const type = query.get("type");
     if (type !== null) filters.push((r) => r.type === type);

@@ -7,7 +7,7 @@
  */
 import { ApiError, bodyObject, found, remove, success, wholeList, type Call, type Handler } from "./answers";
 import { fillDefaults } from "./schema";
-import { newId, timestamp, type Account, type Json, type LoadBalancer, type Monitor, type Pool, type Zone } from "./store";
+import { newId, storedHostname, timestamp, type Account, type Json, type LoadBalancer, type Monitor, type Pool, type Zone } from "./store";
 
 const MONITOR = "/accounts/{account_id}/load_balancers/monitors/{monitor_id}";
 const POOL = "/accounts/{account_id}/load_balancers/pools/{pool_id}";
@@ -19,11 +19,6 @@ const POOL_NOT_FOUND = { code: 1002, message: "Pool not found" };
 const LOAD_BALANCER_NOT_FOUND = { code: 1003, message: "Load balancer not found" };
 const PREVIEW_NOT_FOUND = { code: 1004, message: "Preview not found" };
 const IN_USE = 1000;
-
-/** A hostname as Cloudflare stores it. */
-export function normaliseHostname(name: string): string {
-    return name.toLowerCase().replace(/\.$/, "");
-}
 
 /** A new version of an object: what was sent over what stays (PATCH), or only what was sent (PUT, POST). */
 function revise<T extends Json>(template: string, sent: Json, previous: T | undefined, merge: boolean): T {
@@ -205,7 +200,7 @@ function loadBalancerFrom(call: Call, previous: LoadBalancer | undefined, merge:
     for (const key of LOAD_BALANCER_SETTINGS) base[key] = {};
     for (const key of LOAD_BALANCER_MAPS) base[key] = {};
     const lb = revise<LoadBalancer>(LOAD_BALANCER, merge && previous ? sent : { ...base, ...sent }, previous, merge);
-    lb.name = normaliseHostname(String(lb.name));
+    lb.name = storedHostname(String(lb.name));
     if (zone.loadBalancers.some((other) => other.name === lb.name && other.id !== lb.id)) {
         throw new ApiError(400, 1000, `A load balancer named ${lb.name} already exists in this zone`);
     }

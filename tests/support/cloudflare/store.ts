@@ -139,6 +139,11 @@ export const MANAGED_TRANSFORMS = Object.freeze({
     response: ["add_security_headers", "remove_x-powered-by_header"],
 });
 
+/** A hostname as Cloudflare stores it: lower case, no trailing dot (the server's rule, which config/schema.ts applies to what users write). */
+export function storedHostname(name: string): string {
+    return name.toLowerCase().replace(/\.$/, "");
+}
+
 /** A 32-hex-digit ID, as Cloudflare gives its objects. */
 export function newId(): string {
     return randomBytes(16).toString("hex");
