@@ -435,6 +435,33 @@ describe("Cloudflare stand-in: what status and preflight read, through the SDK",
         assert.deepEqual(result[poolId]!.origins, [{ "cq-route.example.cequence.ai.": { healthy: false, failure_reason: "Response code mismatch error", response_code: 503, rtt: "40ms" } }]);
     });
 
+    it("pools, load balancers and DNS records: create, get, update, edit and delete", async () => {
+        const f = await standInWithZone();
+        const account = { account_id: f.account.id };
+        const zone = { zone_id: f.zone.id };
+        const origins = [{ name: "o", address: "o.example.com" }];
+        const pool = await f.sdk.loadBalancers.pools.create({ ...account, name: "p", origins });
+        assert.ok(pool.id !== undefined);
+        assert.equal((await f.sdk.loadBalancers.pools.get(pool.id, account)).name, "p");
+        assert.equal((await f.sdk.loadBalancers.pools.edit(pool.id, { ...account, description: "d" })).name, "p");
+        assert.equal((await f.sdk.loadBalancers.pools.update(pool.id, { ...account, name: "q", origins })).description, undefined);
+
+        const lb = await f.sdk.loadBalancers.create({ ...zone, name: "lb.cq-route.com", default_pools: [pool.id], fallback_pool: pool.id });
+        assert.ok(lb.id !== undefined);
+        assert.deepEqual((await f.sdk.loadBalancers.get(lb.id, zone)).default_pools, [pool.id]);
+        assert.equal((await f.sdk.loadBalancers.edit(lb.id, { ...zone, steering_policy: "random" })).steering_policy, "random");
+        assert.equal((await f.sdk.loadBalancers.update(lb.id, { ...zone, name: "lb.cq-route.com", default_pools: [pool.id], fallback_pool: pool.id })).steering_policy, "");
+        assert.deepEqual(await f.sdk.loadBalancers.delete(lb.id, zone), { id: lb.id });
+        assert.deepEqual(await f.sdk.loadBalancers.pools.delete(pool.id, account), { id: pool.id });
+
+        const record = await f.sdk.dns.records.create({ ...zone, type: "CNAME", name: "www", content: "o.example.com.", ttl: 1, proxied: true });
+        assert.equal((await f.sdk.dns.records.get(record.id, zone)).content, "o.example.com");
+        assert.equal((await f.sdk.dns.records.edit(record.id, { ...zone, comment: "c" } as never)).comment, "c");
+        assert.equal((await f.sdk.dns.records.update(record.id, { ...zone, type: "CNAME", name: "www", content: "p.example.com", ttl: 1 })).comment, undefined);
+        assert.deepEqual(await f.sdk.dns.records.delete(record.id, zone), { id: record.id });
+        await assert.rejects(f.sdk.dns.records.get(record.id, zone), (error: Error & { status?: number }) => error.status === 404);
+    });
+
     it("a monitor's preview covers the pools that use it", async () => {
         const f = await standInWithZone();
         const { monitorId, poolId } = await monitorAndPool(f);
