@@ -96,6 +96,12 @@ describe("preflight", () => {
         assert.match(result.stderr, /has not finished previewing pool .* after 0\.05 s; try again, or wait longer with --wait <seconds>/);
     });
 
+    it("a bad flag under --json is a JSON error on stdout too (exit 1)", async () => {
+        const result = await runInProcess(preflight, ["--json", "--wait", "forever"], {});
+        assert.equal(result.code, 1);
+        assert.match((JSON.parse(result.stdout) as { error: string }).error, /--wait must be a positive number of seconds, got "forever"/);
+    });
+
     it("403 lists the preview permission too", async () => {
         const { standIn, dir } = await live();
         standIn.faults.inject({ fault: { kind: "refuse", status: 403 } });

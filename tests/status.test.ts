@@ -374,6 +374,15 @@ describe("status: failures name the fix", () => {
         }
     });
 
+    it("CLOUDFLARE_LOG=debug logs to stderr: stdout stays one JSON document, the token redacted", async () => {
+        const { standIn, dir } = await live(guideConfig());
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn, { CLOUDFLARE_LOG: "debug" }));
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal((JSON.parse(result.stdout) as StatusJson).apps[0]!.traffic, "through-cequence");
+        assert.match(result.stderr, /sending request/);
+        assert.ok(!result.stderr.includes(TOKEN), "the token was logged");
+    });
+
     it("--timeout beyond Node's longest timer is refused, not overflowed", async () => {
         const result = await runInProcess(status, ["--timeout", "2147484"], {});
         assertCleanFailure(result);
