@@ -35,7 +35,7 @@ export interface ConnectionSettings {
 /** Node's longest timer (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** 30 s per attempt, and the SDK's default of 2 retries: at worst 90 s plus backoff before giving up. */
+/** 30 s per attempt and 2 retries (the SDK's own defaults): at worst 90 s plus backoff before a request gives up. */
 export const DEFAULT_CONNECTION: Readonly<ConnectionSettings> = Object.freeze({ timeoutSeconds: 30, retries: 2 });
 
 /** Token permissions, as the dashboard's "Create Custom Token" page names them. */

@@ -2,7 +2,8 @@
  * `npm run status -- --stack <name>`: is traffic going through Cequence right
  * now, and does Cloudflare still hold what the config asks for? Reads
  * Cloudflare's API only (no Pulumi CLI or state). Exit status: 0 all well,
- * 2 an app failed open, is down, not deployed or drifted, 1 unreadable.
+ * 2 an app failed open, is down, not deployed, not proxied or drifted,
+ * 1 unreadable.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Routing, StackConfig } from "../config/schema";

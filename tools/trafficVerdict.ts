@@ -72,6 +72,7 @@ export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveAp
     const pools = lb.defaultPools.flatMap((id) => state.pools.get(id) ?? []);
     if (pools.length === 0) return verdict("not-deployed");
     const healthy = (pool: LivePool) => state.health.get(pool.id)?.healthy;
+    const { activeRules } = lb;
 
     const mode = steeringMode(lb);
     if (mode === "failover") {
@@ -97,7 +98,7 @@ export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveAp
     /** The verdict for traffic spread over `serving`, which is not empty. */
     function describe(serving: LivePool[]): TrafficVerdict {
         const shares = serving.map((pool) => cequenceShare(pool, cequenceHostname));
-        if (shares.every((share) => share === "all")) return verdict(lb!.activeRules > 0 ? "partly-through-cequence" : "through-cequence");
+        if (shares.every((share) => share === "all")) return verdict(activeRules > 0 ? "partly-through-cequence" : "through-cequence");
         if (shares.some((share) => share !== "none")) return verdict("partly-through-cequence");
         // No traffic reaches Cequence: why, by the first Cequence pool in the load balancer's order.
         const cequence = pools.find((pool) => cequenceShare(pool, cequenceHostname) !== "none");
