@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { poolName, sharedCequencePoolName } from "../config/naming";
+import { poolName, sharedCequencePoolName } from "../components/naming";
 import type { LivePool } from "../tools/liveState";
 import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/preflight";
 import {

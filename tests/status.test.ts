@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { legacyPoolName, poolName, sharedCequencePoolName } from "../config/naming";
+import { legacyPoolName, poolName, sharedCequencePoolName } from "../components/naming";
 import type { TrafficPath } from "../tools/trafficVerdict";
 import { status } from "../tools/status";
 import {

@@ -6,7 +6,7 @@
  * where traffic goes (trafficVerdict.ts) or `allHealth` asks. For N apps in a
  * healthy state that is N + 8 requests or fewer (docs/benchmark.md).
  */
-import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../config/naming";
+import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
 import { normaliseHostname, type AppConfig, type StackConfig } from "../config/schema";
 import type { CloudflareRead } from "./cloudflareApi";
 import { trafficVerdict } from "./trafficVerdict";

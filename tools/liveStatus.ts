@@ -5,7 +5,7 @@
  */
 import type { AppConfig, Routing, StackConfig } from "../config/schema";
 import { steeringPolicyFor } from "../components/defaults";
-import { cnameTarget } from "../config/naming";
+import { cnameTarget } from "../components/naming";
 import { hasLoadBalancer, type FoundPool, type LiveApp, type LiveState, type RegionHealth } from "./liveState";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../components/defaults";
-import { cnameTarget, type PoolRole } from "../config/naming";
+import { cnameTarget, type PoolRole } from "../components/naming";
 import type { AppConfig, StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
