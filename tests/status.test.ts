@@ -223,6 +223,13 @@ describe("status: drift", () => {
         },
         { kind: "steering-policy", change: (s) => (s.zone.loadBalancers[0]!.steering_policy = "random"), expected: "off", actual: "random", traffic: "partly-through-cequence" },
         {
+            kind: "monitor-settings",
+            change: (s) => (s.account.monitors.find((m) => m.id === poolOf(s, "cequence", HOST).monitor)!.interval = 30),
+            expected: `interval 60 on ${cequenceName}'s monitor`,
+            actual: "interval 30",
+            traffic: "through-cequence",
+        },
+        {
             kind: "failover-across-pools",
             change: (s) => (lbOf(s).adaptive_routing = { failover_across_pools: false }),
             expected: "true",

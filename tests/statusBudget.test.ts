@@ -48,7 +48,7 @@ const LIST_RECORDS = "dns-records-for-a-zone-list-dns-records";
 const CREATE_RECORD = "dns-records-for-a-zone-create-dns-record";
 
 describe("status within Cloudflare's API budget", () => {
-    it("N healthy apps cost N + 6 requests: three record lists, the pools, the load balancers, each Cequence pool's health", async () => {
+    it("N healthy apps cost N + 7 requests: three record lists, the pools, the monitors, the load balancers, each Cequence pool's health", async () => {
         const fixture = await live(appsConfig(100));
         fixture.standIn.latencyMs = 2;
         const result = await read(fixture);
@@ -58,6 +58,7 @@ describe("status within Cloudflare's API budget", () => {
             // CNAME: one page and the empty page that ends the SDK's auto-pagination; A and AAAA: one empty page each.
             [LIST_RECORDS]: 4,
             "account-load-balancer-pools-list-pools": 1,
+            "account-load-balancer-monitors-list-monitors": 1,
             "load-balancers-list-load-balancers": 1,
             [HEALTH]: 100,
         });

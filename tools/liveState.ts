@@ -1,12 +1,13 @@
 /**
  * Reads what is deployed for a stack from Cloudflare's API alone (no Pulumi
  * state), in bulk: the zone's A, AAAA and CNAME records, the account's pools
- * and the zone's load balancers, one list each, every page; then the health
+ * and monitors and the zone's load balancers, one list each, every page; then the health
  * of each Cequence pool once, and of any other pool only when it decides
  * where traffic goes (trafficVerdict.ts) or `allHealth` asks. For N apps in a
- * healthy state that is N + 8 requests or fewer (docs/benchmark.md).
+ * healthy state that is N + 9 requests or fewer (docs/benchmark.md).
  */
 import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
+import { HTTPS_PORT } from "../components/defaults";
 import { normaliseHostname, type AppConfig, type StackConfig } from "../config/schema";
 import type { CloudflareRead } from "./cloudflareApi";
 import { trafficVerdict } from "./trafficVerdict";
@@ -38,6 +39,28 @@ export interface LivePool {
     monitor: string | undefined;
     origins: LiveOrigin[];
 }
+
+/**
+ * A monitor's probe settings as Cloudflare reports them, each as text to
+ * compare with the config and to print; a setting Cloudflare left out is absent.
+ */
+export type LiveMonitor = Partial<Record<MonitorSetting, string>>;
+
+/** The probe settings the stack sets on every monitor (components/monitoredPool.ts). */
+export type MonitorSetting =
+    | "type"
+    | "method"
+    | "path"
+    | "port"
+    | "host"
+    | "expectedCodes"
+    | "interval"
+    | "timeout"
+    | "retries"
+    | "consecutiveUp"
+    | "consecutiveDown"
+    | "followRedirects"
+    | "allowInsecure";
 
 export interface LiveLoadBalancer {
     id: string;
@@ -91,6 +114,8 @@ export interface LiveState {
     apps: LiveApp[];
     /** Every pool in the account by ID, to follow and name the pools a load balancer points at. */
     pools: ReadonlyMap<string, LivePool>;
+    /** Every monitor in the account by ID. */
+    monitors: ReadonlyMap<string, LiveMonitor>;
     /** The health read so far, by pool ID; a pool absent here was not read. */
     health: ReadonlyMap<string, PoolHealth>;
 }
@@ -137,6 +162,35 @@ export async function listPools(read: CloudflareRead, config: StackConfig): Prom
             });
         }
         return pools;
+    });
+}
+
+/** Lists the account's monitors once (not paged either). */
+async function listMonitors(read: CloudflareRead, config: StackConfig): Promise<Map<string, LiveMonitor>> {
+    return read.request({ action: "list the account's load balancer monitors", scope: "account" }, async (client, options) => {
+        const monitors = new Map<string, LiveMonitor>();
+        const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+        for await (const monitor of client.loadBalancers.monitors.list({ account_id: config.accountId }, options)) {
+            if (!monitor.id) continue;
+            const settings: LiveMonitor = {
+                type: text(monitor.type),
+                method: text(monitor.method),
+                path: text(monitor.path),
+                // 0 or none: the protocol's own port.
+                port: monitor.type === "https" && !monitor.port ? String(HTTPS_PORT) : text(monitor.port),
+                host: text(monitor.header?.Host?.join(", ")),
+                expectedCodes: text(monitor.expected_codes),
+                interval: text(monitor.interval),
+                timeout: text(monitor.timeout),
+                retries: text(monitor.retries),
+                consecutiveUp: text(monitor.consecutive_up),
+                consecutiveDown: text(monitor.consecutive_down),
+                followRedirects: text(monitor.follow_redirects),
+                allowInsecure: text(monitor.allow_insecure),
+            };
+            monitors.set(monitor.id, Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)));
+        }
+        return monitors;
     });
 }
 
@@ -200,10 +254,11 @@ export interface ReadOptions {
 
 export async function readLiveState(read: CloudflareRead, config: StackConfig, stack: string, options: ReadOptions): Promise<LiveState> {
     const needsLoadBalancers = config.apps.some(hasLoadBalancer);
-    const [records, pools, loadBalancers] = await Promise.all([
+    const [records, pools, loadBalancers, monitors] = await Promise.all([
         listRecords(read, config),
         needsLoadBalancers ? listPools(read, config) : [],
         needsLoadBalancers ? listLoadBalancers(read, config) : [],
+        needsLoadBalancers ? listMonitors(read, config) : new Map<string, LiveMonitor>(),
     ]);
     const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
     const poolsByName = new Map(pools.map((pool) => [pool.name, pool]));
@@ -237,7 +292,7 @@ export async function readLiveState(read: CloudflareRead, config: StackConfig, s
     }
     // Then whatever a verdict still needs; each round reads pools no earlier round read, so this ends.
     for (;;) {
-        const state: LiveState = { apps, pools: poolsById, health };
+        const state: LiveState = { apps, pools: poolsById, monitors, health };
         const needed = config.apps.flatMap((app, index) => {
             const verdict = trafficVerdict(app, config, apps[index]!, state);
             return "needsHealth" in verdict ? verdict.needsHealth : [];

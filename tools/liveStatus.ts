@@ -4,9 +4,9 @@
  * two (drift). Pure functions: no I/O.
  */
 import type { AppConfig, Routing, StackConfig } from "../config/schema";
-import { steeringPolicyFor } from "../components/defaults";
-import { cnameTarget } from "../components/naming";
-import { hasLoadBalancer, type FoundPool, type LiveApp, type LiveState, type RegionHealth } from "./liveState";
+import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../components/defaults";
+import { cnameTarget, type PoolRole } from "../components/naming";
+import { hasLoadBalancer, type FoundPool, type LiveApp, type LiveState, type MonitorSetting, type RegionHealth } from "./liveState";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
@@ -32,6 +32,7 @@ export const DRIFT_LABELS = {
     "cequence-pool-enabled": "Cequence pool enabled",
     "origin-pool-enabled": "origin pool enabled",
     "monitor-attached": "monitor attached",
+    "monitor-settings": "monitor settings",
 } as const;
 export type DriftKind = keyof typeof DRIFT_LABELS;
 
@@ -132,7 +133,20 @@ function findDrift(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
         const serving = found.pool.origins.filter((o) => o.enabled && o.weight > 0).map((o) => o.address);
         differs("pool-origins", address, serving.join(", ") || "none");
         differs(`${role}-pool-enabled`, enabled, String(found.pool.enabled));
-        if (!found.pool.monitor) drift.push({ kind: "monitor-attached", expected: `a health monitor on ${found.pool.name}`, actual: "none" });
+        const monitorId = found.pool.monitor;
+        const monitor = monitorId === undefined ? undefined : state.monitors.get(monitorId);
+        if (!monitor) {
+            drift.push({ kind: "monitor-attached", expected: `a health monitor on ${found.pool.name}`, actual: monitorId === undefined ? "none" : `unknown monitor ${monitorId}` });
+            continue;
+        }
+        const expected = expectedMonitor(role, app, config);
+        for (const [setting, value] of Object.entries(expected) as Array<[MonitorSetting, string]>) {
+            const actual = monitor[setting];
+            // A setting Cloudflare does not report cannot be compared; the rest must match.
+            if (actual !== undefined && actual !== value) {
+                drift.push({ kind: "monitor-settings", expected: `${setting} ${value} on ${found.pool.name}'s monitor`, actual: `${setting} ${actual}` });
+            }
+        }
     }
     if (!lb) return drift;
     differs("lb-enabled", "true", String(lb.enabled));
@@ -147,4 +161,26 @@ function findDrift(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
     differs("lb-rules", "none", lb.activeRules === 0 ? "none" : `${lb.activeRules} active`);
     if (lb.failoverAcrossPools !== undefined) differs("failover-across-pools", String(config.cequence.failoverAcrossPools), String(lb.failoverAcrossPools));
     return drift;
+}
+
+/** The probe settings `pulumi up` gives the app's monitor of that role (components/monitoredPool.ts). */
+function expectedMonitor(role: PoolRole, app: AppConfig, config: StackConfig): Record<MonitorSetting, string> {
+    const cequence = role === "cequence";
+    const settings = cequence ? config.cequence.monitor : app.monitor;
+    return {
+        type: PROBE_PROTOCOL.type,
+        method: PROBE_PROTOCOL.method,
+        path: settings.path,
+        port: String(cequence ? config.cequence.port : HTTPS_PORT),
+        // A shared Cequence pool's monitor probes as `cequence.monitor.host`; every other as the app's hostname.
+        host: (cequence ? config.cequence.monitor.host : undefined) ?? app.hostname,
+        expectedCodes: settings.expectedCodes,
+        interval: String(settings.interval),
+        timeout: String(settings.timeout),
+        retries: String(settings.retries),
+        consecutiveUp: String(settings.consecutiveUp),
+        consecutiveDown: String(settings.consecutiveDown),
+        followRedirects: String(PROBE_PROTOCOL.followRedirects),
+        allowInsecure: String(PROBE_PROTOCOL.allowInsecure),
+    };
 }

@@ -54,7 +54,7 @@ export const status: Command = async (argv, io) => {
 /**
  * What one read sends in a healthy state, before the first read has been
  * counted: three record lists of one page each plus the empty page that ends
- * each (the SDK pages until then), the pool and load balancer lists, and the
+ * each (the SDK pages until then), the pool, monitor and load balancer lists, and the
  * health of each Cequence pool (one when shared), plus each origin pool's
  * when asked.
  */
@@ -62,7 +62,7 @@ export function estimatedRequests(config: StackConfig, options: ReadOptions): nu
     const balanced = config.apps.filter(hasLoadBalancer).length;
     if (balanced === 0) return 6;
     const cequencePools = config.cequence.sharedPool ? 1 : balanced;
-    return 6 + 2 + cequencePools + (options.allHealth ? balanced : 0);
+    return 6 + 3 + cequencePools + (options.allHealth ? balanced : 0);
 }
 
 /**
