@@ -1,26 +1,17 @@
 /**
- * The stack: for each protected hostname, the guide's Cequence pool, origin
- * pool, failover load balancer and CNAME cutover; for the zone and account,
- * the optional edge authentication, alerts and True-Client-IP. It reads
- * config and composes the components; all behaviour lives in `components/`.
+ * The stack: one ProtectedHostname per app (the guide's Cequence pool, origin
+ * pool, failover load balancer and CNAME cutover, with its safety rules); for
+ * the zone and account, the optional shared Cequence pool, edge
+ * authentication, alerts and True-Client-IP. It reads config and composes the
+ * components; all behaviour lives in `components/`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
-import {
-    AppOriginPool,
-    CequencePool,
-    CnameCutover,
-    EdgeAuth,
-    FailOpenAlerts,
-    FailoverLoadBalancer,
-    TrueClientIp,
-    worstCaseFailOpenSeconds,
-} from "./components";
+import { CequencePool, EdgeAuth, FailOpenAlerts, ProtectedHostname, TrueClientIp } from "./components";
 import { assertBuildIsCurrent } from "./config/build";
-import { cnameTarget, edgeAuthRuleRef, poolName, sharedCequencePoolName } from "./config/naming";
+import { edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName } from "./components/naming";
 import { loadStackConfig } from "./config/pulumi";
 import { configWarnings } from "./config/warnings";
-import type { AppConfig } from "./config/schema";
 
 assertBuildIsCurrent(__filename);
 const config = loadStackConfig();
@@ -44,30 +35,8 @@ const probeAuth =
         ? { authHeaderName: config.edgeAuth.headerName, authHeaderValue: edgeAuthentication.activeSecret }
         : {};
 
-interface PoolEndpoints {
-    pool: string;
-    healthApiUrl: pulumi.Output<string>;
-    probeUrl: pulumi.Output<string>;
-}
-
-interface ProtectedApp {
-    hostname: string;
-    cnameTarget: string;
-    lbHostname?: string;
-    cequencePoolId?: pulumi.Output<string>;
-    pools?: { cequence: PoolEndpoints; origin: PoolEndpoints };
-}
-
 // `host` is the shared monitor's Host header, not a monitor setting of its own.
 const { host: sharedMonitorHost, ...cequenceMonitor } = config.cequence.monitor;
-const cequencePoolArgs = {
-    accountId: config.accountId,
-    cequenceHostname: config.cequence.hostname,
-    port: config.cequence.port,
-    enabled: config.cequence.enabled,
-    monitor: cequenceMonitor,
-    ...probeAuth,
-};
 
 /**
  * With `cequence.sharedPool`, the stack's one Cequence pool, pool 1 of every
@@ -79,85 +48,54 @@ const cequencePoolArgs = {
  */
 const sharedCequence =
     config.cequence.sharedPool && sharedMonitorHost !== undefined
-        ? {
-              name: sharedCequencePoolName(stack),
-              pool: new CequencePool("cequence-shared", {
-                  ...cequencePoolArgs,
-                  publicHostname: sharedMonitorHost,
-                  poolName: sharedCequencePoolName(stack),
-                  description: `Cequence UAP in line for every hostname of stack ${stack}`,
-              }),
-          }
+        ? new CequencePool("cequence-shared", {
+              accountId: config.accountId,
+              cequenceHostname: config.cequence.hostname,
+              port: config.cequence.port,
+              enabled: config.cequence.enabled,
+              monitor: cequenceMonitor,
+              ...probeAuth,
+              publicHostname: sharedMonitorHost,
+              poolName: sharedCequencePoolName(stack),
+              description: `Cequence UAP in line for every hostname of stack ${stack}`,
+          })
         : undefined;
 
-function cutOver(app: AppConfig, target: pulumi.Input<string>): void {
-    new CnameCutover(`${app.hostname}-cutover`, {
-        zoneId: config.zoneId,
-        hostname: app.hostname,
-        target,
-        existingRecordId: app.existingRecordId,
-    });
-}
-
-function protectApp(app: AppConfig): ProtectedApp {
-    if (app.routing === "cequence") {
-        // Appendix A: Cequence in line without a load balancer, so without fail-open.
-        const target = cnameTarget(app, config.cequence.hostname);
-        cutOver(app, target);
-        return { hostname: app.hostname, cnameTarget: target };
-    }
-    const names = {
-        cequence: sharedCequence?.name ?? poolName("cequence", stack, app.hostname),
-        origin: poolName("origin", stack, app.hostname),
-    };
-    const cequence =
-        sharedCequence?.pool ??
-        new CequencePool(`${app.hostname}-cequence`, { ...cequencePoolArgs, publicHostname: app.hostname, poolName: names.cequence });
-    const origin = new AppOriginPool(`${app.hostname}-origin`, {
-        accountId: config.accountId,
-        originHostname: app.origin,
-        publicHostname: app.hostname,
-        poolName: names.origin,
-        monitor: app.monitor,
-        ...probeAuth,
-    });
-    const loadBalancer = new FailoverLoadBalancer(
-        `${app.hostname}-failover`,
-        {
+const hostnames = config.apps.map(
+    (app) =>
+        new ProtectedHostname(app.hostname, {
+            accountId: config.accountId,
             zoneId: config.zoneId,
-            hostname: app.lbHostname,
-            cequencePoolId: cequence.poolId,
-            originPoolId: origin.poolId,
-            publicHostname: app.hostname,
+            zone: config.zone,
+            hostname: app.hostname,
+            origin: app.origin,
+            routing: app.routing,
+            lbHostname: app.lbHostname,
+            existingRecordId: app.existingRecordId,
+            stackName: stack,
+            cequenceHostname: config.cequence.hostname,
+            cequencePort: config.cequence.port,
+            cequenceEnabled: config.cequence.enabled,
+            cequenceMonitor,
+            originMonitor: app.monitor,
             failoverAcrossPools: config.cequence.failoverAcrossPools,
             cequenceTrafficPercent: config.cequence.trafficPercent,
-        },
-        // While the public CNAME points at it, deleting the LB would leave the hostname dangling.
-        { protect: app.routing === "loadBalancer" },
-    );
-    const target = cnameTarget(app, config.cequence.hostname);
-    // Pointing at the LB's output makes the cutover wait until the LB exists.
-    cutOver(app, app.routing === "loadBalancer" ? loadBalancer.hostname : target);
-    const endpoints = (pool: CequencePool | AppOriginPool, name: string): PoolEndpoints => ({
-        pool: name,
-        healthApiUrl: pool.healthApiUrl,
-        probeUrl: pool.probeUrl,
-    });
-    return {
-        hostname: app.hostname,
-        cnameTarget: target,
-        lbHostname: app.lbHostname,
-        cequencePoolId: cequence.poolId,
-        pools: { cequence: endpoints(cequence, names.cequence), origin: endpoints(origin, names.origin) },
-    };
-}
-
-const apps = config.apps.map(protectApp);
+            sharedCequencePool: sharedCequence && {
+                poolId: sharedCequence.poolId,
+                poolName: sharedCequencePoolName(stack),
+                healthApiUrl: sharedCequence.healthApiUrl,
+                probeUrl: sharedCequence.probeUrl,
+            },
+            ...probeAuth,
+        }),
+);
 // A shared pool is every app's: the alerts watch it once.
-const cequencePoolIds = [...new Set(apps.flatMap((app) => (app.cequencePoolId ? [app.cequencePoolId] : [])))];
+const cequencePoolIds = pulumi
+    .all(hostnames.map((hostname) => hostname.cequencePoolId))
+    .apply((ids) => [...new Set(ids.filter((id): id is string => id !== undefined))]);
 
 const alertTargets = [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds];
-if (alertTargets.length > 0 && cequencePoolIds.length > 0) {
+if (alertTargets.length > 0 && config.apps.some((app) => hasLoadBalancer(app.routing))) {
     new FailOpenAlerts("alerts", { accountId: config.accountId, cequencePoolIds, label: `cloudflare-cequence ${stack}`, ...config.alerts });
 }
 
@@ -170,25 +108,23 @@ if (config.trueClientIp) {
 }
 
 for (const warning of configWarnings(config)) void pulumi.log.warn(warning);
-const worstFailOpen = worstCaseFailOpenSeconds(config.cequence.monitor);
 
 const ipRanges = cloudflare.getIpRangesOutput();
 
-function byHostname<T>(pick: (app: ProtectedApp) => T | undefined): Record<string, T> {
-    return Object.fromEntries(apps.flatMap((app) => {
-        const value = pick(app);
-        return value === undefined ? [] : [[app.hostname, value]];
-    }));
+/** Public hostname → the value `pick` gives for it, leaving out hostnames for which it is undefined. */
+function byHostname<T>(pick: (hostname: ProtectedHostname) => pulumi.Output<T | undefined>) {
+    const entries = hostnames.map((hostname, index) => pulumi.all([config.apps[index]!.hostname, pick(hostname)]));
+    return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs.filter(([, value]) => value !== undefined)));
 }
 
 /** Public hostname → load balancer hostname, for each app with a load balancer. */
-export const loadBalancers = byHostname((app) => app.lbHostname);
+export const loadBalancers = byHostname((hostname) => hostname.lbHostname);
 /** Public hostname → where its CNAME points. */
-export const routing = byHostname((app) => app.cnameTarget);
+export const routing = byHostname((hostname) => hostname.cnameTarget);
 /** Public hostname → each pool's name, Cloudflare health API URL and monitor probe URL. */
-export const poolHealthEndpoints = byHostname((app) => app.pools);
+export const poolHealthEndpoints = byHostname((hostname) => hostname.poolHealthEndpoints);
 /** Public hostname → worst-case seconds before its traffic fails open to the origin when Cequence is down. */
-export const failOpenSeconds = byHostname((app) => (app.pools ? worstFailOpen : undefined));
+export const failOpenSeconds = byHostname((hostname) => hostname.failOpenSeconds);
 /** Cloudflare's IP ranges: the only sources Cequence should accept (guide, appendix E). */
 export const cloudflareIpRanges = { ipv4: ipRanges.ipv4Cidrs, ipv6: ipRanges.ipv6Cidrs };
 /** The edge-authentication header's name and the slot Cloudflare sends now. */

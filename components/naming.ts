@@ -1,8 +1,18 @@
 /**
- * Names the stack gives things in Cloudflare. The program creates resources
+ * Names the stack gives things in Cloudflare. The components create resources
  * under these names and the `status` tool finds them again by the same names,
- * so both must come from here.
+ * so both must come from here. No imports: the live tools load this without
+ * the Pulumi SDK.
  */
+
+/** Where an app's public CNAME points. */
+export const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
+export type Routing = (typeof ROUTINGS)[number];
+
+/** Appendix A: with `routing: cequence` the CNAME points straight at Cequence, with no load balancer and no pools. */
+export function hasLoadBalancer(routing: Routing): boolean {
+    return routing !== "cequence";
+}
 
 /** True when `hostname` is `zone` itself or a name below it. */
 export function isInZone(hostname: string, zone: string): boolean {
@@ -23,7 +33,7 @@ export function defaultLbHostname(hostname: string, zone: string): string {
 
 /** Where an app's public CNAME points for its `routing`. */
 export function cnameTarget(
-    app: { routing: "loadBalancer" | "origin" | "cequence"; lbHostname: string; origin: string },
+    app: { routing: Routing; lbHostname: string; origin: string },
     cequenceHostname: string,
 ): string {
     switch (app.routing) {

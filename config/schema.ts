@@ -19,11 +19,9 @@ import {
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
-import { defaultLbHostname, isInZone } from "./naming";
+import { defaultLbHostname, isInZone, ROUTINGS, type Routing } from "../components/naming";
 
-/** Where an app's public CNAME points. */
-const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
-export type Routing = (typeof ROUTINGS)[number];
+export type { Routing };
 
 export interface AppConfig {
     /** Public hostname, e.g. `www.cq-route.com`. */

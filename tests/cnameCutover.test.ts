@@ -3,26 +3,11 @@
  * and what it leaves alone on a record it adopts.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { after, describe, it } from "node:test";
-import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
+import { describe, it } from "node:test";
+import { runComponent } from "./support/componentProgram";
 import { named, RECORD_ID, ZONE_ID } from "./support/stack";
 
-const scratch = mkdtempSync(path.join(tmpdir(), "cname-cutover-"));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Runs a one-component program: a CnameCutover with these args. */
-function cutover(args: Record<string, unknown>): Promise<ProgramRun> {
-    const program = path.join(scratch, `program-${Math.random().toString(36).slice(2)}.ts`);
-    writeFileSync(
-        program,
-        `import { CnameCutover } from ${JSON.stringify(path.join(PROJECT_ROOT, "components"))};\n` +
-            `new CnameCutover("www", ${JSON.stringify(args)});\n`,
-    );
-    return runProgram({ program, stack: "test", config: { values: {}, secretKeys: [] } });
-}
+const cutover = (args: Record<string, unknown>) => runComponent("CnameCutover", "www", args);
 
 describe("CnameCutover", () => {
     it("owns a proxied CNAME at the hostname, protected and retained on delete", async () => {

@@ -35,7 +35,7 @@ interface PackageSchema {
 
 const PACKAGE_NAME = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string }).name;
 
-/** The guide's four components and the API each must keep. */
+/** The guide's four components, the one that composes them per hostname, and the API each must keep. */
 const GUIDE_COMPONENTS: Record<string, { inputs: string[]; required: string[]; outputs: string[] }> = {
     CequencePool: {
         inputs: ["accountId", "cequenceHostname", "enabled", "monitor", "poolName", "publicHostname"],
@@ -56,6 +56,14 @@ const GUIDE_COMPONENTS: Record<string, { inputs: string[]; required: string[]; o
         inputs: ["existingRecordId", "hostname", "target", "zoneId"],
         required: ["hostname", "target", "zoneId"],
         outputs: ["recordId", "target"],
+    },
+    ProtectedHostname: {
+        inputs: [
+            "accountId", "cequenceHostname", "cequenceMonitor", "cequencePort", "cequenceTrafficPercent", "existingRecordId", "hostname",
+            "lbHostname", "origin", "originMonitor", "routing", "sharedCequencePool", "stackName", "zone", "zoneId",
+        ],
+        required: ["accountId", "cequenceHostname", "hostname", "origin", "stackName", "zone", "zoneId"],
+        outputs: ["cequencePoolId", "cnameTarget", "failOpenSeconds", "lbHostname", "poolHealthEndpoints", "recordId"],
     },
 };
 

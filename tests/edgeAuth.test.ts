@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { stringify } from "yaml";
-import { edgeAuthRuleRef } from "../config/naming";
+import { edgeAuthRuleRef } from "../components/naming";
 import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
 import { OFFLINE_CALLS } from "../tools/offlineCalls";
 import { guideConfig, named, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { legacyPoolName, poolName } from "../config/naming";
+import { legacyPoolName, poolName } from "../components/naming";
 import { ACCOUNT_ID, guideConfig, named, ofType, parentOf, RECORD_ID, runStack, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
 const COMPONENT = {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../config/naming";
+import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import type { ProgramRun } from "../tools/mockEngine";
 import { contractErrorsWithNewerFields } from "./support/newerThanSchema";

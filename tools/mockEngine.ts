@@ -2,7 +2,7 @@
  * Runs the real Pulumi program in this process under Pulumi's mocks, and
  * records what it registers: every resource request as the Pulumi engine
  * would receive it (type, name, parent, inputs, protect, retainOnDelete,
- * import ID, ignoreChanges) and the stack outputs. `plan`, the tests and the benchmark all
+ * import ID, ignoreChanges, dependencies, aliases) and the stack outputs. `plan`, the tests and the benchmark all
  * use this, so what they show is what the program does.
  */
 import { createHash } from "node:crypto";
@@ -38,6 +38,19 @@ export interface RegisteredResource {
      * and updates those first, and deletes them only after this one.
      */
     dependencies: string[];
+    /** Where the resource may have been registered before (its `aliases` option). */
+    aliases: RecordedAlias[];
+}
+
+/** One alias as the SDK sends it: a whole old URN, or the parts of the old identity that differ. */
+export interface RecordedAlias {
+    urn: string;
+    name: string;
+    type: string;
+    /** The old parent's URN; "" when unchanged or when `noParent`. */
+    parentUrn: string;
+    /** The resource used to be top-level, a child of the stack. */
+    noParent: boolean;
 }
 
 /** One provider function call (invoke) the program made. */
@@ -96,6 +109,10 @@ interface RegisterRequest {
     getImportid(): string;
     getIgnorechangesList(): string[];
     getDependenciesList(): string[];
+    getAliasesList(): Array<{
+        getUrn(): string;
+        getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+    }>;
 }
 
 // Internal SDK modules: the mock monitor is reachable only through them.
@@ -190,6 +207,16 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
+            aliases: req.getAliasesList().map((alias) => {
+                const spec = alias.getSpec();
+                return {
+                    urn: alias.getUrn(),
+                    name: spec?.getName() ?? "",
+                    type: spec?.getType() ?? "",
+                    parentUrn: spec?.getParenturn() ?? "",
+                    noParent: spec?.getNoparent() ?? false,
+                };
+            }),
         };
         pending.set(`${record.type}::${record.name}`, record);
         return registerResource(req, (error: unknown, response?: { getUrn(): string }) => {

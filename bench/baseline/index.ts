@@ -18,7 +18,7 @@ import {
     TRAFFIC_PERCENT_DEFAULT,
     type MonitorSettings,
 } from "../../components/defaults";
-import { defaultLbHostname, poolName } from "../../config/naming";
+import { defaultLbHostname, poolName } from "../../components/naming";
 
 interface AppEntry {
     hostname: string;

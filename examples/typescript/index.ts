@@ -1,40 +1,29 @@
 /**
  * Using the components from another stack: one API hostname put behind
- * Cequence, composed by hand. In your own project: `npm install
- * cloudflare-cequence` (or a git URL), then import as below.
+ * Cequence exactly as the guide does it, with ProtectedHostname (pools,
+ * monitors, failover load balancer and cutover, and their safety rules). In
+ * your own project: `npm install cloudflare-cequence` (or a git URL), then
+ * import as below. The four building blocks (CequencePool, AppOriginPool,
+ * FailoverLoadBalancer, CnameCutover) stay exported for other compositions.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppOriginPool, CequencePool, CnameCutover, FailoverLoadBalancer } from "cloudflare-cequence";
+import { ProtectedHostname } from "cloudflare-cequence";
 
 const config = new pulumi.Config();
-const accountId = config.require("accountId");
-const zoneId = config.require("zoneId");
-const hostname = "api.example.com";
 
-const cequence = new CequencePool("api-cequence", {
-    accountId,
+const api = new ProtectedHostname("api.example.com", {
+    accountId: config.require("accountId"),
+    zoneId: config.require("zoneId"),
+    zone: "example.com",
+    hostname: "api.example.com",
+    origin: "origin-api.example.com",
+    // Cut over only after `npm run preflight` (or the pools' health) says both pools are healthy.
+    routing: "loadBalancer",
+    stackName: pulumi.getStack(),
     cequenceHostname: config.require("cequenceHostname"),
-    publicHostname: hostname,
-    poolName: "cequence_api_example_com",
-    monitor: { path: "/cequence-health", interval: 15 },
+    cequenceMonitor: { path: "/cequence-health", interval: 15, timeout: 3, retries: 1 },
 });
 
-const origin = new AppOriginPool("api-origin", {
-    accountId,
-    originHostname: "origin-api.example.com",
-    publicHostname: hostname,
-    poolName: "origin_api_example_com",
-});
-
-const loadBalancer = new FailoverLoadBalancer("api-failover", {
-    zoneId,
-    hostname: "origin-api-lb.example.com",
-    cequencePoolId: cequence.poolId,
-    originPoolId: origin.poolId,
-    publicHostname: hostname,
-});
-
-new CnameCutover("api-cutover", { zoneId, hostname, target: loadBalancer.hostname });
-
-export const cequenceHealth = cequence.healthApiUrl;
-export const lbHostname = loadBalancer.hostname;
+export const lbHostname = api.lbHostname;
+export const poolHealthEndpoints = api.poolHealthEndpoints;
+export const failOpenSeconds = api.failOpenSeconds;

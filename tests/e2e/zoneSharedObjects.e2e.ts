@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { edgeAuthRuleRef } from "../../config/naming";
+import { edgeAuthRuleRef } from "../../components/naming";
 import type { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { Rule, Zone } from "../support/cloudflare/store";
 import { guide, inWorld } from "./support/world";

@@ -1,12 +1,12 @@
 /**
  * What the Cloudflare stand-in holds for a stack, found by the names the
- * program gives things (config/naming.ts): the end-to-end tests assert on
+ * program gives things (components/naming.ts): the end-to-end tests assert on
  * this, never on what Pulumi says it did.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { poolName, type PoolRole } from "../../../config/naming";
+import { poolName, type PoolRole } from "../../../components/naming";
 import { CONFIG_NAMESPACE } from "../../../config/schema";
 import type { CloudflareStandIn } from "../../support/cloudflare/standIn";
 import type { Account, DnsRecord, LoadBalancer, Monitor, Pool, Zone } from "../../support/cloudflare/store";

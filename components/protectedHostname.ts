@@ -1,0 +1,246 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AppOriginPool } from "./appOriginPool";
+import { CequencePool } from "./cequencePool";
+import { CnameCutover } from "./cnameCutover";
+import { CEQUENCE_PORT_DEFAULT, ROUTING_DEFAULT, TRAFFIC_PERCENT_DEFAULT, withMonitorDefaults } from "./defaults";
+import { worstCaseFailOpenSeconds } from "./failOpen";
+import { FailoverLoadBalancer } from "./failoverLoadBalancer";
+import type { MonitorArgs } from "./monitoredPool";
+import { cnameTarget, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type Routing } from "./naming";
+
+/** A Cequence pool that several hostnames share (`cequence.sharedPool`): a {@link CequencePool}'s outputs. */
+export interface SharedCequencePoolArgs {
+    /** The pool's ID (`CequencePool.poolId`). */
+    poolId: pulumi.Input<string>;
+    /** The pool's Cloudflare name. */
+    poolName: pulumi.Input<string>;
+    /** Cloudflare's API URL for the pool's health (`CequencePool.healthApiUrl`). */
+    healthApiUrl: pulumi.Input<string>;
+    /** The URL the pool's monitor probes (`CequencePool.probeUrl`). */
+    probeUrl: pulumi.Input<string>;
+}
+
+export interface ProtectedHostnameArgs {
+    /** Cloudflare account ID (32 hex characters), which owns the pools and monitors. */
+    accountId: pulumi.Input<string>;
+    /**
+     * Cloudflare zone ID (32 hex characters). A plain string: with
+     * `existingRecordId` it forms the record's import ID.
+     */
+    zoneId: string;
+    /** The zone's name, e.g. `cq-route.com`; the hostnames and the load balancer hostname are in it. */
+    zone: string;
+    /**
+     * The public hostname, e.g. `www.cq-route.com`. Plain strings here and in
+     * `origin`, `lbHostname` and `cequenceHostname`: the component refuses a
+     * loop between them before anything is registered.
+     */
+    hostname: string;
+    /** The application origin's hostname, e.g. `origin-www.cq-route.com` (may be outside the zone). */
+    origin: string;
+    /**
+     * Where the public CNAME points: `"loadBalancer"` (Cequence in line, the
+     * guide's step 6), `"origin"` (before the cutover, or rolled back; the
+     * pools and load balancer still exist) or `"cequence"` (appendix A: no load
+     * balancer and no pools, so no fail-open). Default `"loadBalancer"`.
+     */
+    routing?: string;
+    /**
+     * The load balancer's hostname. It must be a new name: a Cloudflare load
+     * balancer takes over any DNS record of its name. Default
+     * `origin-<name relative to the zone, dots as hyphens>-lb.<zone>`.
+     */
+    lbHostname?: string;
+    /** ID of the hostname's existing DNS record (32 hex characters), adopted instead of created. */
+    existingRecordId?: string;
+    /**
+     * Keeps pool names apart between stacks that share an account: the stack's
+     * name (`pulumi.getStack()`), as the pools of the program are named.
+     */
+    stackName: string;
+    /** The Cequence hostname from the Cequence account team, or the Cequence Bridge's hostname. */
+    cequenceHostname: string;
+    /** The port Cequence (or the Bridge) takes HTTPS on, and its monitor probes. Default 443. */
+    cequencePort?: pulumi.Input<number>;
+    /** `false` disables the Cequence pool: Cequence out of line (appendix C). Default `true`. */
+    cequenceEnabled?: pulumi.Input<boolean>;
+    /**
+     * The Cequence monitor's settings, for this hostname's own Cequence pool and
+     * for `failOpenSeconds`; with `sharedCequencePool`, pass the shared pool's.
+     */
+    cequenceMonitor?: MonitorArgs;
+    /** The origin monitor's settings. */
+    originMonitor?: MonitorArgs;
+    /** Retry a request on the origin pool at once when Cequence fails to connect (adaptive routing). Default `true`. */
+    failoverAcrossPools?: pulumi.Input<boolean>;
+    /** Percent of requests (1–100) sent through Cequence; below 100 the steering is random (a rollout). Default 100. */
+    cequenceTrafficPercent?: number;
+    /** A Cequence pool shared with other hostnames, used as pool 1 instead of a pool of this hostname's own. */
+    sharedCequencePool?: SharedCequencePoolArgs;
+    /** Name of the secret header every probe sends (edge authentication). A plain string: a key of the monitors' header map. */
+    authHeaderName?: string;
+    /** The secret header's value; used only with `authHeaderName`. */
+    authHeaderValue?: pulumi.Input<string>;
+}
+
+/** A pool's Cloudflare name and where to see its health. */
+export interface PoolEndpoints {
+    /** The pool's Cloudflare name. */
+    pool: string;
+    /** Cloudflare's API URL for the pool's health. */
+    healthApiUrl: string;
+    /** The URL the pool's monitor probes. */
+    probeUrl: string;
+}
+
+/** The health endpoints of a hostname's two pools. */
+export interface HostnamePoolEndpoints {
+    /** The Cequence pool (pool 1). */
+    cequence: PoolEndpoints;
+    /** The origin pool (pool 2 and the fallback). */
+    origin: PoolEndpoints;
+}
+
+/**
+ * One public hostname protected as the integration guide sets it up: a
+ * Cequence pool and an origin pool, each with its monitor, a failover load
+ * balancer whose fallback is the origin (so the hostname fails open), and the
+ * CNAME cutover for its `routing`, with the guide's safety rules built in:
+ * the load balancer is protected while the CNAME points at it, the cutover
+ * waits for the load balancer, and the record is protected and retained.
+ */
+export class ProtectedHostname extends pulumi.ComponentResource {
+    /** The load balancer's hostname; undefined with `routing: "cequence"`, which has none. */
+    public readonly lbHostname: pulumi.Output<string | undefined>;
+    /** Where the public CNAME points. */
+    public readonly cnameTarget: pulumi.Output<string>;
+    /** Each pool's name, health API URL and probe URL; undefined with `routing: "cequence"`. */
+    public readonly poolHealthEndpoints: pulumi.Output<HostnamePoolEndpoints | undefined>;
+    /** Worst-case seconds from Cequence failing its health checks to traffic on the origin; undefined without a load balancer. */
+    public readonly failOpenSeconds: pulumi.Output<number | undefined>;
+    /** The Cequence pool's ID (the shared one's when shared), for alerts; undefined without a load balancer. */
+    public readonly cequencePoolId: pulumi.Output<string | undefined>;
+    /** The public DNS record's ID. */
+    public readonly recordId: pulumi.Output<string>;
+
+    constructor(name: string, args: ProtectedHostnameArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cloudflare-cequence:index:ProtectedHostname", name, {}, opts);
+        const routing = checkArgs(this, args);
+        const lbHostname = args.lbHostname ?? defaultLbHostname(args.hostname, args.zone);
+        const target = cnameTarget({ routing, lbHostname, origin: args.origin }, args.cequenceHostname);
+        // These children were top-level resources before this component existed: the aliases keep their identity.
+        const child = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
+        const cutOver = (to: pulumi.Input<string>) =>
+            new CnameCutover(`${name}-cutover`, { zoneId: args.zoneId, hostname: args.hostname, target: to, existingRecordId: args.existingRecordId }, child);
+
+        if (!hasLoadBalancer(routing)) {
+            this.recordId = cutOver(target).recordId;
+            this.lbHostname = pulumi.output(undefined);
+            this.poolHealthEndpoints = pulumi.output(undefined);
+            this.failOpenSeconds = pulumi.output(undefined);
+            this.cequencePoolId = pulumi.output(undefined);
+        } else {
+            const probeAuth = { authHeaderName: args.authHeaderName, authHeaderValue: args.authHeaderValue };
+            const names = { cequence: poolName("cequence", args.stackName, args.hostname), origin: poolName("origin", args.stackName, args.hostname) };
+            const cequence: SharedCequencePoolArgs =
+                args.sharedCequencePool ??
+                asPoolRef(
+                    new CequencePool(
+                        `${name}-cequence`,
+                        {
+                            accountId: args.accountId,
+                            cequenceHostname: args.cequenceHostname,
+                            port: args.cequencePort ?? CEQUENCE_PORT_DEFAULT,
+                            enabled: args.cequenceEnabled,
+                            monitor: args.cequenceMonitor,
+                            publicHostname: args.hostname,
+                            poolName: names.cequence,
+                            ...probeAuth,
+                        },
+                        child,
+                    ),
+                    names.cequence,
+                );
+            const origin = asPoolRef(
+                new AppOriginPool(
+                    `${name}-origin`,
+                    { accountId: args.accountId, originHostname: args.origin, publicHostname: args.hostname, poolName: names.origin, monitor: args.originMonitor, ...probeAuth },
+                    child,
+                ),
+                names.origin,
+            );
+            const loadBalancer = new FailoverLoadBalancer(
+                `${name}-failover`,
+                {
+                    zoneId: args.zoneId,
+                    hostname: lbHostname,
+                    cequencePoolId: cequence.poolId,
+                    originPoolId: origin.poolId,
+                    publicHostname: args.hostname,
+                    failoverAcrossPools: args.failoverAcrossPools,
+                    cequenceTrafficPercent: args.cequenceTrafficPercent,
+                },
+                // While the public CNAME points at it, deleting the LB would leave the hostname dangling.
+                { ...child, protect: routing === "loadBalancer" },
+            );
+            // Pointing at the LB's output makes the cutover wait until the LB exists.
+            this.recordId = cutOver(routing === "loadBalancer" ? loadBalancer.hostname : target).recordId;
+            this.lbHostname = pulumi.output(lbHostname);
+            this.poolHealthEndpoints = pulumi.output({ cequence: endpoints(cequence), origin: endpoints(origin) });
+            this.failOpenSeconds = pulumi.output(args.cequenceMonitor ?? {}).apply((monitor) => worstCaseFailOpenSeconds(withMonitorDefaults(monitor)));
+            this.cequencePoolId = pulumi.output(cequence.poolId);
+        }
+        this.cnameTarget = pulumi.output(target);
+        this.registerOutputs({
+            lbHostname: this.lbHostname,
+            cnameTarget: this.cnameTarget,
+            poolHealthEndpoints: this.poolHealthEndpoints,
+            failOpenSeconds: this.failOpenSeconds,
+            cequencePoolId: this.cequencePoolId,
+            recordId: this.recordId,
+        });
+    }
+}
+
+function asPoolRef(pool: CequencePool | AppOriginPool, poolName: string): SharedCequencePoolArgs {
+    return { poolId: pool.poolId, poolName, healthApiUrl: pool.healthApiUrl, probeUrl: pool.probeUrl };
+}
+
+function endpoints(pool: SharedCequencePoolArgs) {
+    return { pool: pool.poolName, healthApiUrl: pool.healthApiUrl, probeUrl: pool.probeUrl };
+}
+
+/**
+ * Refuses what would break the hostname, naming the argument: users who call
+ * the component directly never pass through the stack's config schema.
+ * Returns the routing, checked.
+ */
+function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): Routing {
+    const fail = (message: string): never => {
+        throw new pulumi.ResourceError(`ProtectedHostname ${args.hostname}: ${message}`, resource);
+    };
+    const routing = args.routing ?? ROUTING_DEFAULT;
+    if (!(ROUTINGS as readonly string[]).includes(routing)) fail(`routing must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(routing)}`);
+    const lbHostname = args.lbHostname ?? defaultLbHostname(args.hostname, args.zone);
+    for (const [argument, value] of [["hostname", args.hostname], ["lbHostname", lbHostname]] as const) {
+        if (!isInZone(value, args.zone)) fail(`${argument} ${value} is not in the zone ${args.zone}`);
+    }
+    const same = (a: string, b: string) => a.toLowerCase().replace(/\.$/, "") === b.toLowerCase().replace(/\.$/, "");
+    const loops: Array<[string, string, string, string]> = [
+        ["hostname", args.hostname, "origin", args.origin],
+        ["hostname", args.hostname, "lbHostname", lbHostname],
+        ["hostname", args.hostname, "cequenceHostname", args.cequenceHostname],
+        ["origin", args.origin, "lbHostname", lbHostname],
+        ["origin", args.origin, "cequenceHostname", args.cequenceHostname],
+    ];
+    for (const [a, valueA, b, valueB] of loops) {
+        if (same(valueA, valueB)) fail(`${a} and ${b} are both ${valueA}: traffic would loop back through Cloudflare`);
+    }
+    const percent = args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT;
+    if (!Number.isInteger(percent) || percent < 1 || percent > 100) fail(`cequenceTrafficPercent must be a whole number from 1 to 100, got ${percent}`);
+    if (args.existingRecordId !== undefined && !/^[0-9a-f]{32}$/.test(args.existingRecordId)) {
+        fail(`existingRecordId must be 32 lower-case hex characters, got ${JSON.stringify(args.existingRecordId)}`);
+    }
+    if (!/^[A-Za-z0-9._-]+$/.test(args.stackName)) fail(`stackName must be a Pulumi stack name, got ${JSON.stringify(args.stackName)}`);
+    return routing as Routing;
+}
