@@ -26,8 +26,9 @@ const HOST_PACKAGE = "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 
 const MINUTE = 60_000;
-// Cold, on 2 cores, the CLI takes about ten minutes; the limits leave room
-// for a slower machine and still end a hung step inside CI's 90 minutes.
+// Cold, on 2 cores, the CLI took 7.5 minutes on a quiet machine and 22 on a
+// loaded one (docs/engine.md); the limits leave room for that and still end a
+// hung step inside CI's 90 minutes.
 const DOWNLOAD_TIMEOUT = 20 * MINUTE;
 const BUILD_TIMEOUT = 40 * MINUTE;
 const QUICK_TIMEOUT = 2 * MINUTE;
