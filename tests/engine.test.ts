@@ -1,7 +1,7 @@
 /** The pure rules of `npm run engine` (tools/engine): versions, build keys, wanted plugins, the manifest. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -204,8 +204,9 @@ describe("the engine manifest", () => {
         assert.throws(() => pluginEntry({ name: "x", version: "1.0.0", path: "/p", missingReason: "r" }), /exactly one/);
     });
 
-    it("is read back as written, and a missing or old one says to run npm run engine", () => {
+    it("is read back as written, and a missing or old one says to run npm run engine", (t) => {
         const dir = mkdtempSync(path.join(tmpdir(), "engine-manifest-"));
+        t.after(() => rmSync(dir, { recursive: true, force: true }));
         const file = path.join(dir, "engine.json");
         assert.throws(() => readEngineManifest(file), /run `npm run engine` first/);
         writeFileSync(file, JSON.stringify({ ...manifest, schema: MANIFEST_SCHEMA - 1 }));
@@ -232,8 +233,9 @@ describe("bounded steps", () => {
         assert.deepEqual([result.code, result.timedOut, result.stdout, result.stderr], [3, false, "out\n", "err\n"]);
     });
 
-    it("end the whole process group of a command past its limit, grandchildren included", async () => {
+    it("end the whole process group of a command past its limit, grandchildren included", async (t) => {
         const dir = mkdtempSync(path.join(tmpdir(), "engine-step-"));
+        t.after(() => rmSync(dir, { recursive: true, force: true }));
         const pidFile = path.join(dir, "grandchild.pid");
         const result = await runBounded("sh", ["-c", `sleep 300 & echo $! > ${pidFile}; wait`], { timeoutMs: 500 });
         assert.equal(result.timedOut, true);
