@@ -95,7 +95,7 @@ const cequencePoolIds = pulumi
     .apply((ids) => [...new Set(ids.filter((id): id is string => id !== undefined))]);
 
 const alertTargets = [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds];
-if (alertTargets.length > 0 && config.apps.some((app) => hasLoadBalancer(app.routing))) {
+if (alertTargets.length > 0 && config.apps.some(hasLoadBalancer)) {
     new FailOpenAlerts("alerts", { accountId: config.accountId, cequencePoolIds, label: `cloudflare-cequence ${stack}`, ...config.alerts });
 }
 

@@ -10,8 +10,8 @@ export const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
 export type Routing = (typeof ROUTINGS)[number];
 
 /** Appendix A: with `routing: cequence` the CNAME points straight at Cequence, with no load balancer and no pools. */
-export function hasLoadBalancer(routing: Routing): boolean {
-    return routing !== "cequence";
+export function hasLoadBalancer(app: { routing: Routing }): boolean {
+    return app.routing !== "cequence";
 }
 
 /** True when `hostname` is `zone` itself or a name below it. */

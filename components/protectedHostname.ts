@@ -133,7 +133,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
         const cutOver = (to: pulumi.Input<string>) =>
             new CnameCutover(`${name}-cutover`, { zoneId: args.zoneId, hostname: args.hostname, target: to, existingRecordId: args.existingRecordId }, child);
 
-        if (!hasLoadBalancer(routing)) {
+        if (!hasLoadBalancer({ routing })) {
             this.recordId = cutOver(target).recordId;
             this.lbHostname = pulumi.output(undefined);
             this.poolHealthEndpoints = pulumi.output(undefined);

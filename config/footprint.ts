@@ -6,6 +6,7 @@
  * cites the sources.
  */
 import { HTTPS_PORT } from "../components/defaults";
+import { hasLoadBalancer } from "../components/naming";
 import type { StackConfig } from "./schema";
 
 /**
@@ -51,7 +52,7 @@ export interface Footprint {
 }
 
 export function stackFootprint(config: StackConfig): Footprint {
-    const loadBalanced = config.apps.filter((app) => app.routing !== "cequence");
+    const loadBalanced = config.apps.filter(hasLoadBalancer);
     const perMinute = (interval: number) => 60 / interval;
     const cequencePools = config.cequence.sharedPool ? Math.min(1, loadBalanced.length) : loadBalanced.length;
     const pools = cequencePools + loadBalanced.length;

@@ -19,7 +19,7 @@ import {
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
-import { defaultLbHostname, isInZone, ROUTINGS, type Routing } from "../components/naming";
+import { defaultLbHostname, hasLoadBalancer, isInZone, ROUTINGS, type Routing } from "../components/naming";
 
 export type { Routing };
 
@@ -311,7 +311,7 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
     const apps = config.apps.map((a) => ({ ...a, lbHostname: a.lbHostname ?? defaultLbHostname(a.hostname, config.zone) }));
     // A shared pool's monitor probes as one hostname; by default the first one it serves.
     const sharedMonitorHost = config.cequence.sharedPool
-        ? (config.cequence.monitor.host ?? apps.find((a) => a.routing !== "cequence")?.hostname)
+        ? (config.cequence.monitor.host ?? apps.find(hasLoadBalancer)?.hostname)
         : undefined;
     const monitor = sharedMonitorHost === undefined ? config.cequence.monitor : { ...config.cequence.monitor, host: sharedMonitorHost };
     // One notification per address, however often it is listed.

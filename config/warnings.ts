@@ -5,12 +5,13 @@
  */
 import { FAIL_OPEN_WARNING_SECONDS } from "../components/defaults";
 import { worstCaseFailOpenSeconds } from "../components/failOpen";
+import { hasLoadBalancer } from "../components/naming";
 import { stackFootprint } from "./footprint";
 import type { StackConfig } from "./schema";
 
 export function configWarnings(config: StackConfig): string[] {
     const warnings: string[] = [];
-    const loadBalanced = config.apps.filter((app) => app.routing !== "cequence");
+    const loadBalanced = config.apps.filter(hasLoadBalancer);
     const failOpen = worstCaseFailOpenSeconds(config.cequence.monitor);
     if (loadBalanced.length > 0 && failOpen > FAIL_OPEN_WARNING_SECONDS) {
         warnings.push(
@@ -29,7 +30,7 @@ export function configWarnings(config: StackConfig): string[] {
                 `apps[${index}] (${app.hostname}): existingRecordId with routing: ${app.routing} adopts the record and repoints it in the same update, before the new pools were ever health-checked. Adopt with routing: origin first, check with npm run preflight, then cut over.`,
             );
         }
-        if (!config.cequence.enabled && app.routing === "cequence") {
+        if (!config.cequence.enabled && !hasLoadBalancer(app)) {
             warnings.push(
                 `apps[${index}] (${app.hostname}): cequence.enabled: false cannot take Cequence out of line for routing: cequence (no load balancer); set routing: origin to bypass Cequence.`,
             );

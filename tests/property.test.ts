@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
+import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import type { ProgramRun } from "../tools/mockEngine";
 import { contractErrorsWithNewerFields } from "./support/newerThanSchema";
@@ -86,7 +86,7 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
     const poolById = new Map(pools.map((p) => [p.id, p]));
     const records = ofType(run, TYPES.record);
     const loadBalancers = ofType(run, TYPES.loadBalancer);
-    const withLb = config.apps.filter((a) => a.routing !== "cequence");
+    const withLb = config.apps.filter(hasLoadBalancer);
 
     assert.equal(records.length, config.apps.length, "one CNAME per app");
     assert.equal(loadBalancers.length, withLb.length, "one LB per app that is not appendix A");
@@ -120,7 +120,7 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
         assert.equal(record.importId, app.existingRecordId ? `${ZONE_ID}/${app.existingRecordId}` : "");
 
         const lb = loadBalancers.find((l) => l.inputs.name === app.lbHostname);
-        if (app.routing === "cequence") {
+        if (!hasLoadBalancer(app)) {
             assert.equal(lb, undefined);
             continue;
         }

@@ -6,7 +6,7 @@
  * where traffic goes (trafficVerdict.ts) or `allHealth` asks. For N apps in a
  * healthy state that is N + 9 requests or fewer (docs/benchmark.md).
  */
-import { legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
+import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
 import { HTTPS_PORT } from "../components/defaults";
 import { normaliseHostname, type AppConfig, type StackConfig } from "../config/schema";
 import type { CloudflareRead } from "./cloudflareApi";
@@ -118,11 +118,6 @@ export interface LiveState {
     monitors: ReadonlyMap<string, LiveMonitor>;
     /** The health read so far, by pool ID; a pool absent here was not read. */
     health: ReadonlyMap<string, PoolHealth>;
-}
-
-/** Apps whose CNAME points straight at Cequence have no load balancer and no pools. */
-export function hasLoadBalancer(app: AppConfig): boolean {
-    return app.routing !== "cequence";
 }
 
 /**

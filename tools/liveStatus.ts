@@ -3,10 +3,10 @@
  * app's traffic path now (trafficVerdict.ts) and every difference between the
  * two (drift). Pure functions: no I/O.
  */
-import type { AppConfig, Routing, StackConfig } from "../config/schema";
+import type { AppConfig, StackConfig } from "../config/schema";
 import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../components/defaults";
-import { cnameTarget, type PoolRole } from "../components/naming";
-import { hasLoadBalancer, type FoundPool, type LiveApp, type LiveState, type MonitorSetting, type RegionHealth } from "./liveState";
+import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../components/naming";
+import { type FoundPool, type LiveApp, type LiveState, type MonitorSetting, type RegionHealth } from "./liveState";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";

@@ -7,11 +7,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../components/defaults";
-import { cnameTarget, type PoolRole } from "../components/naming";
+import { cnameTarget, hasLoadBalancer, type PoolRole } from "../components/naming";
 import type { AppConfig, StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { findPool, hasLoadBalancer, listPools, listRecords, type LivePool, type LiveRecord } from "./liveState";
+import { findPool, listPools, listRecords, type LivePool, type LiveRecord } from "./liveState";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;

@@ -6,10 +6,11 @@
  * 1 unreadable.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Routing, StackConfig } from "../config/schema";
+import type { StackConfig } from "../config/schema";
 import { CliError, CloudflareSession, READ_PERMISSIONS } from "./cloudflareApi";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { hasLoadBalancer, readLiveState, type ReadOptions } from "./liveState";
+import { hasLoadBalancer, type Routing } from "../components/naming";
+import { readLiveState, type ReadOptions } from "./liveState";
 import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./liveStatus";
 
 const USAGE = [
@@ -179,7 +180,7 @@ function renderTable(result: StackStatus, regions: boolean): string {
 }
 
 function describePool(pool: PoolStatus | null, routing: Routing, isCequence: boolean): string {
-    if (pool === null) return routing === "cequence" ? "- (no load balancer)" : "missing";
+    if (pool === null) return hasLoadBalancer({ routing }) ? "missing" : "- (no load balancer)";
     const health = pool.healthy === null ? "not read" : pool.healthy ? "healthy" : pool.regions.length === 0 ? "no health data" : "UNHEALTHY";
     if (!isCequence) return health;
     return `${pool.enabled ? "enabled" : "DISABLED"}, ${health}`;

@@ -16,7 +16,7 @@ import { stringify } from "yaml";
 import { PROXIED_TTL } from "../../components/defaults";
 import { steeringPolicyFor } from "../../components/failoverLoadBalancer";
 import { PROBE_PROTOCOL } from "../../components/monitoredPool";
-import { cnameTarget, poolName, sharedCequencePoolName } from "../../config/naming";
+import { cnameTarget, hasLoadBalancer, poolName, sharedCequencePoolName } from "../../components/naming";
 import type { MonitorSettings } from "../../components/defaults";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../../config/schema";
 import type { CliIo, Command } from "../../tools/cloudflareCli";
@@ -101,7 +101,7 @@ export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = 
             : undefined;
     for (const app of config.apps) {
         let target = cnameTarget(app, config.cequence.hostname);
-        if (app.routing !== "cequence") {
+        if (hasLoadBalancer(app)) {
             const cequence = shared ?? cequencePool(poolName("cequence", stack, app.hostname), app.hostname);
             const origin = deployPool(standIn, account, {
                 name: poolName("origin", stack, app.hostname),
