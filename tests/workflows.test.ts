@@ -89,4 +89,10 @@ describe("GitHub Actions workflows", () => {
             }
         }
     });
+
+    it("write each stack's offline plan to the job summary as Markdown, with its traffic-path charts", () => {
+        const steps = Object.values(jobs("pulumi-stack.yml")).flatMap((job) => (job as Job & { steps?: Array<{ run?: string }> }).steps ?? []);
+        const plan = steps.find((step) => step.run?.includes("npm run --silent plan"));
+        assert.match(plan?.run ?? "", /plan -- --stack "\$STACK" --markdown >> "\$GITHUB_STEP_SUMMARY"/);
+    });
 });

@@ -5,14 +5,15 @@
  * IDs are placeholders but every input, option and output is the program's.
  */
 import { parseArgs } from "node:util";
-import { HTTPS_PORT } from "../components/defaults";
-import { worstCaseFailOpenSeconds } from "../components/failOpen";
-import { ALL_REGIONS_PROBING_DATA_CENTERS, NON_ENTERPRISE_LIMITS, stackFootprint, type Footprint } from "../config/footprint";
+import { stackFootprint, type Footprint } from "../config/footprint";
 import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../config/schema";
 import { readStackFile, stackFilePath } from "../config/stackFile";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
 import { OFFLINE_CALLS } from "./offlineCalls";
 import { describeResource, resourceKind } from "./planDescribe";
+import { compactJson, renderFootprint, resourceAction, resourceGuards } from "./planFormat";
+import { renderPlanMarkdown } from "./planMarkdown";
+import { describeFlow, trafficFlow, type TrafficFlow } from "./trafficFlow";
 
 export interface Plan {
     stack: string;
@@ -26,15 +27,17 @@ export interface Plan {
     footprint: Footprint;
 }
 
-interface PlannedApp {
+export interface PlannedApp {
     hostname: string;
     routing: string;
-    /** The request path, hop by hop. */
+    /** The request path, hop by hop, as text. */
     traffic: string[];
+    /** The same path as data (what `--markdown` draws). */
+    flow: TrafficFlow;
     resources: PlannedResource[];
 }
 
-interface PlannedResource {
+export interface PlannedResource {
     kind: string;
     /** The Pulumi resource name. */
     name: string;
@@ -91,7 +94,8 @@ function toPlan(stack: string, configFile: string, config: StackConfig, run: Pro
     const apps = config.apps.map((app): PlannedApp => {
         const resources = custom.filter((r) => r.name.startsWith(`${app.hostname}-`));
         resources.forEach((r) => owned.add(r));
-        return { hostname: app.hostname, routing: app.routing, traffic: trafficPath(config, app.hostname), resources: resources.map((r) => planned(r, r.name.slice(app.hostname.length + 1))) };
+        const flow = trafficFlow(config, app);
+        return { hostname: app.hostname, routing: app.routing, traffic: describeFlow(flow), flow, resources: resources.map((r) => planned(r, r.name.slice(app.hostname.length + 1))) };
     });
     return {
         stack,
@@ -102,30 +106,6 @@ function toPlan(stack: string, configFile: string, config: StackConfig, run: Pro
         warnings: run.warnings,
         footprint: stackFootprint(config),
     };
-}
-
-function trafficPath(config: StackConfig, hostname: string): string[] {
-    const app = config.apps.find((a) => a.hostname === hostname)!;
-    const cname = `${app.hostname} → CNAME`;
-    switch (app.routing) {
-        case "cequence":
-            return [`${cname} ${config.cequence.hostname} (Cequence in line, no load balancer: no fail-open)`];
-        case "origin":
-            return [
-                `${cname} ${app.origin} (bypasses Cequence: before the cutover, or rolled back)`,
-                `load balancer ${app.lbHostname} is deployed but not in the path; set routing: loadBalancer to cut over`,
-            ];
-        case "loadBalancer": {
-            const { trafficPercent, enabled, failoverAcrossPools, sharedPool, port } = config.cequence;
-            const steering = trafficPercent < 100 ? `rollout: random steering, ${trafficPercent}% to Cequence` : "failover, steering off";
-            return [
-                `${cname} ${app.lbHostname} (load balancer, ${steering})`,
-                `1st: Cequence ${config.cequence.hostname}:${port}${sharedPool ? " (the stack's shared pool)" : ""}${enabled ? "" : " (pool DISABLED: forced out of line)"}`,
-                `2nd and fallback: origin ${app.origin}:${HTTPS_PORT} (fail-open when Cequence is unhealthy or disabled)`,
-                `fail-open: within ${worstCaseFailOpenSeconds(config.cequence.monitor)} s of Cequence failing its health checks (worst case)${failoverAcrossPools ? "; connection errors retried on the origin at once" : ""}`,
-            ];
-        }
-    }
 }
 
 export function renderPlan(plan: Plan): string {
@@ -157,45 +137,22 @@ export function renderPlan(plan: Plan): string {
     return lines.join("\n");
 }
 
-function renderFootprint(footprint: Footprint): string[] {
-    const limits = NON_ENTERPRISE_LIMITS;
-    return [
-        "Footprint (Cloudflare Load Balancing; limits and pricing: README, \"Cost and limits\"):",
-        `  ${count(footprint.loadBalancers, "load balancer")}, ${count(footprint.pools, "pool")}, ${count(footprint.endpoints, "endpoint")}, ${count(footprint.monitors, "monitor")} (a non-Enterprise account allows ${limits.loadBalancers}, ${limits.pools}, ${limits.endpoints}, and ${limits.monitorsPerPool} × pools, for all its stacks)`,
-        ...footprint.overLimits.map((over) => `  OVER THE LIMIT: ${over}`),
-        `  health probes a minute, per probing data center (× ${ALL_REGIONS_PROBING_DATA_CENTERS} with All Regions):`,
-        ...footprint.probed.map(
-            (p) =>
-                `    ${p.role.padEnd(8)} ${`${p.address}:${p.port}`.padEnd(40)} ${count(p.monitors, "monitor").padStart(12)} ${String(p.probesPerMinutePerDataCenter).padStart(7)}/min  (${p.probesPerMinuteAllRegions}/min with All Regions)`,
-        ),
-    ];
-}
-
-function count(n: number, noun: string): string {
-    return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-/** Indented JSON with lists of plain values kept on one line. */
-function compactJson(value: unknown): string {
-    return JSON.stringify(value, null, 2).replace(/\[\s+((?:"[^"]*"|[\d.]+)(?:,\s+(?:"[^"]*"|[\d.]+))*)\s+\]/g, (_, items: string) => `[${items.replace(/,\s+/g, ", ")}]`);
-}
-
 function renderResource(resource: PlannedResource): string {
-    const action = resource.importId ? `= adopt ${resource.importId}` : "+ create";
-    const guards = [resource.protect && "protected", resource.retainOnDelete && "retained on delete"].filter(Boolean);
+    const guards = resourceGuards(resource);
     const guardText = guards.length > 0 ? `  [${guards.join(", ")}]` : "";
-    return `  ${action.padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resource.summary}${guardText}`;
+    return `  ${resourceAction(resource).padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resource.summary}${guardText}`;
 }
 
-const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>]";
+const USAGE = "usage: npm run plan [-- --stack <name>] [--json | --markdown] [--dir <project dir>]";
 
 async function main(): Promise<void> {
-    let options: { stack: string; json: boolean; dir: string };
+    let options: { stack: string; json: boolean; markdown: boolean; dir: string };
     try {
         options = parseArgs({
             options: {
                 stack: { type: "string", default: "prod" },
                 json: { type: "boolean", default: false },
+                markdown: { type: "boolean", default: false },
                 dir: { type: "string", default: PROJECT_ROOT },
             },
         }).values;
@@ -209,7 +166,7 @@ async function main(): Promise<void> {
     }
     try {
         const plan = await buildPlan(options.stack, options.dir);
-        process.stdout.write(`${options.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`);
+        process.stdout.write(`${options.json ? JSON.stringify(plan, null, 2) : options.markdown ? renderPlanMarkdown(plan) : renderPlan(plan)}\n`);
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         process.stderr.write(`${message}\n`);
