@@ -8,8 +8,8 @@
  */
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT, runProgram } from "../tools/mockEngine";
-import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { PROJECT_ROOT, runProgram } from "../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { benchRawConfig } from "./appsConfig";
 import { peakRssMiB, reportMeasurement } from "./measurement";
 

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT } from "../tools/mockEngine";
+import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 import type { ChildResult, ProgramKind } from "./child";
 import { renderChart } from "./chart";
 import { STARTUP_MODES, type StartupMode, type StartupResult } from "./startupHost";

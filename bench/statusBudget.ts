@@ -7,9 +7,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { CliIo } from "../tools/cloudflareCli";
-import { RequestBudget } from "../tools/requestBudget";
-import { status } from "../tools/status";
+import type { CliIo } from "../tools/live/commandLine";
+import { RequestBudget } from "../tools/live/requestBudget";
+import { status } from "../tools/live/status";
 import { envFor, removeDir, STACK, startLive } from "../tests/support/liveFixture";
 import { benchConfig } from "./appsConfig";
 import { summarise } from "./stats";

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { benchConfig, benchRawConfig } from "../bench/appsConfig";
-import { runProgram, PROJECT_ROOT, type ProgramRun, type RegisteredResource } from "../tools/mockEngine";
-import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { runProgram, PROJECT_ROOT, type ProgramRun, type RegisteredResource } from "../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { ACCOUNT_ID, RECORD_ID, toRaw, ZONE_ID, type ConfigObject } from "./support/stack";
 
 const BASELINE = path.join(PROJECT_ROOT, "bench", "baseline", "index.ts");

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, it } from "node:test";
-import { budgetedFetch, retryAfterMs } from "../tools/cloudflareFetch";
-import { RequestBudget } from "../tools/requestBudget";
+import { budgetedFetch, retryAfterMs } from "../tools/live/cloudflareFetch";
+import { RequestBudget } from "../tools/live/requestBudget";
 
 let server: Server | undefined;
 

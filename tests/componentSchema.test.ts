@@ -13,7 +13,7 @@ import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as components from "../components";
-import { PROJECT_ROOT } from "../tools/mockEngine";
+import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 
 interface Property {
     type?: string;

@@ -11,8 +11,8 @@ import { parseStackConfig } from "../config/schema";
 import { stackFootprint } from "../config/footprint";
 import { readStackFile } from "../config/stackFile";
 import { configWarnings } from "../config/warnings";
-import { runProgram } from "../tools/mockEngine";
-import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { runProgram } from "../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { guideConfig, toRaw, type ConfigObject } from "./support/stack";
 
 type Edit = (config: ConfigObject) => void;

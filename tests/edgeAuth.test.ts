@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { stringify } from "yaml";
 import { edgeAuthRuleRef } from "../components/naming";
-import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
-import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { guideConfig, named, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
 const RULESET_ID = "abcdefabcdefabcdefabcdefabcdef12";
@@ -205,7 +205,7 @@ describe("plan never shows a secret", () => {
         writeFileSync(path.join(dir, "Pulumi.edge.yaml"), stringify({ config: stackConfig }));
         const tsx = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
         for (const extra of [[], ["--json"]]) {
-            const result = spawnSync(process.execPath, [tsx, path.join(PROJECT_ROOT, "tools/plan.ts"), "--stack", "edge", "--dir", dir, ...extra], { encoding: "utf8" });
+            const result = spawnSync(process.execPath, [tsx, path.join(PROJECT_ROOT, "tools/plan/plan.ts"), "--stack", "edge", "--dir", dir, ...extra], { encoding: "utf8" });
             assert.equal(result.status, 0, result.stderr);
             assert.match(result.stdout, /X-Edge-Auth/);
             for (const value of values) assert.ok(!result.stdout.includes(value) && !result.stderr.includes(value));

@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/mockEngine";
-import { OFFLINE_CALLS } from "../tools/offlineCalls";
+import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { guideConfig, toRaw } from "./support/stack";
 
 const project = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {

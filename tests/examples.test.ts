@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { PROJECT_ROOT } from "../tools/mockEngine";
+import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 
 const tsc = path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc");
 

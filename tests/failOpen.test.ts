@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { worstCaseFailOpenSeconds } from "../components/failOpen";
-import { runProgram } from "../tools/mockEngine";
-import { OFFLINE_CALLS, SAMPLE_CLOUDFLARE_IP_RANGES } from "../tools/offlineCalls";
+import { runProgram } from "../tools/plan/mockEngine";
+import { OFFLINE_CALLS, SAMPLE_CLOUDFLARE_IP_RANGES } from "../tools/plan/offlineCalls";
 import { guideConfig, named, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 
 function configWith(top: Record<string, unknown>, cequence: Record<string, unknown> = {}): ConfigObject {

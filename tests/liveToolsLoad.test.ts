@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 it("status and preflight load no Pulumi SDK: they talk to Cloudflare's API alone", () => {
     // A fresh process, so that nothing this test runner loaded counts.
-    const script = 'require("./tools/status.ts"); require("./tools/preflight.ts"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes("@pulumi"))))';
+    const script = 'require("./tools/live/status.ts"); require("./tools/live/preflight.ts"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes("@pulumi"))))';
     const child = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
     assert.equal(child.status, 0, child.stderr);
     assert.deepEqual(JSON.parse(child.stdout), []);

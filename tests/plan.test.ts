@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { PROJECT_ROOT } from "../tools/mockEngine";
+import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 
 const tsx = path.join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
@@ -37,7 +37,7 @@ const BRIDGE_STACK = `config:
 
 describe("npm run plan", () => {
     it("prints the traffic path, the resources and the outputs of the bundled stack", () => {
-        const { status, stdout } = run("tools/plan.ts", ["--stack", "prod"]);
+        const { status, stdout } = run("tools/plan/plan.ts", ["--stack", "prod"]);
         assert.equal(status, 0);
         assert.match(stdout, /www\.cq-route\.com → CNAME origin-www-lb\.cq-route\.com/);
         assert.match(stdout, /1st: Cequence /);
@@ -48,7 +48,7 @@ describe("npm run plan", () => {
     });
 
     it("prints the same as JSON with --json", () => {
-        const { status, stdout } = run("tools/plan.ts", ["--json"]);
+        const { status, stdout } = run("tools/plan/plan.ts", ["--json"]);
         assert.equal(status, 0);
         const plan = JSON.parse(stdout) as { stack: string; apps: Array<{ hostname: string; resources: Array<{ type: string; protect: boolean }> }>; outputs: Record<string, unknown> };
         assert.equal(plan.stack, "prod");
@@ -60,12 +60,12 @@ describe("npm run plan", () => {
     it("prints the footprint, and the Bridge's port in the traffic path, with --json too", () => {
         const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
         writeFileSync(path.join(dir, "Pulumi.bridge.yaml"), BRIDGE_STACK);
-        const text = run("tools/plan.ts", ["--stack", "bridge", "--dir", dir]);
+        const text = run("tools/plan/plan.ts", ["--stack", "bridge", "--dir", dir]);
         assert.equal(text.status, 0, text.stderr);
         assert.match(text.stdout, /1st: Cequence cequence-bridge\.cq-route\.com:9443 \(the stack's shared pool\)/);
         assert.match(text.stdout, /Footprint .*\n\s+2 load balancers, 3 pools, 3 endpoints, 3 monitors/);
         assert.match(text.stdout, /cequence cequence-bridge\.cq-route\.com:9443\s+1 monitor\s+1\/min\s+\(39\/min with All Regions\)/);
-        const json = run("tools/plan.ts", ["--stack", "bridge", "--json", "--dir", dir]);
+        const json = run("tools/plan/plan.ts", ["--stack", "bridge", "--json", "--dir", dir]);
         const plan = JSON.parse(json.stdout) as { footprint: { endpoints: number; probed: Array<{ role: string; port: number }> } };
         assert.equal(plan.footprint.endpoints, 3);
         assert.deepEqual(plan.footprint.probed.map((p) => [p.role, p.port]), [["cequence", 9443], ["origin", 443], ["origin", 443]]);
@@ -77,14 +77,14 @@ describe("npm run plan", () => {
             path.join(dir, "Pulumi.bad.yaml"),
             ["config:", "  cloudflare-cequence:accountId: nope", "  cloudflare-cequence:zone: cq-route.com", "  cloudflare-cequence:apps: []", ""].join("\n"),
         );
-        const { status, stderr } = run("tools/plan.ts", ["--stack", "bad", "--dir", dir]);
+        const { status, stderr } = run("tools/plan/plan.ts", ["--stack", "bad", "--dir", dir]);
         assert.equal(status, 1);
         for (const key of ["accountId", "zoneId", "cequence", "apps"]) assert.match(stderr, new RegExp(`^\\s+${key}: `, "m"));
         assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
     });
 
     it("says which stack file is missing", () => {
-        const { status, stderr } = run("tools/plan.ts", ["--stack", "nosuchstack"]);
+        const { status, stderr } = run("tools/plan/plan.ts", ["--stack", "nosuchstack"]);
         assert.equal(status, 1);
         assert.match(stderr, /Pulumi\.nosuchstack\.yaml: ENOENT/);
     });

@@ -13,8 +13,8 @@ import { JSDOM } from "jsdom";
 import { marked, type Tokens } from "marked";
 import { stringify } from "yaml";
 import { CONFIG_NAMESPACE } from "../config/schema";
-import { buildPlan } from "../tools/plan";
-import { renderPlanMarkdown } from "../tools/planMarkdown";
+import { buildPlan } from "../tools/plan/plan";
+import { renderPlanMarkdown } from "../tools/plan/planMarkdown";
 import { guideConfig, type ConfigObject } from "./support/stack";
 
 type MermaidApi = { parse(text: string): Promise<unknown> };

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { poolName, sharedCequencePoolName } from "../components/naming";
-import type { LivePool } from "../tools/liveState";
-import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/preflight";
+import type { LivePool } from "../tools/live/readDeployment";
+import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/live/preflight";
 import {
     envFor,
     parseConfig,

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import * as z from "zod";
 import { CONFIG_NAMESPACE, stackConfigSchema } from "../config/schema";
-import { PROJECT_ROOT } from "../tools/mockEngine";
+import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 
 /** The types a Pulumi.yaml `config` declaration accepts (Pulumi's project schema; `object` since CLI 3.186). */
 const PULUMI_CONFIG_TYPES = ["string", "integer", "boolean", "array", "object"] as const;

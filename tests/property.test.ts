@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
 import { parseStackConfig, type StackConfig } from "../config/schema";
-import type { ProgramRun } from "../tools/mockEngine";
+import type { ProgramRun } from "../tools/plan/mockEngine";
 import { contractErrorsWithNewerFields } from "./support/newerThanSchema";
 import { ACCOUNT_ID, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
 

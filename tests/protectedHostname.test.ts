@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { poolName } from "../components/naming";
-import type { ProgramRun } from "../tools/mockEngine";
+import type { ProgramRun } from "../tools/plan/mockEngine";
 import { runComponent } from "./support/componentProgram";
 import { ACCOUNT_ID, named, ofType, TYPES, ZONE_ID } from "./support/stack";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import fc from "fast-check";
-import { CLOUDFLARE_RATE_LIMIT, MAX_IN_FLIGHT, RequestBudget } from "../tools/requestBudget";
+import { CLOUDFLARE_RATE_LIMIT, MAX_IN_FLIGHT, RequestBudget } from "../tools/live/requestBudget";
 
 /** A request that stays in flight until released, so a test controls when each ends. */
 function heldRequests() {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { legacyPoolName, poolName, sharedCequencePoolName } from "../components/naming";
-import type { TrafficPath } from "../tools/trafficVerdict";
-import { status } from "../tools/status";
+import type { TrafficPath } from "../tools/live/trafficVerdict";
+import { status } from "../tools/live/status";
 import {
     envFor,
     idFor,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CliIo } from "../tools/cloudflareCli";
-import { RequestBudget } from "../tools/requestBudget";
-import { status } from "../tools/status";
+import type { CliIo } from "../tools/live/commandLine";
+import { RequestBudget } from "../tools/live/requestBudget";
+import { status } from "../tools/live/status";
 import { envFor, poolOf, setHealth, STACK, startLive, stopStandInsAfterEach, type Live } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
 

@@ -3,9 +3,9 @@ import { getEventListeners } from "node:events";
 import { describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { CliIo } from "../tools/cloudflareCli";
-import { RequestBudget, type RateLimit } from "../tools/requestBudget";
-import { status } from "../tools/status";
+import type { CliIo } from "../tools/live/commandLine";
+import { RequestBudget, type RateLimit } from "../tools/live/requestBudget";
+import { status } from "../tools/live/status";
 import { envFor, STACK, startLive, stopStandInsAfterEach, type Live } from "./support/liveFixture";
 import { guideConfig } from "./support/stack";
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/liveState";
-import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/trafficVerdict";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/live/readDeployment";
+import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/live/trafficVerdict";
 
 const CEQUENCE = "cq-route.example.cequence.ai";
 const HOST = "www.cq-route.com";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import type { RegisteredResource } from "../tools/mockEngine";
+import type { RegisteredResource } from "../tools/plan/mockEngine";
 import { runStack } from "./support/stack";
 import { URN_CONFIGS } from "./support/urnConfigs";
 

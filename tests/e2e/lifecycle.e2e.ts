@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { defaultLbHostname } from "../../components/naming";
-import { status } from "../../tools/status";
+import { status } from "../../tools/live/status";
 import type { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { Zone } from "../support/cloudflare/store";
 import { runInProcess } from "../support/liveFixture";

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after } from "node:test";
-import { PROJECT_ROOT, runProgram, type ProgramRun } from "../../tools/mockEngine";
+import { PROJECT_ROOT, runProgram, type ProgramRun } from "../../tools/plan/mockEngine";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "component-program-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -4,8 +4,8 @@
  * would pin on whichever test runs next. Prints the run's error; exits 1 if
  * the run failed, 0 if it did not.
  */
-import { runProgram, type CallHandlers } from "../../tools/mockEngine";
-import { OFFLINE_CALLS } from "../../tools/offlineCalls";
+import { runProgram, type CallHandlers } from "../../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../../tools/plan/offlineCalls";
 import { guideConfig, toRaw, ZONE_ID } from "./stack";
 
 const SCENARIOS: Record<string, { config: Record<string, unknown>; calls: CallHandlers }> = {

@@ -19,7 +19,7 @@ import { PROBE_PROTOCOL } from "../../components/monitoredPool";
 import { cnameTarget, hasLoadBalancer, poolName, sharedCequencePoolName } from "../../components/naming";
 import type { MonitorSettings } from "../../components/defaults";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../../config/schema";
-import type { CliIo, Command } from "../../tools/cloudflareCli";
+import type { CliIo, Command } from "../../tools/live/commandLine";
 import { CloudflareStandIn } from "./cloudflare/standIn";
 import { CHECK_REGIONS, type Account, type CloudflareState, type Pool, type ProbeOutcome, type Zone } from "./cloudflare/store";
 import { toRaw, type ConfigObject } from "./stack";
@@ -211,7 +211,7 @@ export interface CliRun extends RunResult {
 }
 
 /**
- * Runs the real CLI (`tools/<tool>.ts` under tsx) as a child process, with
+ * Runs the real CLI (`tools/live/<tool>.ts` under tsx) as a child process, with
  * only the given Cloudflare variables. `onStdout` sees output as it arrives,
  * and may signal the child.
  */
@@ -222,7 +222,7 @@ export function runCli(
     onStdout?: (soFar: string, child: { kill(signal: NodeJS.Signals): boolean }) => void,
 ): Promise<CliRun> {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CLOUDFLARE_")));
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tools", `${tool}.ts`), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tools", "live", `${tool}.ts`), ...args], {
         cwd: REPO_ROOT,
         env: { ...inherited, ...env },
         stdio: ["ignore", "pipe", "pipe"],

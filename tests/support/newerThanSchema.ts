@@ -6,7 +6,7 @@
  * Keep this list tiny: only fields the stack sends.
  */
 import Ajv2019 from "ajv/dist/2019";
-import type { RegisteredResource } from "../../tools/mockEngine";
+import type { RegisteredResource } from "../../tools/plan/mockEngine";
 import { contractErrors } from "./openapi";
 
 type Schema = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * provider would send, checked against Cloudflare's own OpenAPI schema
  * closed-world (the schema and its quirks: ./cloudflare/schema.ts).
  */
-import type { RegisteredResource } from "../../tools/mockEngine";
+import type { RegisteredResource } from "../../tools/plan/mockEngine";
 import { describeErrors, requestValidator, type Schema } from "./cloudflare/schema";
 
 export { OPENAPI_FILE } from "./cloudflare/schema";

@@ -3,8 +3,8 @@
  * program registered under the mocks.
  */
 import { CONFIG_NAMESPACE, type RawStackConfig } from "../../config/schema";
-import { runProgram, type CallHandlers, type ProgramRun, type RegisteredResource } from "../../tools/mockEngine";
-import { OFFLINE_CALLS } from "../../tools/offlineCalls";
+import { runProgram, type CallHandlers, type ProgramRun, type RegisteredResource } from "../../tools/plan/mockEngine";
+import { OFFLINE_CALLS } from "../../tools/plan/offlineCalls";
 
 /** The project's keys, unqualified, as a user writes them in a stack file. */
 export type ConfigObject = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * read, never written, through the API.
  */
 import { createHash } from "node:crypto";
-import { SAMPLE_CLOUDFLARE_IP_RANGES } from "../../../tools/offlineCalls";
+import { SAMPLE_CLOUDFLARE_IP_RANGES } from "../../../tools/plan/offlineCalls";
 import { ApiError, pageOf, success, type Call, type Handler } from "./answers";
 import type { Zone } from "./store";
 

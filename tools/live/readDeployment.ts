@@ -6,10 +6,10 @@
  * where traffic goes (trafficVerdict.ts) or `allHealth` asks. For N apps in a
  * healthy state that is N + 9 requests or fewer (docs/benchmark.md).
  */
-import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../components/naming";
-import { HTTPS_PORT } from "../components/defaults";
-import { normaliseHostname, type AppConfig, type StackConfig } from "../config/schema";
-import type { CloudflareRead } from "./cloudflareApi";
+import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../../components/naming";
+import { HTTPS_PORT } from "../../components/defaults";
+import { normaliseHostname, type AppConfig, type StackConfig } from "../../config/schema";
+import type { CloudflareRead } from "./cloudflareSession";
 import { trafficVerdict } from "./trafficVerdict";
 
 export interface RegionHealth {

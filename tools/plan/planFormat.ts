@@ -3,7 +3,7 @@
  * the footprint, what happens to a resource and what guards it, and compact
  * JSON for outputs.
  */
-import { ALL_REGIONS_PROBING_DATA_CENTERS, NON_ENTERPRISE_LIMITS, type Footprint } from "../config/footprint";
+import { ALL_REGIONS_PROBING_DATA_CENTERS, NON_ENTERPRISE_LIMITS, type Footprint } from "../../config/footprint";
 
 /** What `pulumi up` does with the resource: create it, or adopt (import) an existing one. */
 export function resourceAction(resource: { importId?: string }): string {

@@ -7,8 +7,8 @@
  * health decides the verdict and has not been read. docs/status.md documents
  * each verdict with the state that produces it.
  */
-import type { AppConfig, StackConfig } from "../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveState } from "./liveState";
+import type { AppConfig, StackConfig } from "../../config/schema";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveState } from "./readDeployment";
 
 export const TRAFFIC_PATHS = [
     "through-cequence",

@@ -1,12 +1,12 @@
 /**
- * From what Cloudflare has (liveState.ts) and what the config asks for, each
+ * From what Cloudflare has (readDeployment.ts) and what the config asks for, each
  * app's traffic path now (trafficVerdict.ts) and every difference between the
  * two (drift). Pure functions: no I/O.
  */
-import type { AppConfig, StackConfig } from "../config/schema";
-import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../components/defaults";
-import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../components/naming";
-import { type FoundPool, type LiveApp, type LiveState, type MonitorSetting, type RegionHealth } from "./liveState";
+import type { AppConfig, StackConfig } from "../../config/schema";
+import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../../components/defaults";
+import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../../components/naming";
+import { type FoundPool, type LiveApp, type LiveState, type MonitorSetting, type RegionHealth } from "./readDeployment";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";

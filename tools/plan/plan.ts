@@ -5,9 +5,9 @@
  * IDs are placeholders but every input, option and output is the program's.
  */
 import { parseArgs } from "node:util";
-import { stackFootprint, type Footprint } from "../config/footprint";
-import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../config/schema";
-import { readStackFile, stackFilePath } from "../config/stackFile";
+import { stackFootprint, type Footprint } from "../../config/footprint";
+import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../../config/schema";
+import { readStackFile, stackFilePath } from "../../config/stackFile";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
 import { OFFLINE_CALLS } from "./offlineCalls";
 import { describeResource, resourceKind } from "./planDescribe";

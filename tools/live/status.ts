@@ -6,12 +6,12 @@
  * 1 unreadable.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { StackConfig } from "../config/schema";
-import { CliError, CloudflareSession, READ_PERMISSIONS } from "./cloudflareApi";
-import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { hasLoadBalancer, type Routing } from "../components/naming";
-import { readLiveState, type ReadOptions } from "./liveState";
-import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./liveStatus";
+import type { StackConfig } from "../../config/schema";
+import { CliError, CloudflareSession, READ_PERMISSIONS } from "./cloudflareSession";
+import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { hasLoadBalancer, type Routing } from "../../components/naming";
+import { readLiveState, type ReadOptions } from "./readDeployment";
+import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
 
 const USAGE = [
     "usage: npm run status -- [--stack <name>] [--json] [--regions] [--origin-health] [--watch <seconds>]",

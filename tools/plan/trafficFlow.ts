@@ -2,10 +2,10 @@
  * An app's traffic path as the stack sets it up, hop by hop: the one
  * description that the plan prints as text and draws as a Mermaid flowchart.
  */
-import { HTTPS_PORT } from "../components/defaults";
-import { worstCaseFailOpenSeconds } from "../components/failOpen";
-import type { Routing } from "../components/naming";
-import type { AppConfig, StackConfig } from "../config/schema";
+import { HTTPS_PORT } from "../../components/defaults";
+import { worstCaseFailOpenSeconds } from "../../components/failOpen";
+import type { Routing } from "../../components/naming";
+import type { AppConfig, StackConfig } from "../../config/schema";
 
 export interface TrafficFlow {
     hostname: string;

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { RawStackConfig } from "../config/schema";
+import type { RawStackConfig } from "../../config/schema";
 
 /** One resource registration, as the engine would receive it. */
 export interface RegisteredResource {
@@ -92,7 +92,7 @@ export interface RunOptions {
     calls?: CallHandlers;
 }
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PROJECT_ROOT = path.resolve(__dirname, "../..");
 
 /** A Cloudflare-shaped ID (32 hex characters), stable for a given resource name. */
 function fakeId(seed: string): string {

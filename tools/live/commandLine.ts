@@ -5,12 +5,12 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatIssues, parseStackConfig, type StackConfig } from "../config/schema";
-import { readStackFile, stackFilePath } from "../config/stackFile";
-import { CliError, DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings, type SessionIo } from "./cloudflareApi";
+import { formatIssues, parseStackConfig, type StackConfig } from "../../config/schema";
+import { readStackFile, stackFilePath } from "../../config/stackFile";
+import { CliError, DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings, type SessionIo } from "./cloudflareSession";
 
 // Not mockEngine's PROJECT_ROOT: importing it would load the Pulumi SDK, which these tools do not need.
-const PROJECT_ROOT = path.resolve(__dirname, "..");
+const PROJECT_ROOT = path.resolve(__dirname, "../..");
 
 /** Where a command writes and what it reads from its environment; the process's own outside tests. */
 export interface CliIo extends SessionIo {

@@ -6,12 +6,12 @@
  * every app ready, 2 an app is not, 1 the previews could not be run or read.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../components/defaults";
-import { cnameTarget, hasLoadBalancer, type PoolRole } from "../components/naming";
-import type { AppConfig, StackConfig } from "../config/schema";
-import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareApi";
-import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./cloudflareCli";
-import { findPool, listPools, listRecords, type LivePool, type LiveRecord } from "./liveState";
+import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../../components/defaults";
+import { cnameTarget, hasLoadBalancer, type PoolRole } from "../../components/naming";
+import type { AppConfig, StackConfig } from "../../config/schema";
+import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareSession";
+import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { findPool, listPools, listRecords, type LivePool, type LiveRecord } from "./readDeployment";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
