@@ -11,6 +11,7 @@ import { CequencePool, EdgeAuth, FailOpenAlerts, ProtectedHostname, TrueClientIp
 import { assertBuildIsCurrent } from "./config/build";
 import { edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName } from "./components/naming";
 import { loadStackConfig } from "./config/pulumi";
+import type { AppConfig } from "./config/schema";
 import { configWarnings } from "./config/warnings";
 
 assertBuildIsCurrent(__filename);
@@ -111,20 +112,23 @@ for (const warning of configWarnings(config)) void pulumi.log.warn(warning);
 
 const ipRanges = cloudflare.getIpRangesOutput();
 
-/** Public hostname → the value `pick` gives for it, leaving out hostnames for which it is undefined. */
-function byHostname<T>(pick: (hostname: ProtectedHostname) => pulumi.Output<T | undefined>) {
-    const entries = hostnames.map((hostname, index) => pulumi.all([config.apps[index]!.hostname, pick(hostname)]));
-    return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs.filter(([, value]) => value !== undefined)));
+/**
+ * Public hostname → the output `pick` gives for it, for the apps `includes`;
+ * a plain map of outputs, so a preview knows its keys and one secret value
+ * does not make the whole map secret.
+ */
+function byHostname<T>(pick: (hostname: ProtectedHostname) => pulumi.Output<T>, includes: (app: AppConfig) => boolean = () => true) {
+    return Object.fromEntries(config.apps.flatMap((app, index) => (includes(app) ? [[app.hostname, pick(hostnames[index]!)]] : [])));
 }
 
 /** Public hostname → load balancer hostname, for each app with a load balancer. */
-export const loadBalancers = byHostname((hostname) => hostname.lbHostname);
+export const loadBalancers = byHostname((hostname) => hostname.lbHostname, hasLoadBalancer);
 /** Public hostname → where its CNAME points. */
 export const routing = byHostname((hostname) => hostname.cnameTarget);
 /** Public hostname → each pool's name, Cloudflare health API URL and monitor probe URL. */
-export const poolHealthEndpoints = byHostname((hostname) => hostname.poolHealthEndpoints);
+export const poolHealthEndpoints = byHostname((hostname) => hostname.poolHealthEndpoints, hasLoadBalancer);
 /** Public hostname → worst-case seconds before its traffic fails open to the origin when Cequence is down. */
-export const failOpenSeconds = byHostname((hostname) => hostname.failOpenSeconds);
+export const failOpenSeconds = byHostname((hostname) => hostname.failOpenSeconds, hasLoadBalancer);
 /** Cloudflare's IP ranges: the only sources Cequence should accept (guide, appendix E). */
 export const cloudflareIpRanges = { ipv4: ipRanges.ipv4Cidrs, ipv6: ipRanges.ipv6Cidrs };
 /** The edge-authentication header's name and the slot Cloudflare sends now. */

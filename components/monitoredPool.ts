@@ -7,8 +7,6 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDFLARE_API_BASE, HTTPS_PORT, MONITOR_DEFAULTS, PROBE_PROTOCOL } from "./defaults";
 
-export { PROBE_PROTOCOL } from "./defaults";
-
 /** Health-monitor settings; every field is optional and defaults as documented in the README. */
 export interface MonitorArgs {
     /** HTTP path probed on the pool's origin; starts with `/`. Default `/`. */
@@ -45,7 +43,6 @@ export interface MonitoredPoolArgs {
     /** The secret header's value; used only with `authHeaderName`. */
     authHeaderValue?: pulumi.Input<string>;
 }
-
 
 export interface MonitoredPoolSpec {
     accountId: pulumi.Input<string>;

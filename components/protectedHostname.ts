@@ -60,9 +60,9 @@ export interface ProtectedHostnameArgs {
     stackName: string;
     /** The Cequence hostname from the Cequence account team, or the Cequence Bridge's hostname. */
     cequenceHostname: string;
-    /** The port Cequence (or the Bridge) takes HTTPS on, and its monitor probes. Default 443. */
+    /** The port Cequence (or the Bridge) takes HTTPS on, and its monitor probes. Default 443. Not used with `sharedCequencePool`, whose own pool sets it. */
     cequencePort?: pulumi.Input<number>;
-    /** `false` disables the Cequence pool: Cequence out of line (appendix C). Default `true`. */
+    /** `false` disables the Cequence pool: Cequence out of line (appendix C). Default `true`. Not used with `sharedCequencePool`, whose own pool sets it. */
     cequenceEnabled?: pulumi.Input<boolean>;
     /**
      * The Cequence monitor's settings, for this hostname's own Cequence pool and
@@ -108,6 +108,11 @@ export interface HostnamePoolEndpoints {
  * CNAME cutover for its `routing`, with the guide's safety rules built in:
  * the load balancer is protected while the CNAME points at it, the cutover
  * waits for the load balancer, and the record is protected and retained.
+ *
+ * Its four children (`<name>-cequence`, `-origin`, `-failover`, `-cutover`)
+ * carry an alias to the stack's top level, where this project's stacks
+ * registered them before the component existed: a stack that composed the
+ * four by hand under those names at its top level adopts them unchanged.
  */
 export class ProtectedHostname extends pulumi.ComponentResource {
     /** The load balancer's hostname; undefined with `routing: "cequence"`, which has none. */
@@ -125,10 +130,10 @@ export class ProtectedHostname extends pulumi.ComponentResource {
 
     constructor(name: string, args: ProtectedHostnameArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:ProtectedHostname", name, {}, opts);
-        const routing = checkArgs(this, args);
-        const lbHostname = args.lbHostname ?? defaultLbHostname(args.hostname, args.zone);
+        const { routing, lbHostname } = checkArgs(this, args);
         const target = cnameTarget({ routing, lbHostname, origin: args.origin }, args.cequenceHostname);
-        // These children were top-level resources before this component existed: the aliases keep their identity.
+        // Before this component existed, the stack registered these four at its top level: the aliases
+        // keep their identity (and, through the engine, their children's). For a new hostname they match nothing.
         const child = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
         const cutOver = (to: pulumi.Input<string>) =>
             new CnameCutover(`${name}-cutover`, { zoneId: args.zoneId, hostname: args.hostname, target: to, existingRecordId: args.existingRecordId }, child);
@@ -142,7 +147,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
         } else {
             const probeAuth = { authHeaderName: args.authHeaderName, authHeaderValue: args.authHeaderValue };
             const names = { cequence: poolName("cequence", args.stackName, args.hostname), origin: poolName("origin", args.stackName, args.hostname) };
-            const cequence: SharedCequencePoolArgs =
+            const cequence: PoolRef =
                 args.sharedCequencePool ??
                 asPoolRef(
                     new CequencePool(
@@ -202,20 +207,23 @@ export class ProtectedHostname extends pulumi.ComponentResource {
     }
 }
 
-function asPoolRef(pool: CequencePool | AppOriginPool, poolName: string): SharedCequencePoolArgs {
+/** A pool as the load balancer and the outputs use it: the shape a shared Cequence pool is passed in. */
+type PoolRef = SharedCequencePoolArgs;
+
+function asPoolRef(pool: CequencePool | AppOriginPool, poolName: string): PoolRef {
     return { poolId: pool.poolId, poolName, healthApiUrl: pool.healthApiUrl, probeUrl: pool.probeUrl };
 }
 
-function endpoints(pool: SharedCequencePoolArgs) {
+function endpoints(pool: PoolRef) {
     return { pool: pool.poolName, healthApiUrl: pool.healthApiUrl, probeUrl: pool.probeUrl };
 }
 
 /**
  * Refuses what would break the hostname, naming the argument: users who call
  * the component directly never pass through the stack's config schema.
- * Returns the routing, checked.
+ * Returns the routing and the load balancer hostname, checked.
  */
-function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): Routing {
+function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): { routing: Routing; lbHostname: string } {
     const fail = (message: string): never => {
         throw new pulumi.ResourceError(`ProtectedHostname ${args.hostname}: ${message}`, resource);
     };
@@ -242,5 +250,5 @@ function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): Rout
         fail(`existingRecordId must be 32 lower-case hex characters, got ${JSON.stringify(args.existingRecordId)}`);
     }
     if (!/^[A-Za-z0-9._-]+$/.test(args.stackName)) fail(`stackName must be a Pulumi stack name, got ${JSON.stringify(args.stackName)}`);
-    return routing as Routing;
+    return { routing: routing as Routing, lbHostname };
 }

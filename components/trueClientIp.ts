@@ -3,8 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "./defaults";
 
-export { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "./defaults";
-
 export interface TrueClientIpArgs {
     /**
      * Cloudflare zone ID (32 hex characters). A plain string: it is the import

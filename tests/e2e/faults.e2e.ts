@@ -41,9 +41,12 @@ describe("pulumi up under faults", () => {
             const exited = new Promise((resolve) => update.on("close", resolve));
             const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;
             while (!standIn.served.some((s) => s.operationId === "account-load-balancer-pools-create-pool") && Date.now() < deadline) await sleep(50);
-            update.kill("SIGKILL");
+            // The whole group: the CLI, its language host and its plugins, as when a CI runner is killed.
+            process.kill(-update.pid!, "SIGKILL");
             await exited;
-            // Pulumi's documented recovery for an interrupted update: reconcile the state with the cloud.
+            // Pulumi's documented recovery for an interrupted update: release the lock the killed update
+            // left in the file backend, then reconcile the state with the cloud.
+            await pulumiCli(run, ["cancel", "--yes"]);
             await pulumiCli(run, ["refresh", "--yes", "--clear-pending-creates"]);
             await stack.up();
             assertGuideObjectsOnce(account, zone);

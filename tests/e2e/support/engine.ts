@@ -87,6 +87,8 @@ export function pulumiProcess(run: EngineRun, args: string[]): ChildProcess {
         cwd: run.project.workDir,
         env: run.env,
         stdio: ["ignore", "pipe", "pipe"],
+        // Its own process group, so that killing it also ends the language host and plugins it started.
+        detached: true,
     });
 }
 
