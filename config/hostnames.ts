@@ -1,0 +1,31 @@
+/**
+ * DNS names as the config and Cloudflare treat them: normalised as Cloudflare
+ * stores them, and checked against DNS's syntax and length limits.
+ */
+
+const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A fully qualified DNS name; case and one trailing dot are normalised away, as Cloudflare does. */
+export function normaliseHostname(text: string): string {
+    return text.trim().toLowerCase().replace(/\.$/, "");
+}
+
+export function isDnsHostname(name: string): boolean {
+    const labels = name.split(".");
+    return (
+        name.length <= 253 &&
+        labels.length >= 2 &&
+        labels.every((label) => DNS_LABEL.test(label)) &&
+        !/^[0-9]+$/.test(labels[labels.length - 1]!)
+    );
+}
+
+/** DNS's limits (RFC 1035): 63 characters a label, 253 a name. */
+const DNS_LIMITS = { label: 63, name: 253 } as const;
+
+/** Why `name` (made of DNS-label characters) breaks DNS's length limits, or undefined. */
+export function dnsLengthProblem(name: string): string | undefined {
+    if (name.length > DNS_LIMITS.name) return `is ${name.length} characters long (DNS allows ${DNS_LIMITS.name})`;
+    const long = name.split(".").find((label) => label.length > DNS_LIMITS.label);
+    return long ? `has the label ${long}, ${long.length} characters long (DNS allows ${DNS_LIMITS.label})` : undefined;
+}
