@@ -5,13 +5,13 @@
  * what the TypeScript program does.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/plan/mockEngine";
 import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
+import { buildIntoScratch } from "./support/scratchBuild";
 import { guideConfig, toRaw } from "./support/stack";
 
 const project = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
@@ -28,9 +28,10 @@ describe("Pulumi.yaml entry point", () => {
     });
 
     it("is built from index.ts and registers exactly what index.ts does", async () => {
-        execFileSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: PROJECT_ROOT });
+        // Built as for dist/, but elsewhere: `main` names the entry relative to the build's root.
+        const out = buildIntoScratch();
         const config = toRaw(guideConfig());
-        const built = await runProgram({ program: path.join(PROJECT_ROOT, project.main!), stack: "prod", config, calls: OFFLINE_CALLS });
+        const built = await runProgram({ program: path.join(out, path.relative("dist", project.main!)), stack: "prod", config, calls: OFFLINE_CALLS });
         const source = await runProgram({ stack: "prod", config, calls: OFFLINE_CALLS });
         assert.equal(built.error, undefined);
         assert.ok(built.resources.length > 0);
