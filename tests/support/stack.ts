@@ -2,6 +2,7 @@
  * Test helpers: stack configs as plain objects, and queries over what the
  * program registered under the mocks.
  */
+import assert from "node:assert/strict";
 import { CONFIG_NAMESPACE, type RawStackConfig } from "../../config/schema";
 import { runProgram, type CallHandlers, type ProgramRun, type RegisteredResource } from "../../tools/plan/mockEngine";
 import { OFFLINE_CALLS } from "../../tools/plan/offlineCalls";
@@ -61,4 +62,19 @@ export function named(run: ProgramRun, name: string): RegisteredResource {
 
 export function parentOf(run: ProgramRun, resource: RegisteredResource): RegisteredResource | undefined {
     return run.resources.find((r) => r.urn === resource.parent);
+}
+
+/** The guide's config with top-level keys and `cequence` keys replaced. */
+export function configWith(top: Record<string, unknown>, cequence: Record<string, unknown> = {}): ConfigObject {
+    const config = { ...guideConfig(), ...top };
+    config.cequence = { ...(config.cequence as object), ...cequence };
+    return config;
+}
+
+/** Runs the program on a config it must refuse; returns the error, after checking nothing was registered. */
+export async function rejection(config: ConfigObject): Promise<string> {
+    const run = await runProgram({ stack: "prod", config: toRaw(config), calls: OFFLINE_CALLS });
+    assert.ok(run.error);
+    assert.deepEqual(run.resources, []);
+    return run.error.message;
 }
