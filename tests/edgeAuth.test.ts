@@ -1,5 +1,5 @@
 /**
- * Issue 8: the secret edge-authentication header, its rotation, the adopted
+ * The secret edge-authentication header, its rotation, the adopted
  * ruleset, and that no secret is ever shown in plain text.
  */
 import assert from "node:assert/strict";
