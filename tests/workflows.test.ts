@@ -90,6 +90,15 @@ describe("GitHub Actions workflows", () => {
         }
     });
 
+    it("checks.yml rebuilds Cloudflare's OpenAPI subset and points the tests at it before npm test", () => {
+        const steps = (jobs("checks.yml").test as Job & { steps?: Array<{ run?: string }> }).steps ?? [];
+        const rebuild = steps.findIndex((step) => step.run?.includes("node tools/openapi/rebuildSubset.mjs"));
+        const test = steps.findIndex((step) => step.run === "npm test");
+        assert.ok(rebuild >= 0 && rebuild < test, `rebuild step ${rebuild}, npm test step ${test}`);
+        assert.match(steps[rebuild]?.run ?? "", /echo "CLOUDFLARE_OPENAPI_SUBSET=\$subset" >> "\$GITHUB_ENV"/);
+        assert.match(steps[rebuild]?.run ?? "", /rebuildSubset\.mjs "\$subset"/);
+    });
+
     it("write each stack's offline plan to the job summary as Markdown, with its traffic-path charts", () => {
         const steps = Object.values(jobs("pulumi-stack.yml")).flatMap((job) => (job as Job & { steps?: Array<{ run?: string }> }).steps ?? []);
         const plan = steps.find((step) => step.run?.includes("npm run --silent plan"));
