@@ -8,15 +8,8 @@
  * version the checked stack uses.
  */
 import type { ResourceValidation, ResourceValidationPolicy } from "@pulumi/policy";
+import { RESOURCE_TYPES } from "./resourceTypes";
 
-export const CLOUDFLARE_TYPES = {
-    loadBalancer: "cloudflare:index/loadBalancer:LoadBalancer",
-    pool: "cloudflare:index/loadBalancerPool:LoadBalancerPool",
-    monitor: "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor",
-    dnsRecord: "cloudflare:index/dnsRecord:DnsRecord",
-    /** The provider's deprecated name for DnsRecord, still in use in older stacks. */
-    legacyRecord: "cloudflare:index/record:Record",
-} as const;
 
 /** Every policy here validates one resource at a time with a single function. */
 export type CequencePolicy = ResourceValidationPolicy & { validateResource: ResourceValidation };
@@ -63,13 +56,13 @@ function isProxiedCname(props: Props): boolean {
     return props.type === "CNAME" && props.proxied === true;
 }
 
-const DNS_RECORD_TYPES = [CLOUDFLARE_TYPES.dnsRecord, CLOUDFLARE_TYPES.legacyRecord];
+const DNS_RECORD_TYPES = [RESOURCE_TYPES.dnsRecord, RESOURCE_TYPES.legacyRecord];
 
 export const policies: readonly CequencePolicy[] = [
     rule(
         "load-balancer-proxied",
         "A load balancer in front of Cequence is proxied, so traffic passes through Cloudflare on its way to Cequence.",
-        [CLOUDFLARE_TYPES.loadBalancer],
+        [RESOURCE_TYPES.loadBalancer],
         (lb) =>
             lb.proxied === true
                 ? undefined
@@ -78,7 +71,7 @@ export const policies: readonly CequencePolicy[] = [
     rule(
         "load-balancer-failover-steering",
         'A load balancer in front of Cequence steers "off" (failover in pool order, guide step 4), or "random" during a rollout.',
-        [CLOUDFLARE_TYPES.loadBalancer],
+        [RESOURCE_TYPES.loadBalancer],
         (lb) =>
             (ALLOWED_STEERING as readonly unknown[]).includes(lb.steeringPolicy)
                 ? undefined
@@ -87,7 +80,7 @@ export const policies: readonly CequencePolicy[] = [
     rule(
         "load-balancer-fails-open-to-origin",
         "A load balancer's fallback pool is the last of its default pools: the application origin, where traffic fails open.",
-        [CLOUDFLARE_TYPES.loadBalancer],
+        [RESOURCE_TYPES.loadBalancer],
         (lb) => {
             const pools = Array.isArray(lb.defaultPools) ? lb.defaultPools : [];
             const last: unknown = pools[pools.length - 1];
@@ -98,7 +91,7 @@ export const policies: readonly CequencePolicy[] = [
     rule(
         "pool-has-monitor",
         "Every pool has a health monitor; without one Cloudflare never marks Cequence unhealthy, and never fails open.",
-        [CLOUDFLARE_TYPES.pool],
+        [RESOURCE_TYPES.pool],
         (pool) =>
             typeof pool.monitor === "string" && pool.monitor !== ""
                 ? undefined
@@ -107,7 +100,7 @@ export const policies: readonly CequencePolicy[] = [
     rule(
         "monitor-sends-host-header",
         "An HTTP(S) monitor sends a Host header (the public hostname), so the origin and Cequence answer the probe as they answer real traffic.",
-        [CLOUDFLARE_TYPES.monitor],
+        [RESOURCE_TYPES.monitor],
         (monitor) => {
             if (!isHttpMonitor(monitor)) return undefined;
             const headers = (monitor.header ?? {}) as Record<string, unknown>;
@@ -121,7 +114,7 @@ export const policies: readonly CequencePolicy[] = [
     rule(
         "monitor-explicit-expected-codes",
         "An HTTP(S) monitor states the status codes that count as healthy (expectedCodes), verified with the Cequence account team.",
-        [CLOUDFLARE_TYPES.monitor],
+        [RESOURCE_TYPES.monitor],
         (monitor) =>
             !isHttpMonitor(monitor) || (typeof monitor.expectedCodes === "string" && monitor.expectedCodes !== "")
                 ? undefined
@@ -130,7 +123,7 @@ export const policies: readonly CequencePolicy[] = [
     rule(
         "monitor-never-healthy-on-5xx",
         "An HTTP(S) monitor never counts a 5xx as healthy: a Cequence that answers 5xx must fail open, and an origin that does is down.",
-        [CLOUDFLARE_TYPES.monitor],
+        [RESOURCE_TYPES.monitor],
         (monitor) =>
             !isHttpMonitor(monitor) || typeof monitor.expectedCodes !== "string" || !monitor.expectedCodes.startsWith("5")
                 ? undefined

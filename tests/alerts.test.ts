@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { guideConfig, named, ofType, runStack, TYPES, configWith, rejection } from "./support/stack";
+import { guideConfig, named, ofType, runStack, configWith, rejection } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 describe("alerts", () => {
     const alerts = { emails: ["oncall@example.com"], webhookIds: ["14cc1190-5d2b-4b98-a696-c424cb2ad05f"] };
@@ -17,7 +18,7 @@ describe("alerts", () => {
         );
         const run = await runStack(config);
         const cequencePools = [named(run, "www.cq-route.com-cequence-pool").id, named(run, "api.cq-route.com-cequence-pool").id];
-        const policies = ofType(run, TYPES.notificationPolicy);
+        const policies = ofType(run, RESOURCE_TYPES.notificationPolicy);
         assert.deepEqual(policies.map((p) => p.inputs.alertType).sort(), ["load_balancing_health_alert", "load_balancing_pool_enablement_alert"]);
         for (const policy of policies) {
             assert.deepEqual((policy.inputs.filters as { poolIds: string[] }).poolIds, cequencePools);
@@ -34,9 +35,9 @@ describe("alerts", () => {
     });
 
     it("creates nothing when absent or when every list is empty", async () => {
-        assert.equal(ofType(await runStack(guideConfig()), TYPES.notificationPolicy).length, 0);
+        assert.equal(ofType(await runStack(guideConfig()), RESOURCE_TYPES.notificationPolicy).length, 0);
         const empty = await runStack(configWith({ alerts: { emails: [], webhookIds: [], pagerdutyIds: [] } }));
-        assert.equal(ofType(empty, TYPES.notificationPolicy).length, 0);
+        assert.equal(ofType(empty, RESOURCE_TYPES.notificationPolicy).length, 0);
     });
 
     it("rejects an invalid email address by its index", async () => {

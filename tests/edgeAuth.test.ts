@@ -12,7 +12,8 @@ import { stringify } from "yaml";
 import { edgeAuthRuleRef } from "../components/naming";
 import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/plan/mockEngine";
 import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
-import { guideConfig, named, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
+import { guideConfig, named, ofType, runStack, toRaw, ZONE_ID, type ConfigObject } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const RULESET_ID = "abcdefabcdefabcdefabcdefabcdef12";
 const OWN_REF = edgeAuthRuleRef("prod");
@@ -44,7 +45,7 @@ describe("edge authentication", async () => {
     const run = await runStack(withEdgeAuth({}));
 
     it("creates two header-safe random secrets of at least 32 characters, kept until their rotation changes", () => {
-        const passwords = ofType(run, TYPES.randomPassword);
+        const passwords = ofType(run, RESOURCE_TYPES.randomPassword);
         assert.deepEqual(passwords.map((p) => p.name).sort(), ["edge-auth-secret-a", "edge-auth-secret-b"]);
         for (const password of passwords) {
             assert.ok((password.inputs.length as number) >= 32);
@@ -59,7 +60,7 @@ describe("edge authentication", async () => {
     });
 
     it("sets the active secret on every public hostname, and on nothing else", async () => {
-        const [ruleset] = ofType(run, TYPES.ruleset);
+        const [ruleset] = ofType(run, RESOURCE_TYPES.ruleset);
         assert.ok(ruleset);
         assert.deepEqual(
             { kind: ruleset.inputs.kind, phase: ruleset.inputs.phase, zoneId: ruleset.inputs.zoneId },
@@ -81,12 +82,12 @@ describe("edge authentication", async () => {
 
     it("has both monitors of each load-balanced app send the same header", () => {
         const { a } = secrets(run);
-        for (const monitor of ofType(run, TYPES.monitor)) {
+        for (const monitor of ofType(run, RESOURCE_TYPES.monitor)) {
             const header = monitor.unmaskedInputs.header as Record<string, string[]>;
             assert.deepEqual(header["X-Edge-Auth"], [a]);
             assert.equal(header.Host!.length, 1);
         }
-        assert.equal(ofType(run, TYPES.monitor).length, 4);
+        assert.equal(ofType(run, RESOURCE_TYPES.monitor).length, 4);
     });
 
     it("outputs the header name and active slot in plain text, and the secrets only as secrets", async () => {

@@ -23,6 +23,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -33,12 +34,6 @@ const DOCUMENTS = ["README.md", "LICENSE", "CHANGELOG.md"];
 const LINKED_PACKAGES = ["@pulumi/cloudflare", "@pulumi/pulumi", "@pulumi/random"];
 /** Generous bounds for a loaded machine; a pack measured 16 s here. */
 const STEP_TIMEOUT_MS = 120_000;
-
-const TYPES = {
-    pool: "cloudflare:index/loadBalancerPool:LoadBalancerPool",
-    loadBalancer: "cloudflare:index/loadBalancer:LoadBalancer",
-    record: "cloudflare:index/dnsRecord:DnsRecord",
-};
 
 interface PackResult {
     filename: string;
@@ -188,15 +183,15 @@ describe("the packed package", { timeout: 4 * STEP_TIMEOUT_MS }, () => {
         };
 
         const ofType = (type: string) => registered.filter((r) => r.type === type);
-        const poolTo = (address: string) => ofType(TYPES.pool).find((p) => (p.inputs.origins as { address: string }[])[0]!.address === address);
+        const poolTo = (address: string) => ofType(RESOURCE_TYPES.pool).find((p) => (p.inputs.origins as { address: string }[])[0]!.address === address);
         const cequencePool = poolTo("api.example.cequence.ai");
         const originPool = poolTo("origin-api.example.com");
         assert.ok(cequencePool && originPool, "a Cequence pool and an origin pool");
-        const [lb] = ofType(TYPES.loadBalancer);
+        const [lb] = ofType(RESOURCE_TYPES.loadBalancer);
         assert.ok(lb, "a load balancer");
         assert.deepEqual(lb.inputs.defaultPools, [cequencePool.id, originPool.id], "Cequence first, then the origin");
         assert.equal(lb.inputs.fallbackPool, originPool.id, "fails open to the origin");
-        const [record] = ofType(TYPES.record);
+        const [record] = ofType(RESOURCE_TYPES.dnsRecord);
         assert.deepEqual(
             [record?.inputs.type, record?.inputs.name, record?.inputs.content, record?.inputs.proxied],
             ["CNAME", "api.example.com", lb.inputs.name, true],

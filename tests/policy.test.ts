@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { CLOUDFLARE_TYPES, policies, type CequencePolicy } from "../policy/policies";
+import { policies, type CequencePolicy } from "../policy/policies";
 import { guideConfig, runStack } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 /** Runs one policy on one resource's inputs, as the policy server would, and returns the violations. */
 async function violations(policy: CequencePolicy, type: string, props: Record<string, unknown>): Promise<string[]> {
@@ -53,15 +54,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-    { policy: "load-balancer-proxied", type: CLOUDFLARE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, proxied: false }, advice: /set proxied: true/ },
-    { policy: "load-balancer-failover-steering", type: CLOUDFLARE_TYPES.loadBalancer, passing: { ...guideLoadBalancer, steeringPolicy: "random" }, violating: { ...guideLoadBalancer, steeringPolicy: "dynamic_latency" }, advice: /"off".*"random"/ },
-    { policy: "load-balancer-fails-open-to-origin", type: CLOUDFLARE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, fallbackPool: CEQUENCE_POOL }, advice: /fail open to the application origin/ },
-    { policy: "pool-has-monitor", type: CLOUDFLARE_TYPES.pool, passing: { name: "p", monitor: "monitor-id" }, violating: { name: "p" }, advice: /attach a LoadBalancerMonitor/ },
-    { policy: "monitor-sends-host-header", type: CLOUDFLARE_TYPES.monitor, passing: { ...guideMonitor, header: { host: ["www.cq-route.com"] } }, violating: { ...guideMonitor, header: {} }, advice: /Host: \["<public hostname>"\]/ },
-    { policy: "monitor-explicit-expected-codes", type: CLOUDFLARE_TYPES.monitor, passing: guideMonitor, violating: { ...guideMonitor, expectedCodes: undefined }, advice: /"200" or "2xx"/ },
-    { policy: "monitor-never-healthy-on-5xx", type: CLOUDFLARE_TYPES.monitor, passing: { ...guideMonitor, expectedCodes: "2xx" }, violating: { ...guideMonitor, expectedCodes: "5xx" }, advice: /expect a 2xx/ },
-    { policy: "proxied-cname-automatic-ttl", type: CLOUDFLARE_TYPES.dnsRecord, passing: guideCname, violating: { ...guideCname, ttl: 300 }, advice: /ttl: 1/ },
-    { policy: "proxied-cname-no-trailing-dot", type: CLOUDFLARE_TYPES.legacyRecord, passing: guideCname, violating: { ...guideCname, content: "origin-www-lb.cq-route.com." }, advice: /write "origin-www-lb.cq-route.com"/ },
+    { policy: "load-balancer-proxied", type: RESOURCE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, proxied: false }, advice: /set proxied: true/ },
+    { policy: "load-balancer-failover-steering", type: RESOURCE_TYPES.loadBalancer, passing: { ...guideLoadBalancer, steeringPolicy: "random" }, violating: { ...guideLoadBalancer, steeringPolicy: "dynamic_latency" }, advice: /"off".*"random"/ },
+    { policy: "load-balancer-fails-open-to-origin", type: RESOURCE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, fallbackPool: CEQUENCE_POOL }, advice: /fail open to the application origin/ },
+    { policy: "pool-has-monitor", type: RESOURCE_TYPES.pool, passing: { name: "p", monitor: "monitor-id" }, violating: { name: "p" }, advice: /attach a LoadBalancerMonitor/ },
+    { policy: "monitor-sends-host-header", type: RESOURCE_TYPES.monitor, passing: { ...guideMonitor, header: { host: ["www.cq-route.com"] } }, violating: { ...guideMonitor, header: {} }, advice: /Host: \["<public hostname>"\]/ },
+    { policy: "monitor-explicit-expected-codes", type: RESOURCE_TYPES.monitor, passing: guideMonitor, violating: { ...guideMonitor, expectedCodes: undefined }, advice: /"200" or "2xx"/ },
+    { policy: "monitor-never-healthy-on-5xx", type: RESOURCE_TYPES.monitor, passing: { ...guideMonitor, expectedCodes: "2xx" }, violating: { ...guideMonitor, expectedCodes: "5xx" }, advice: /expect a 2xx/ },
+    { policy: "proxied-cname-automatic-ttl", type: RESOURCE_TYPES.dnsRecord, passing: guideCname, violating: { ...guideCname, ttl: 300 }, advice: /ttl: 1/ },
+    { policy: "proxied-cname-no-trailing-dot", type: RESOURCE_TYPES.legacyRecord, passing: guideCname, violating: { ...guideCname, content: "origin-www-lb.cq-route.com." }, advice: /write "origin-www-lb.cq-route.com"/ },
 ];
 
 describe("policy pack", () => {
@@ -81,18 +82,18 @@ describe("policy pack", () => {
 
     it("fails a load balancer with no fallback pool or no steering policy", async () => {
         const { fallbackPool: _fallback, steeringPolicy: _steering, ...bare } = guideLoadBalancer;
-        assert.equal((await violations(policy("load-balancer-fails-open-to-origin"), CLOUDFLARE_TYPES.loadBalancer, bare)).length, 1);
-        assert.equal((await violations(policy("load-balancer-failover-steering"), CLOUDFLARE_TYPES.loadBalancer, bare)).length, 1);
+        assert.equal((await violations(policy("load-balancer-fails-open-to-origin"), RESOURCE_TYPES.loadBalancer, bare)).length, 1);
+        assert.equal((await violations(policy("load-balancer-failover-steering"), RESOURCE_TYPES.loadBalancer, bare)).length, 1);
     });
 
     it("leaves what a rule does not cover alone: TCP monitors, DNS-only and non-CNAME records, other types", async () => {
-        assert.deepEqual(await violations(policy("monitor-sends-host-header"), CLOUDFLARE_TYPES.monitor, { type: "tcp" }), []);
-        assert.deepEqual(await violations(policy("monitor-explicit-expected-codes"), CLOUDFLARE_TYPES.monitor, { type: "tcp" }), []);
+        assert.deepEqual(await violations(policy("monitor-sends-host-header"), RESOURCE_TYPES.monitor, { type: "tcp" }), []);
+        assert.deepEqual(await violations(policy("monitor-explicit-expected-codes"), RESOURCE_TYPES.monitor, { type: "tcp" }), []);
         const dnsOnly = { ...guideCname, proxied: false, ttl: 300, content: "origin.example.com." };
-        assert.deepEqual(await violations(policy("proxied-cname-automatic-ttl"), CLOUDFLARE_TYPES.dnsRecord, dnsOnly), []);
-        assert.deepEqual(await violations(policy("proxied-cname-no-trailing-dot"), CLOUDFLARE_TYPES.dnsRecord, dnsOnly), []);
-        assert.deepEqual(await violations(policy("proxied-cname-automatic-ttl"), CLOUDFLARE_TYPES.dnsRecord, { type: "A", proxied: true, ttl: 300 }), []);
-        assert.deepEqual(await violations(policy("load-balancer-proxied"), CLOUDFLARE_TYPES.pool, { proxied: false }), []);
+        assert.deepEqual(await violations(policy("proxied-cname-automatic-ttl"), RESOURCE_TYPES.dnsRecord, dnsOnly), []);
+        assert.deepEqual(await violations(policy("proxied-cname-no-trailing-dot"), RESOURCE_TYPES.dnsRecord, dnsOnly), []);
+        assert.deepEqual(await violations(policy("proxied-cname-automatic-ttl"), RESOURCE_TYPES.dnsRecord, { type: "A", proxied: true, ttl: 300 }), []);
+        assert.deepEqual(await violations(policy("load-balancer-proxied"), RESOURCE_TYPES.pool, { proxied: false }), []);
     });
 
     const sharedBridge = guideConfig();
@@ -105,10 +106,10 @@ describe("policy pack", () => {
         it(`passes every resource ${what} registers`, async () => {
             const run = await runStack(config);
             assert.equal(run.error, undefined);
-            const checked = new Set(Object.values(CLOUDFLARE_TYPES) as string[]);
+            const checked = new Set(Object.values(RESOURCE_TYPES) as string[]);
             const resources = run.resources.filter((r) => checked.has(r.type));
             // One of each checked kind at least, so the pass is not vacuous.
-            const { loadBalancer, pool, monitor, dnsRecord } = CLOUDFLARE_TYPES;
+            const { loadBalancer, pool, monitor, dnsRecord } = RESOURCE_TYPES;
             for (const type of [loadBalancer, pool, monitor, dnsRecord]) {
                 assert.ok(resources.some((r) => r.type === type), `the stack registered no ${type}`);
             }

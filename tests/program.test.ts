@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { legacyPoolName, poolName } from "../components/naming";
-import { ACCOUNT_ID, guideConfig, named, ofType, parentOf, RECORD_ID, runStack, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
+import { ACCOUNT_ID, guideConfig, named, ofType, parentOf, RECORD_ID, runStack, ZONE_ID, type ConfigObject } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const COMPONENT = {
     cequence: "cloudflare-cequence:index:CequencePool",
@@ -33,16 +34,17 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
 
     it("registers exactly two monitors, two pools, one LB and one CNAME", () => {
         assert.equal(run.error, undefined);
-        const counts = Object.fromEntries(Object.values(TYPES).map((t) => [t, ofType(run, t).length]));
+        const counts = Object.fromEntries(Object.values(RESOURCE_TYPES).map((t) => [t, ofType(run, t).length]));
         assert.deepEqual(counts, {
-            [TYPES.monitor]: 2,
-            [TYPES.pool]: 2,
-            [TYPES.loadBalancer]: 1,
-            [TYPES.record]: 1,
-            [TYPES.notificationPolicy]: 0,
-            [TYPES.managedTransforms]: 0,
-            [TYPES.ruleset]: 0,
-            [TYPES.randomPassword]: 0,
+            [RESOURCE_TYPES.monitor]: 2,
+            [RESOURCE_TYPES.pool]: 2,
+            [RESOURCE_TYPES.loadBalancer]: 1,
+            [RESOURCE_TYPES.dnsRecord]: 1,
+            [RESOURCE_TYPES.legacyRecord]: 0,
+            [RESOURCE_TYPES.notificationPolicy]: 0,
+            [RESOURCE_TYPES.managedTransforms]: 0,
+            [RESOURCE_TYPES.ruleset]: 0,
+            [RESOURCE_TYPES.randomPassword]: 0,
         });
         assert.equal(run.resources.filter((r) => r.custom).length, 6);
     });
@@ -144,15 +146,15 @@ describe("routing and appendices", () => {
         const run = await runStack(withApp({ routing: "origin" }));
         assert.equal(named(run, "www.cq-route.com-failover-lb").protect, false, "an LB no CNAME points at can be removed");
         assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www.cq-route.com");
-        assert.equal(ofType(run, TYPES.loadBalancer).length, 1);
-        assert.equal(ofType(run, TYPES.pool).length, 2);
+        assert.equal(ofType(run, RESOURCE_TYPES.loadBalancer).length, 1);
+        assert.equal(ofType(run, RESOURCE_TYPES.pool).length, 2);
         assert.deepEqual(run.outputs.routing, { "www.cq-route.com": "origin-www.cq-route.com" });
         assert.deepEqual(run.outputs.loadBalancers, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
     });
 
     it("routing: cequence (appendix A) points the CNAME at Cequence with no LB, pools or monitors", async () => {
         const run = await runStack(withApp({ routing: "cequence" }));
-        assert.deepEqual(run.resources.filter((r) => r.custom).map((r) => r.type), [TYPES.record]);
+        assert.deepEqual(run.resources.filter((r) => r.custom).map((r) => r.type), [RESOURCE_TYPES.dnsRecord]);
         assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "cq-route.example.cequence.ai");
         assert.deepEqual(run.outputs.loadBalancers, {});
         assert.deepEqual(run.outputs.poolHealthEndpoints, {});
@@ -204,7 +206,7 @@ describe("routing and appendices", () => {
 
     it("uses the stack name in pool names, so stacks can share an account", async () => {
         const run = await runStack(guideConfig(), "staging");
-        assert.deepEqual(ofType(run, TYPES.pool).map((p) => p.inputs.name).sort(), [
+        assert.deepEqual(ofType(run, RESOURCE_TYPES.pool).map((p) => p.inputs.name).sort(), [
             "cequence_www_cq-route_com__staging",
             "origin_www_cq-route_com__staging",
         ]);
@@ -228,8 +230,8 @@ describe("cequence.sharedPool", async () => {
 
     it("registers one Cequence pool and monitor for the stack, and an origin pool per app", () => {
         assert.equal(run.error, undefined);
-        assert.deepEqual(ofType(run, TYPES.pool).map((p) => p.name).sort(), ["api.cq-route.com-origin-pool", "cequence-shared-pool", "www.cq-route.com-origin-pool"]);
-        assert.equal(ofType(run, TYPES.monitor).length, 3);
+        assert.deepEqual(ofType(run, RESOURCE_TYPES.pool).map((p) => p.name).sort(), ["api.cq-route.com-origin-pool", "cequence-shared-pool", "www.cq-route.com-origin-pool"]);
+        assert.equal(ofType(run, RESOURCE_TYPES.monitor).length, 3);
         assert.equal(parentOf(run, shared)?.type, COMPONENT.cequence);
         assert.equal(shared.inputs.name, "cequence_shared__prod");
         assert.equal(shared.inputs.monitor, monitor.id);
@@ -252,7 +254,7 @@ describe("cequence.sharedPool", async () => {
     });
 
     it("alerts on the one shared pool, and outputs it for every app", () => {
-        const policies = ofType(run, TYPES.notificationPolicy);
+        const policies = ofType(run, RESOURCE_TYPES.notificationPolicy);
         assert.equal(policies.length, 2);
         for (const policy of policies) assert.deepEqual((policy.inputs.filters as { poolIds: string[] }).poolIds, [shared.id]);
         const endpoints = run.outputs.poolHealthEndpoints as Record<string, Record<string, { pool: string }>>;
@@ -261,7 +263,7 @@ describe("cequence.sharedPool", async () => {
 
     it("registers no Cequence pool when no app has a load balancer", async () => {
         const direct = await runStack(withApp({ routing: "cequence" }, { sharedPool: true }));
-        assert.deepEqual(ofType(direct, TYPES.pool), []);
+        assert.deepEqual(ofType(direct, RESOURCE_TYPES.pool), []);
     });
 });
 
@@ -286,7 +288,7 @@ describe("switching between per-app and shared Cequence pools", async () => {
             for (const host of HOSTS) {
                 const lb = named(to, `${host}-failover-lb`);
                 assert.ok(before.has(lb.urn), "the load balancer keeps its URN");
-                const cequencePool = ofType(to, TYPES.pool).find((p) => p.id === (lb.inputs.defaultPools as string[])[0])!;
+                const cequencePool = ofType(to, RESOURCE_TYPES.pool).find((p) => p.id === (lb.inputs.defaultPools as string[])[0])!;
                 assert.ok(!before.has(cequencePool.urn), "pool 1 is a new pool, created in this update");
                 assert.ok(lb.dependencies.includes(cequencePool.urn), "so it is created before the load balancer is pointed at it");
             }

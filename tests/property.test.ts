@@ -10,7 +10,8 @@ import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type
 import { parseStackConfig, type StackConfig } from "../config/schema";
 import type { ProgramRun } from "../tools/plan/mockEngine";
 import { contractErrorsWithNewerFields } from "./support/newerThanSchema";
-import { ACCOUNT_ID, ofType, runStack, toRaw, TYPES, ZONE_ID, type ConfigObject } from "./support/stack";
+import { ACCOUNT_ID, ofType, runStack, toRaw, ZONE_ID, type ConfigObject } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const label = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 
@@ -81,11 +82,11 @@ function parsed(config: ConfigObject): StackConfig {
 
 function checkInvariants(config: StackConfig, run: ProgramRun): void {
     assert.equal(run.error, undefined);
-    const monitorIds = new Set(ofType(run, TYPES.monitor).map((m) => m.id));
-    const pools = ofType(run, TYPES.pool);
+    const monitorIds = new Set(ofType(run, RESOURCE_TYPES.monitor).map((m) => m.id));
+    const pools = ofType(run, RESOURCE_TYPES.pool);
     const poolById = new Map(pools.map((p) => [p.id, p]));
-    const records = ofType(run, TYPES.record);
-    const loadBalancers = ofType(run, TYPES.loadBalancer);
+    const records = ofType(run, RESOURCE_TYPES.dnsRecord);
+    const loadBalancers = ofType(run, RESOURCE_TYPES.loadBalancer);
     const withLb = config.apps.filter(hasLoadBalancer);
 
     assert.equal(records.length, config.apps.length, "one CNAME per app");
@@ -94,7 +95,7 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
     const cequencePools = sharedPool ? Math.min(1, withLb.length) : withLb.length;
     assert.equal(pools.length, cequencePools + withLb.length, "one origin pool per LB, and one Cequence pool per LB or per stack");
     assert.equal(new Set(pools.map((p) => p.inputs.name)).size, pools.length, "pool names are unique");
-    const monitorById = new Map(ofType(run, TYPES.monitor).map((m) => [m.id, m]));
+    const monitorById = new Map(ofType(run, RESOURCE_TYPES.monitor).map((m) => [m.id, m]));
     const firstPoolIds = new Set(loadBalancers.map((lb) => (lb.inputs.defaultPools as string[])[0]));
     assert.equal(firstPoolIds.size, cequencePools, "with a shared pool, every LB's pool 1 is the same pool");
 
@@ -104,7 +105,7 @@ function checkInvariants(config: StackConfig, run: ProgramRun): void {
         const names = (pool.inputs.origins as Array<{ name: string }>).map((o) => o.name);
         assert.deepEqual(names, [...names].sort(), "origins are sorted by name");
     }
-    for (const monitorResource of ofType(run, TYPES.monitor)) {
+    for (const monitorResource of ofType(run, RESOURCE_TYPES.monitor)) {
         assert.equal(typeof monitorResource.inputs.expectedCodes, "string");
         const interval = monitorResource.inputs.interval as number;
         assert.ok(interval > ((monitorResource.inputs.retries as number) + 1) * (monitorResource.inputs.timeout as number));

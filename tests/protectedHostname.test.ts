@@ -8,7 +8,8 @@ import { describe, it } from "node:test";
 import { poolName } from "../components/naming";
 import type { ProgramRun } from "../tools/plan/mockEngine";
 import { runComponent } from "./support/componentProgram";
-import { ACCOUNT_ID, named, ofType, TYPES, ZONE_ID } from "./support/stack";
+import { ACCOUNT_ID, named, ofType, ZONE_ID } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const GUIDE = {
     accountId: ACCOUNT_ID,
@@ -51,14 +52,14 @@ describe("ProtectedHostname: what each routing creates", () => {
 
     it("routing cequence (appendix A): only the CNAME, on Cequence", async () => {
         const run = await protect({ routing: "cequence" });
-        assert.deepEqual(run.resources.filter((r) => r.custom).map((r) => r.type), [TYPES.record]);
+        assert.deepEqual(run.resources.filter((r) => r.custom).map((r) => r.type), [RESOURCE_TYPES.dnsRecord]);
         assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, GUIDE.cequenceHostname);
     });
 
     it("a shared Cequence pool is pool 1, and no pool of its own is made", async () => {
         const shared = { poolId: "feedfacefeedfacefeedfacefeedface", poolName: "cequence_shared__test", healthApiUrl: "https://h", probeUrl: "https://p" };
         const run = await protect({ sharedCequencePool: shared });
-        assert.equal(ofType(run, TYPES.pool).length, 1);
+        assert.equal(ofType(run, RESOURCE_TYPES.pool).length, 1);
         assert.equal((lbOf(run).inputs.defaultPools as string[])[0], shared.poolId);
     });
 

@@ -4,12 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { guideConfig, ofType, runStack, TYPES, ZONE_ID, configWith, rejection } from "./support/stack";
+import { guideConfig, ofType, runStack, ZONE_ID, configWith, rejection } from "./support/stack";
+import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 describe("trueClientIp (appendix D)", () => {
     it("adopts the zone's managed transforms, keeps the listed ones and adds True-Client-IP", async () => {
         const run = await runStack(configWith({ trueClientIp: true, managedTransforms: { request: ["add_visitor_location_headers"], response: ["add_security_headers"] } }));
-        const [transforms] = ofType(run, TYPES.managedTransforms);
+        const [transforms] = ofType(run, RESOURCE_TYPES.managedTransforms);
         assert.ok(transforms);
         assert.equal(transforms.importId, ZONE_ID);
         assert.equal(transforms.retainOnDelete, true);
@@ -32,7 +33,7 @@ describe("trueClientIp (appendix D)", () => {
             }),
         };
         const run = await runStack(configWith({ trueClientIp: true }), "prod", live);
-        const [transforms] = ofType(run, TYPES.managedTransforms);
+        const [transforms] = ofType(run, RESOURCE_TYPES.managedTransforms);
         assert.deepEqual(transforms!.inputs.managedRequestHeaders, [
             { id: "add_client_certificate_headers", enabled: true },
             { id: "add_true_client_ip_headers", enabled: true },
@@ -41,7 +42,7 @@ describe("trueClientIp (appendix D)", () => {
     });
 
     it("is off by default: the zone's managed transforms are not touched", async () => {
-        assert.equal(ofType(await runStack(guideConfig()), TYPES.managedTransforms).length, 0);
+        assert.equal(ofType(await runStack(guideConfig()), RESOURCE_TYPES.managedTransforms).length, 0);
     });
 
     it("rejects remove_visitor_ip_headers alongside it", async () => {

@@ -39,17 +39,6 @@ export function runStack(config: ConfigObject, stack = "prod", calls: CallHandle
     return runProgram({ stack, config: toRaw(config), calls: { ...OFFLINE_CALLS, ...calls } });
 }
 
-export const TYPES = {
-    monitor: "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor",
-    pool: "cloudflare:index/loadBalancerPool:LoadBalancerPool",
-    loadBalancer: "cloudflare:index/loadBalancer:LoadBalancer",
-    record: "cloudflare:index/dnsRecord:DnsRecord",
-    notificationPolicy: "cloudflare:index/notificationPolicy:NotificationPolicy",
-    managedTransforms: "cloudflare:index/managedTransforms:ManagedTransforms",
-    ruleset: "cloudflare:index/ruleset:Ruleset",
-    randomPassword: "random:index/randomPassword:RandomPassword",
-} as const;
-
 export function ofType(run: ProgramRun, type: string): RegisteredResource[] {
     return run.resources.filter((r) => r.type === type);
 }

@@ -38,7 +38,7 @@ export function flowchart(flow: TrafficFlow): string {
         lines.push(`  cloudflare -->|"${cname}"| cequence`, '  cequence --> origin', '  note["no load balancer: no fail-open"] -.- cequence');
         return lines.join("\n");
     }
-    const steering = lb.cequencePercent < 100 ? `random steering, ${lb.cequencePercent}% to Cequence` : "failover, steering off";
+    const steering = lb.steering === "random" ? `random steering, ${lb.cequencePercent}% to Cequence` : "failover, steering off";
     lines.push(`  lb{{"Load balancer ${lb.hostname} (${steering})"}}`, "  cequence --> origin");
     if (flow.routing === "origin") {
         lines.push(`  cloudflare -->|"${cname}"| origin`, '  lb -.->|"not in the path until routing: loadBalancer"| cequence');
@@ -46,7 +46,7 @@ export function flowchart(flow: TrafficFlow): string {
     }
     lines.push(`  cloudflare -->|"${cname}"| lb`);
     if (!flow.cequence.enabled) lines.push('  lb -.->|"pool 1: disabled"| cequence', '  lb -->|"fallback: all traffic"| origin');
-    else if (lb.cequencePercent < 100) {
+    else if (lb.steering === "random") {
         lines.push(`  lb -->|"pool 1: ${lb.cequencePercent}%"| cequence`, `  lb -->|"pool 2: ${100 - lb.cequencePercent}%"| origin`);
     } else {
         lines.push('  lb -->|"pool 1"| cequence', `  lb -.->|"fallback: fails open within ${lb.failOpenSeconds} s"| origin`);

@@ -2,7 +2,7 @@
  * An app's traffic path as the stack sets it up, hop by hop: the one
  * description that the plan prints as text and draws as a Mermaid flowchart.
  */
-import { HTTPS_PORT } from "../../components/defaults";
+import { HTTPS_PORT, steeringPolicyFor } from "../../components/defaults";
 import { worstCaseFailOpenSeconds } from "../../components/failOpen";
 import type { Routing } from "../../components/naming";
 import type { AppConfig, StackConfig } from "../../config/schema";
@@ -17,7 +17,9 @@ export interface TrafficFlow {
     /** Undefined with `routing: cequence`, which has none. */
     loadBalancer?: {
         hostname: string;
-        /** Share of requests sent to Cequence (below 100: random steering, a rollout). */
+        /** `off` (failover in pool order), or `random` during a rollout. */
+        steering: "off" | "random";
+        /** Share of requests sent to Cequence. */
         cequencePercent: number;
         failoverAcrossPools: boolean;
         /** Worst-case seconds before traffic fails open to the origin when Cequence fails. */
@@ -29,6 +31,7 @@ export function trafficFlow(config: StackConfig, app: AppConfig): TrafficFlow {
     const { hostname, port, sharedPool, enabled, trafficPercent, failoverAcrossPools, monitor } = config.cequence;
     const loadBalancer = {
         hostname: app.lbHostname,
+        steering: steeringPolicyFor(trafficPercent),
         cequencePercent: trafficPercent,
         failoverAcrossPools,
         failOpenSeconds: worstCaseFailOpenSeconds(monitor),
@@ -55,7 +58,7 @@ export function describeFlow(flow: TrafficFlow): string[] {
             `load balancer ${lb.hostname} is deployed but not in the path; set routing: loadBalancer to cut over`,
         ];
     }
-    const steering = lb.cequencePercent < 100 ? `rollout: random steering, ${lb.cequencePercent}% to Cequence` : "failover, steering off";
+    const steering = lb.steering === "random" ? `rollout: random steering, ${lb.cequencePercent}% to Cequence` : "failover, steering off";
     return [
         `${cname} (load balancer, ${steering})`,
         `1st: Cequence ${flow.cequence.hostname}:${flow.cequence.port}${flow.cequence.shared ? " (the stack's shared pool)" : ""}${flow.cequence.enabled ? "" : " (pool DISABLED: forced out of line)"}`,
