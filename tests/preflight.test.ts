@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { poolName, sharedCequencePoolName } from "../components/naming";
-import type { LivePool } from "../tools/live/readDeployment";
+import type { LivePool } from "../tools/live/deployment";
 import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/live/preflight";
 import {
     envFor,

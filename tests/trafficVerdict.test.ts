@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/live/readDeployment";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/live/deployment";
 import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/live/trafficVerdict";
 
 const CEQUENCE = "cq-route.example.cequence.ai";

@@ -1,12 +1,12 @@
 /**
- * From what Cloudflare has (readDeployment.ts) and what the config asks for, each
- * app's traffic path now (trafficVerdict.ts) and every difference between the
- * two (drift). Pure functions: no I/O.
+ * From what Cloudflare has (deployment.ts, as readDeployment.ts reads it) and
+ * what the config asks for, each app's traffic path now (trafficVerdict.ts)
+ * and every difference between the two (drift). Pure functions: no I/O.
  */
 import type { AppConfig, StackConfig } from "../../config/schema";
 import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../../components/defaults";
 import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../../components/naming";
-import { type FoundPool, type LiveApp, type LiveState, type MonitorSetting, type RegionHealth } from "./readDeployment";
+import type { FoundPool, LiveApp, LiveState, MonitorSetting, RegionHealth } from "./deployment";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";

@@ -11,7 +11,8 @@ import { cnameTarget, hasLoadBalancer, type PoolRole } from "../../components/na
 import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
-import { findPool, listPools, listRecords, type LivePool, type LiveRecord } from "./readDeployment";
+import type { LivePool, LiveRecord } from "./deployment";
+import { findPool, listPools, listRecords } from "./readDeployment";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;

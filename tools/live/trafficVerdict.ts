@@ -8,7 +8,7 @@
  * each verdict with the state that produces it.
  */
 import type { AppConfig, StackConfig } from "../../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveState } from "./readDeployment";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveState } from "./deployment";
 
 export const TRAFFIC_PATHS = [
     "through-cequence",

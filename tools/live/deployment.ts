@@ -1,0 +1,112 @@
+/**
+ * What Cloudflare holds for a stack, in the shapes the live tools compare
+ * with the config: readDeployment.ts fills them from the API,
+ * trafficVerdict.ts and assessDeployment.ts judge them. Types only: no I/O.
+ */
+export interface RegionHealth {
+    /** Cloudflare's name for the region that ran the checks, e.g. "Amsterdam, NL". */
+    region: string;
+    healthy: boolean;
+}
+
+export interface PoolHealth {
+    /** Healthy when at least one region checks the pool and every region finds it healthy, or when it has no monitor (Cloudflare then counts it healthy). */
+    healthy: boolean;
+    regions: RegionHealth[];
+}
+
+export interface LiveOrigin {
+    /** Normalised, so it compares with config hostnames. */
+    address: string;
+    enabled: boolean;
+    weight: number;
+}
+
+export interface LivePool {
+    id: string;
+    name: string;
+    enabled: boolean;
+    /** The attached monitor's ID; undefined when none is attached. */
+    monitor: string | undefined;
+    origins: LiveOrigin[];
+}
+
+/**
+ * A monitor's probe settings as Cloudflare reports them, each as text to
+ * compare with the config and to print; a setting Cloudflare left out is absent.
+ */
+export type LiveMonitor = Partial<Record<MonitorSetting, string>>;
+
+/** The probe settings the stack sets on every monitor (components/monitoredPool.ts). */
+export type MonitorSetting =
+    | "type"
+    | "method"
+    | "path"
+    | "port"
+    | "host"
+    | "expectedCodes"
+    | "interval"
+    | "timeout"
+    | "retries"
+    | "consecutiveUp"
+    | "consecutiveDown"
+    | "followRedirects"
+    | "allowInsecure";
+
+export interface LiveLoadBalancer {
+    id: string;
+    name: string;
+    enabled: boolean;
+    proxied: boolean;
+    defaultPools: string[];
+    fallbackPool: string | undefined;
+    /** `""` when Cloudflare reports none (its default). */
+    steeringPolicy: string;
+    /** Random steering's weights: per pool ID, else `defaultWeight`. */
+    poolWeights: Readonly<Record<string, number>>;
+    defaultWeight: number;
+    /** Every pool named by `region_pools`, `country_pools` and `pop_pools` (geo steering). */
+    geoPools: string[];
+    /** Rules that are not disabled: each may send matching requests elsewhere. */
+    activeRules: number;
+    /** Adaptive routing's `failover_across_pools`; undefined when Cloudflare does not say. */
+    failoverAcrossPools: boolean | undefined;
+}
+
+export interface LiveRecord {
+    id: string;
+    /** Normalised, as `content`. */
+    name: string;
+    type: string;
+    /** Normalised (lower case, no trailing dot), so it compares with config hostnames. */
+    content: string;
+    proxied: boolean;
+}
+
+/** A pool found for an app by name, and the name the config gives it (they differ when it has a legacy name). */
+export interface FoundPool {
+    pool: LivePool;
+    expectedName: string;
+}
+
+/** What Cloudflare has for one app; a missing part is undefined. */
+export interface LiveApp {
+    /** The public hostname's record: its CNAME, else an A or AAAA record. */
+    record: LiveRecord | undefined;
+    /** A record at the LB hostname: Cloudflare answers with it while the load balancer is disabled. */
+    lbRecord: LiveRecord | undefined;
+    loadBalancer: LiveLoadBalancer | undefined;
+    cequencePool: FoundPool | undefined;
+    originPool: FoundPool | undefined;
+}
+
+export interface LiveState {
+    /** In the order of `config.apps`. */
+    apps: LiveApp[];
+    /** Every pool in the account by ID, to follow and name the pools a load balancer points at. */
+    pools: ReadonlyMap<string, LivePool>;
+    /** Every monitor in the account by ID. */
+    monitors: ReadonlyMap<string, LiveMonitor>;
+    /** The health read so far, by pool ID; a pool absent here was not read. */
+    health: ReadonlyMap<string, PoolHealth>;
+}
