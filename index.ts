@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import { CequencePool, EdgeAuth, FailOpenAlerts, ProtectedHostname, TrueClientIp } from "./components";
-import { assertBuildIsCurrent } from "./config/build";
+import { assertBuildIsCurrent } from "./buildFreshness";
 import { edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName } from "./components/naming";
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";

@@ -27,8 +27,13 @@ import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
-/** What `prepare` (tsc -p tsconfig.build.json) reads, and the documents the package ships. */
-const BUILD_INPUTS = ["package.json", "tsconfig.json", "tsconfig.build.json", "index.ts", "components", "config"];
+/**
+ * What `prepare` (tsc -p tsconfig.build.json) reads: the configs and the
+ * build's own `include` list (each entry a file, or a glob under one folder),
+ * and the documents the package ships.
+ */
+const BUILD_CONFIG = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "tsconfig.build.json"), "utf8")) as { include: string[] };
+const BUILD_INPUTS = ["package.json", "tsconfig.json", "tsconfig.build.json", ...BUILD_CONFIG.include.map((entry) => entry.split("/")[0]!)];
 const DOCUMENTS = ["README.md", "LICENSE", "CHANGELOG.md"];
 /** The repository's packages the scratch project links instead of installing from a registry. */
 const LINKED_PACKAGES = ["@pulumi/cloudflare", "@pulumi/pulumi", "@pulumi/random"];

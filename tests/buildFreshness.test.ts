@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { assertBuildIsCurrent, staleOutputs } from "../config/build";
+import { assertBuildIsCurrent, staleOutputs } from "../buildFreshness";
 
 function project(sourceAge: number, outputAge: number): string {
     const root = mkdtempSync(path.join(tmpdir(), "build-"));
