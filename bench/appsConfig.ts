@@ -2,7 +2,7 @@
  * The stack configs the benchmark runs: N load-balanced apps in one zone,
  * each with its own origin monitor, the shape a large user's stack has.
  */
-import type { RawStackConfig } from "../config/schema";
+import type { RawStackConfig } from "../config/rawConfig";
 
 export const BENCH_ZONE = "bench.example.com";
 

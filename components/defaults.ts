@@ -65,7 +65,7 @@ export const ROUTING_DEFAULT = "loadBalancer";
 /** Cloudflare requires TTL 1 ("automatic") on proxied records. */
 export const PROXIED_TTL = 1;
 
-/** Cloudflare's API base, used to build the pools' health URLs in outputs. */
+/** Cloudflare's API base: the pools' health URLs in outputs, and where the live tools go unless `CLOUDFLARE_BASE_URL` says otherwise. */
 export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
 
 /** Zero-downtime failover: retry a request on the origin pool when Cequence answers 521/522/523/525/526. */

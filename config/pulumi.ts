@@ -3,7 +3,10 @@
  * this; the tools read stack files with `./stackFile`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { formatIssues, parseStackConfig, type RawStackConfig, type StackConfig } from "./schema";
+import { formatIssues } from "./messages";
+import { parseStackConfig } from "./parse";
+import type { RawStackConfig } from "./rawConfig";
+import type { StackConfig } from "./schema";
 
 type RuntimeWithSecrets = typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
 

@@ -17,7 +17,7 @@ import {
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
-import { ROUTINGS, type Routing } from "../components/naming";
+import { ROUTINGS } from "../components/naming";
 import { isDnsHostname, normaliseHostname } from "./hostnames";
 
 const cloudflareId = z
@@ -180,11 +180,3 @@ export type StackConfig = Omit<SchemaOutput, "apps"> & { apps: AppConfig[] };
 
 /** The Cequence monitor's settings, and the Host a shared pool's monitor sends (`cequence.sharedPool`). */
 export type CequenceMonitorSettings = StackConfig["cequence"]["monitor"];
-
-export type { Routing };
-
-// Until the live tools import these from their own modules.
-export { CONFIG_NAMESPACE, type RawStackConfig } from "./rawConfig";
-export { formatIssues, type ConfigIssue } from "./messages";
-export { normaliseHostname };
-export { parseStackConfig, type ParseResult } from "./parse";

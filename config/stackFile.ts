@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, YAMLParseError } from "yaml";
-import type { RawStackConfig } from "./schema";
+import type { RawStackConfig } from "./rawConfig";
 
 /** Stands in for a `secure:` value, which only the Pulumi CLI can decrypt. */
 const ENCRYPTED_PLACEHOLDER = "[encrypted]";

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parseStackConfig } from "../config/schema";
+import { parseStackConfig } from "../config/parse";
 import { stackFootprint } from "../config/footprint";
 import { readStackFile } from "../config/stackFile";
 import { configWarnings } from "../config/warnings";

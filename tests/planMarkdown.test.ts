@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { JSDOM } from "jsdom";
 import { marked, type Tokens } from "marked";
 import { stringify } from "yaml";
-import { CONFIG_NAMESPACE } from "../config/schema";
+import { CONFIG_NAMESPACE } from "../config/rawConfig";
 import { buildPlan } from "../tools/plan/plan";
 import { renderPlanMarkdown } from "../tools/plan/planMarkdown";
 import { guideConfig, type ConfigObject } from "./support/stack";

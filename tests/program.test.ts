@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import { legacyPoolName, poolName } from "../components/naming";
 import { ACCOUNT_ID, guideConfig, named, ofType, parentOf, RECORD_ID, runStack, ZONE_ID, type ConfigObject } from "./support/stack";
 import { RESOURCE_TYPES } from "../policy/resourceTypes";
+import { CLOUDFLARE_API_BASE } from "../components/defaults";
 
 const COMPONENT = {
     cequence: "cloudflare-cequence:index:CequencePool",
@@ -130,7 +131,7 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
     it("outputs the LB hostname, the CNAME target and each pool's health endpoints", () => {
         assert.deepEqual(run.outputs.loadBalancers, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
         assert.deepEqual(run.outputs.routing, { "www.cq-route.com": "origin-www-lb.cq-route.com" });
-        const base = `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT_ID}/load_balancers/pools`;
+        const base = `${CLOUDFLARE_API_BASE}/accounts/${ACCOUNT_ID}/load_balancers/pools`;
         assert.deepEqual(run.outputs.poolHealthEndpoints, {
             "www.cq-route.com": {
                 cequence: { pool: "cequence_www_cq-route_com__prod", healthApiUrl: `${base}/${cequencePool.id}/health`, probeUrl: "https://cq-route.example.cequence.ai/" },

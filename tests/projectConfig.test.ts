@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import * as z from "zod";
-import { CONFIG_NAMESPACE, stackConfigSchema } from "../config/schema";
+import { CONFIG_NAMESPACE } from "../config/rawConfig";
+import { stackConfigSchema } from "../config/schema";
 import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 
 /** The types a Pulumi.yaml `config` declaration accepts (Pulumi's project schema; `object` since CLI 3.186). */

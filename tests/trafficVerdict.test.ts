@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../config/schema";
+import { parseStackConfig } from "../config/parse";
+import { CONFIG_NAMESPACE } from "../config/rawConfig";
+import type { StackConfig } from "../config/schema";
 import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/live/deployment";
 import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/live/trafficVerdict";
 

@@ -3,7 +3,7 @@
  * program registered under the mocks.
  */
 import assert from "node:assert/strict";
-import { CONFIG_NAMESPACE, type RawStackConfig } from "../../config/schema";
+import { CONFIG_NAMESPACE, type RawStackConfig } from "../../config/rawConfig";
 import { runProgram, type CallHandlers, type ProgramRun, type RegisteredResource } from "../../tools/plan/mockEngine";
 import { OFFLINE_CALLS } from "../../tools/plan/offlineCalls";
 

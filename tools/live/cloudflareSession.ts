@@ -16,14 +16,12 @@ import Cloudflare, {
     PermissionDeniedError,
     RateLimitError,
 } from "cloudflare";
+import { CLOUDFLARE_API_BASE } from "../../components/defaults";
 import { budgetedFetch } from "./cloudflareFetch";
 import { RequestBudget } from "./requestBudget";
 
 /** A failure the user can fix: printed as is, with no stack trace. */
 export class CliError extends Error {}
-
-/** The Cloudflare API base the SDK uses when `CLOUDFLARE_BASE_URL` is unset. */
-const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
 
 export interface ConnectionSettings {
     /** Seconds one attempt may take, body included, before it is given up. */
@@ -107,7 +105,7 @@ export class CloudflareSession {
         }
         this.signal = io.signal;
         this.budget = io.requestBudget ?? new RequestBudget((message) => io.stderr.write(`${message}\n`));
-        this.baseURL = io.env.CLOUDFLARE_BASE_URL?.trim() || DEFAULT_BASE_URL;
+        this.baseURL = io.env.CLOUDFLARE_BASE_URL?.trim() || CLOUDFLARE_API_BASE;
         const log = (...args: unknown[]) => void io.stderr.write(`${format(...args)}\n`);
         const logLevel = LOG_LEVELS.find((level) => level === io.env.CLOUDFLARE_LOG?.trim());
         this.client = new Cloudflare({

@@ -5,7 +5,9 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatIssues, parseStackConfig, type StackConfig } from "../../config/schema";
+import { formatIssues } from "../../config/messages";
+import { parseStackConfig } from "../../config/parse";
+import type { StackConfig } from "../../config/schema";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
 import { CliError, DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings, type SessionIo } from "./cloudflareSession";
 

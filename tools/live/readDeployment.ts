@@ -8,7 +8,8 @@
  */
 import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../../components/naming";
 import { HTTPS_PORT } from "../../components/defaults";
-import { normaliseHostname, type AppConfig, type StackConfig } from "../../config/schema";
+import { normaliseHostname } from "../../config/hostnames";
+import type { AppConfig, StackConfig } from "../../config/schema";
 import type { CloudflareRead } from "./cloudflareSession";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveState, PoolHealth, RegionHealth } from "./deployment";
 import { trafficVerdict } from "./trafficVerdict";

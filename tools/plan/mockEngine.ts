@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { RawStackConfig } from "../../config/schema";
+import type { RawStackConfig } from "../../config/rawConfig";
 
 /** One resource registration, as the engine would receive it. */
 export interface RegisteredResource {

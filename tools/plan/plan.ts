@@ -6,7 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { stackFootprint, type Footprint } from "../../config/footprint";
-import { formatIssues, parseStackConfig, type ConfigIssue, type StackConfig } from "../../config/schema";
+import { formatIssues, type ConfigIssue } from "../../config/messages";
+import { parseStackConfig } from "../../config/parse";
+import type { StackConfig } from "../../config/schema";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
 import { OFFLINE_CALLS } from "./offlineCalls";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type { TestContext } from "node:test";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { stringify } from "yaml";
-import { CONFIG_NAMESPACE } from "../../../config/schema";
+import { CONFIG_NAMESPACE } from "../../../config/rawConfig";
 import { engineEnv, missingPlugins, readEngineManifest, type EngineManifest } from "../../../tools/engine/manifest.mjs";
 import type { CloudflareStandIn } from "../../support/cloudflare/standIn";
 import type { ConfigObject } from "../../support/stack";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { poolName, type PoolRole } from "../../../components/naming";
-import { CONFIG_NAMESPACE } from "../../../config/schema";
+import { CONFIG_NAMESPACE } from "../../../config/rawConfig";
 import type { CloudflareStandIn } from "../../support/cloudflare/standIn";
 import type { Account, DnsRecord, LoadBalancer, Monitor, Pool, Zone } from "../../support/cloudflare/store";
 import type { ConfigObject } from "../../support/stack";
