@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import { CequencePool, EdgeAuth, FailOpenAlerts, ProtectedHostname, TrueClientIp } from "./components";
 import { assertBuildIsCurrent } from "./buildFreshness";
-import { edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName } from "./components/naming";
+import { DESCRIPTIONS, edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName } from "./components/naming";
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";
 import { configWarnings } from "./config/warnings";
@@ -58,7 +58,7 @@ const sharedCequence =
               ...probeAuth,
               publicHostname: sharedMonitorHost,
               poolName: sharedCequencePoolName(stack),
-              description: `Cequence UAP in line for every hostname of stack ${stack}`,
+              description: DESCRIPTIONS.sharedPool(stack),
           })
         : undefined;
 

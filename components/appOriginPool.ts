@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HTTPS_PORT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
+import { DESCRIPTIONS, POOL_ORIGIN_NAMES } from "./naming";
 
 export interface AppOriginPoolArgs extends MonitoredPoolArgs {
     /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. */
@@ -26,11 +27,11 @@ export class AppOriginPool extends pulumi.ComponentResource {
         const outputs = createMonitoredPool(this, name, {
             accountId: args.accountId,
             poolName: args.poolName,
-            originName: "application-origin",
+            originName: POOL_ORIGIN_NAMES.origin,
             address: args.originHostname,
             port: HTTPS_PORT,
             publicHostname: args.publicHostname,
-            description: pulumi.interpolate`Application origin for ${args.publicHostname}`,
+            description: pulumi.output(args.publicHostname).apply((hostname) => DESCRIPTIONS.pool("origin", hostname)),
             // The fallback pool stays enabled: disabling it would leave nowhere to fail open to.
             enabled: true,
             monitor: args.monitor,

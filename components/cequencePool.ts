@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CEQUENCE_ENABLED_DEFAULT, CEQUENCE_PORT_DEFAULT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
+import { DESCRIPTIONS, POOL_ORIGIN_NAMES } from "./naming";
 
 export interface CequencePoolArgs extends MonitoredPoolArgs {
     /**
@@ -38,11 +39,11 @@ export class CequencePool extends pulumi.ComponentResource {
         const outputs = createMonitoredPool(this, name, {
             accountId: args.accountId,
             poolName: args.poolName,
-            originName: "cequence",
+            originName: POOL_ORIGIN_NAMES.cequence,
             address: args.cequenceHostname,
             port: args.port ?? CEQUENCE_PORT_DEFAULT,
             publicHostname: args.publicHostname,
-            description: args.description ?? pulumi.interpolate`Cequence UAP in line for ${args.publicHostname}`,
+            description: args.description ?? pulumi.output(args.publicHostname).apply((hostname) => DESCRIPTIONS.pool("cequence", hostname)),
             enabled: args.enabled ?? CEQUENCE_ENABLED_DEFAULT,
             monitor: args.monitor,
             authHeader: authHeader(args),

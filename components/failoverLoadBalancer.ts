@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
+import { DESCRIPTIONS } from "./naming";
 
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */
@@ -52,7 +53,7 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
             {
                 zoneId: args.zoneId,
                 name: args.hostname,
-                description: pulumi.interpolate`Cequence in line for ${args.publicHostname}; fails open to the origin`,
+                description: pulumi.output(args.publicHostname).apply(DESCRIPTIONS.loadBalancer),
                 proxied: true,
                 // "off" is failover: pools are tried in the order of defaultPools.
                 steeringPolicy: percent.apply(steeringPolicyFor),

@@ -49,6 +49,18 @@ export function cnameTarget(
 /** The two pools every load-balanced app has, in failover order. */
 export type PoolRole = "cequence" | "origin";
 
+/** The name of the one origin in each pool, by the pool's role. */
+export const POOL_ORIGIN_NAMES: Readonly<Record<PoolRole, string>> = Object.freeze({ cequence: "cequence", origin: "application-origin" });
+
+/** What the dashboard says of a hostname's pool (and its monitor), and of its load balancer. */
+export const DESCRIPTIONS = Object.freeze({
+    pool: (role: PoolRole, publicHostname: string) =>
+        role === "cequence" ? `Cequence UAP in line for ${publicHostname}` : `Application origin for ${publicHostname}`,
+    /** The stack's one Cequence pool, with `cequence.sharedPool`. */
+    sharedPool: (stack: string) => `Cequence UAP in line for every hostname of stack ${stack}`,
+    loadBalancer: (publicHostname: string) => `Cequence in line for ${publicHostname}; fails open to the origin`,
+});
+
 /**
  * Cloudflare pool names allow letters, digits, `-` and `_` only, and pools are
  * account-wide, so the name carries the stack and the app: stacks (prod and

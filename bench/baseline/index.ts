@@ -18,7 +18,7 @@ import {
     TRAFFIC_PERCENT_DEFAULT,
     type MonitorSettings,
 } from "../../components/defaults";
-import { defaultLbHostname, poolName } from "../../components/naming";
+import { defaultLbHostname, DESCRIPTIONS, POOL_ORIGIN_NAMES, poolName } from "../../components/naming";
 
 interface AppEntry {
     hostname: string;
@@ -84,10 +84,10 @@ for (const app of config.requireObject<AppEntry[]>("apps")) {
             `${app.hostname}-cequence`,
             {
                 name: poolName("cequence", stack, app.hostname),
-                originName: "cequence",
+                originName: POOL_ORIGIN_NAMES.cequence,
                 address: cequence.hostname,
                 publicHostname: app.hostname,
-                description: `Cequence UAP in line for ${app.hostname}`,
+                description: DESCRIPTIONS.pool("cequence", app.hostname),
                 enabled: cequence.enabled ?? CEQUENCE_ENABLED_DEFAULT,
             },
             cequence.monitor,
@@ -96,10 +96,10 @@ for (const app of config.requireObject<AppEntry[]>("apps")) {
             `${app.hostname}-origin`,
             {
                 name: poolName("origin", stack, app.hostname),
-                originName: "application-origin",
+                originName: POOL_ORIGIN_NAMES.origin,
                 address: app.origin,
                 publicHostname: app.hostname,
-                description: `Application origin for ${app.hostname}`,
+                description: DESCRIPTIONS.pool("origin", app.hostname),
                 enabled: true,
             },
             app.monitor,
@@ -109,7 +109,7 @@ for (const app of config.requireObject<AppEntry[]>("apps")) {
             {
                 zoneId,
                 name: app.lbHostname ?? defaultLbHostname(app.hostname, zone),
-                description: `Cequence in line for ${app.hostname}; fails open to the origin`,
+                description: DESCRIPTIONS.loadBalancer(app.hostname),
                 proxied: true,
                 steeringPolicy: cequencePercent < 100 ? "random" : "off",
                 randomSteering: pulumi

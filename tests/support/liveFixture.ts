@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { afterEach } from "node:test";
 import { stringify } from "yaml";
 import { PROBE_PROTOCOL, PROXIED_TTL, steeringPolicyFor } from "../../components/defaults";
-import { cnameTarget, hasLoadBalancer, poolName, sharedCequencePoolName } from "../../components/naming";
+import { cnameTarget, DESCRIPTIONS, hasLoadBalancer, POOL_ORIGIN_NAMES, poolName, sharedCequencePoolName } from "../../components/naming";
 import type { MonitorSettings } from "../../components/defaults";
 import { parseStackConfig } from "../../config/parse";
 import { CONFIG_NAMESPACE } from "../../config/rawConfig";
@@ -88,10 +88,10 @@ export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = 
     const cequencePool = (name: string, publicHostname: string) =>
         deployPool(standIn, account, {
             name,
-            originName: "cequence",
+            originName: POOL_ORIGIN_NAMES.cequence,
             address: config.cequence.hostname,
             publicHostname,
-            description: `Cequence UAP in line for ${publicHostname}`,
+            description: DESCRIPTIONS.pool("cequence", publicHostname),
             enabled: config.cequence.enabled,
             monitor: config.cequence.monitor,
         });
@@ -105,10 +105,10 @@ export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = 
             const cequence = shared ?? cequencePool(poolName("cequence", stack, app.hostname), app.hostname);
             const origin = deployPool(standIn, account, {
                 name: poolName("origin", stack, app.hostname),
-                originName: "application-origin",
+                originName: POOL_ORIGIN_NAMES.origin,
                 address: app.origin,
                 publicHostname: app.hostname,
-                description: `Application origin for ${app.hostname}`,
+                description: DESCRIPTIONS.pool("origin", app.hostname),
                 enabled: true,
                 monitor: app.monitor,
             });
@@ -116,7 +116,7 @@ export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = 
             const steering = steeringPolicyFor(share);
             standIn.invoke("load-balancers-create-load-balancer", { zone_id: zone.id }, {
                 name: app.lbHostname,
-                description: `Cequence in line for ${app.hostname}; fails open to the origin`,
+                description: DESCRIPTIONS.loadBalancer(app.hostname),
                 proxied: true,
                 steering_policy: steering,
                 ...(steering === "random" ? { random_steering: { pool_weights: { [cequence]: share / 100, [origin]: (100 - share) / 100 } } } : {}),
