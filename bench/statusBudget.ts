@@ -7,10 +7,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { CliIo } from "../tools/live/commandLine";
 import { RequestBudget } from "../tools/live/requestBudget";
 import { status } from "../tools/live/status";
-import { envFor, removeDir, STACK, startLive } from "../tests/support/liveFixture";
+import { envFor, removeDir, runInProcess, STACK, startLive } from "../tests/support/liveFixture";
 import { benchConfig } from "./appsConfig";
 import { summarise } from "./stats";
 
@@ -41,16 +40,10 @@ async function measure(apps: number): Promise<Row> {
             live.standIn.maxInFlight = 0;
             const servedBefore = live.standIn.served.length;
             const started = performance.now();
-            let stdout = "";
-            let stderr = "";
-            const io: CliIo = {
-                stdout: { write: (text: string) => (stdout += text) },
-                stderr: { write: (text: string) => (stderr += text) },
-                env: envFor(live.standIn),
-                signal: new AbortController().signal,
+            // The command's output is captured; the budget prints its rate-limit waits on this process's stderr.
+            const { code, stdout, stderr } = await runInProcess(status, ["--stack", STACK, "--dir", live.dir, "--json"], envFor(live.standIn), {
                 requestBudget: budget,
-            };
-            const code = await status(["--stack", STACK, "--dir", live.dir, "--json"], io);
+            });
             seconds.push((performance.now() - started) / 1000);
             if (code !== 0) throw new Error(`status exited ${code}: ${stderr}`);
             const read = JSON.parse(stdout) as { apps: Array<{ traffic: string }> };

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CliIo } from "../tools/live/commandLine";
 import { RequestBudget } from "../tools/live/requestBudget";
 import { status } from "../tools/live/status";
-import { envFor, poolOf, setHealth, STACK, startLive, stopStandInsAfterEach, type Live } from "./support/liveFixture";
+import { envFor, poolOf, runInProcess, setHealth, STACK, startLive, stopStandInsAfterEach, type Live } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
 
 const started = stopStandInsAfterEach();
@@ -26,17 +25,10 @@ async function live(config: ConfigObject): Promise<Live> {
 /** Runs `status --json` in process within a budget of its own, so the test can read what it sent. */
 async function read(fixture: Live, extraArgs: string[] = []) {
     const budget = new RequestBudget(() => {});
-    let stdout = "";
-    let stderr = "";
-    const io: CliIo = {
-        stdout: { write: (text: string) => (stdout += text) },
-        stderr: { write: (text: string) => (stderr += text) },
-        env: envFor(fixture.standIn),
-        signal: new AbortController().signal,
-        requestBudget: budget,
-    };
     const servedBefore = fixture.standIn.served.length;
-    const code = await status(["--stack", STACK, "--dir", fixture.dir, "--json", ...extraArgs], io);
+    const { code, stdout, stderr } = await runInProcess(status, ["--stack", STACK, "--dir", fixture.dir, "--json", ...extraArgs], envFor(fixture.standIn), {
+        requestBudget: budget,
+    });
     const served = fixture.standIn.served.slice(servedBefore);
     const byOperation: Record<string, number> = {};
     for (const { operationId } of served) byOperation[operationId] = (byOperation[operationId] ?? 0) + 1;

@@ -85,24 +85,24 @@ function deployPool(
 export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = STACK): Deployment {
     const account = standIn.state.addAccount(config.accountId);
     const zone = standIn.state.addZone(account.id, config.zone, config.zoneId);
-    const cequencePool = (name: string, publicHostname: string) =>
+    const cequencePool = (name: string, publicHostname: string, description: string) =>
         deployPool(standIn, account, {
             name,
             originName: POOL_ORIGIN_NAMES.cequence,
             address: config.cequence.hostname,
             publicHostname,
-            description: DESCRIPTIONS.pool("cequence", publicHostname),
+            description,
             enabled: config.cequence.enabled,
             monitor: config.cequence.monitor,
         });
     const shared =
         config.cequence.sharedPool && config.cequence.monitor.host !== undefined
-            ? cequencePool(sharedCequencePoolName(stack), config.cequence.monitor.host)
+            ? cequencePool(sharedCequencePoolName(stack), config.cequence.monitor.host, DESCRIPTIONS.sharedPool(stack))
             : undefined;
     for (const app of config.apps) {
         let target = cnameTarget(app, config.cequence.hostname);
         if (hasLoadBalancer(app)) {
-            const cequence = shared ?? cequencePool(poolName("cequence", stack, app.hostname), app.hostname);
+            const cequence = shared ?? cequencePool(poolName("cequence", stack, app.hostname), app.hostname, DESCRIPTIONS.pool("cequence", app.hostname));
             const origin = deployPool(standIn, account, {
                 name: poolName("origin", stack, app.hostname),
                 originName: POOL_ORIGIN_NAMES.origin,
@@ -191,14 +191,20 @@ export function envFor(standIn: CloudflareStandIn, extra: NodeJS.ProcessEnv = {}
 }
 
 /** Runs a command in this process, with its output captured. */
-export async function runInProcess(command: Command, args: string[], env: NodeJS.ProcessEnv, signal: AbortSignal = new AbortController().signal): Promise<RunResult> {
+export async function runInProcess(
+    command: Command,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    extras: Partial<Pick<CliIo, "signal" | "requestBudget">> = {},
+): Promise<RunResult> {
     let stdout = "";
     let stderr = "";
     const io: CliIo = {
         stdout: { write: (text: string) => (stdout += text) },
         stderr: { write: (text: string) => (stderr += text) },
         env,
-        signal,
+        signal: new AbortController().signal,
+        ...extras,
     };
     const code = await command(args, io);
     return { code, stdout, stderr };
