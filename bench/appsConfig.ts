@@ -4,7 +4,7 @@
  */
 import type { RawStackConfig } from "../config/rawConfig";
 
-export const BENCH_ZONE = "bench.example.com";
+const BENCH_ZONE = "bench.example.com";
 
 /**
  * config/schema's CONFIG_NAMESPACE, repeated rather than imported: importing

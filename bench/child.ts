@@ -13,7 +13,7 @@ import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { benchRawConfig } from "./appsConfig";
 import { peakRssMiB, reportMeasurement } from "./measurement";
 
-export const PROGRAMS = {
+const PROGRAMS = {
     ours: path.join(PROJECT_ROOT, "index.ts"),
     baseline: path.join(PROJECT_ROOT, "bench", "baseline", "index.ts"),
 } as const;

@@ -11,7 +11,7 @@ import type { StackConfig } from "./schema";
 type RuntimeWithSecrets = typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
 
 /** The config as the Pulumi engine (or its mocks) handed it to this process. */
-export function rawConfigFromRuntime(): RawStackConfig {
+function rawConfigFromRuntime(): RawStackConfig {
     const values = pulumi.runtime.allConfig();
     const isConfigSecret = (pulumi.runtime as RuntimeWithSecrets).isConfigSecret;
     if (typeof isConfigSecret !== "function") {

@@ -17,7 +17,7 @@ export type CequencePolicy = ResourceValidationPolicy & { validateResource: Reso
 type Props = Record<string, unknown>;
 
 /** Steering policies that keep `defaultPools` order meaningful: failover, or a weighted rollout. */
-export const ALLOWED_STEERING = ["off", "random"] as const;
+const ALLOWED_STEERING = ["off", "random"] as const;
 
 /** Cloudflare's "automatic" TTL, the only one a proxied record accepts. */
 export const AUTOMATIC_TTL = 1;

@@ -21,13 +21,12 @@ import { CONFIG_NAMESPACE } from "../../config/rawConfig";
 import type { StackConfig } from "../../config/schema";
 import type { CliIo, Command } from "../../tools/live/commandLine";
 import { CloudflareStandIn } from "./cloudflare/standIn";
-import { CHECK_REGIONS, type Account, type CloudflareState, type Pool, type ProbeOutcome, type Zone } from "./cloudflare/store";
+import type { Account, CloudflareState, Pool, ProbeOutcome, Zone } from "./cloudflare/store";
 import { toRaw, type ConfigObject } from "./stack";
 
 export const STACK = "test";
 /** Distinctive, so a test can assert it never appears in any output; well-formed, as Cloudflare's tokens are (40 of [0-9A-Za-z_-]). */
 export const TOKEN = "tok-SECRET-0123456789-do-not-print-abcdef";
-export const REGIONS = CHECK_REGIONS;
 
 /** A 32-hex-digit ID that is the same for the same name, as Cloudflare IDs look. */
 export function idFor(name: string): string {

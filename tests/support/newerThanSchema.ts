@@ -12,7 +12,7 @@ import { contractErrors } from "./openapi";
 type Schema = Record<string, unknown>;
 
 /** Type token → field (`a[].b`: field `b` of every item of list `a`, in Pulumi's names) → its schema. */
-export const NEWER_THAN_SCHEMA: Record<string, Record<string, Schema>> = {
+const NEWER_THAN_SCHEMA: Record<string, Record<string, Schema>> = {
     "cloudflare:index/loadBalancerPool:LoadBalancerPool": {
         // cloudflare/terraform-provider-cloudflare internal/services/load_balancer_pool/schema.go at a2efdc57:
         // "The port for upstream connections. A value of 0 means the default port for the protocol will be used."

@@ -22,7 +22,7 @@ export interface ApiMapping {
     renames?: Record<string, string>;
 }
 
-export const API_MAPPINGS: Record<string, ApiMapping> = {
+const API_MAPPINGS: Record<string, ApiMapping> = {
     "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor": {
         operations: [
             ["post", "/accounts/{account_id}/load_balancers/monitors"],

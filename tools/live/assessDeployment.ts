@@ -70,7 +70,7 @@ export interface StackStatus {
 }
 
 /** The steering policy the stack sets: failover, or weighted random during a rollout. */
-export function expectedSteeringPolicy(config: StackConfig): string {
+function expectedSteeringPolicy(config: StackConfig): string {
     return steeringPolicyFor(config.cequence.trafficPercent);
 }
 
@@ -78,7 +78,7 @@ export function assessStack(stack: string, config: StackConfig, live: LiveState)
     return { stack, apps: config.apps.map((app, index) => assessApp(app, config, live.apps[index]!, live)) };
 }
 
-export function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: LiveState): AppStatus {
+function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: LiveState): AppStatus {
     const verdict = trafficVerdict(app, config, live, state);
     // readLiveState reads every health a verdict asks for, so this is a bug, not a state of Cloudflare.
     if (!("traffic" in verdict)) throw new Error(`health of pools ${verdict.needsHealth.join(", ")} was not read`);

@@ -24,7 +24,7 @@ export interface CliIo extends SessionIo {
 
 type FlagSpec = { type: "string" } | { type: "boolean" };
 
-export const COMMON_FLAGS = {
+const COMMON_FLAGS = {
     stack: { type: "string" },
     json: { type: "boolean" },
     dir: { type: "string" },

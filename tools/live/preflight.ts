@@ -163,7 +163,7 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
  * already at a public hostname the stack would create (Cloudflare's 81053,
  * halfway through `pulumi up`).
  */
-export function zoneProblems(app: AppConfig, index: number, config: StackConfig, records: ReadonlyMap<string, LiveRecord[]>): ZoneProblem[] {
+function zoneProblems(app: AppConfig, index: number, config: StackConfig, records: ReadonlyMap<string, LiveRecord[]>): ZoneProblem[] {
     const problems: ZoneProblem[] = [];
     const key = (field: string) => `apps[${index}].${field}`;
     const describe = (record: LiveRecord) => `${record.type} record ${record.name} → ${record.content} (ID ${record.id})`;

@@ -19,7 +19,7 @@ import { trafficVerdict } from "./trafficVerdict";
  * pool with `cequence.sharedPool`, then the per-app name, then the name a
  * stack deployed before the current scheme has.
  */
-export function poolNames(role: PoolRole, stack: string, app: AppConfig, config: StackConfig): string[] {
+function poolNames(role: PoolRole, stack: string, app: AppConfig, config: StackConfig): string[] {
     const shared = role === "cequence" && config.cequence.sharedPool ? [sharedCequencePoolName(stack)] : [];
     return [...shared, poolName(role, stack, app.hostname), legacyPoolName(role, stack, app.hostname)];
 }

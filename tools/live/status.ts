@@ -59,7 +59,7 @@ export const status: Command = async (argv, io) => {
  * health of each Cequence pool (one when shared), plus each origin pool's
  * when asked.
  */
-export function estimatedRequests(config: StackConfig, options: ReadOptions): number {
+function estimatedRequests(config: StackConfig, options: ReadOptions): number {
     const balanced = config.apps.filter(hasLoadBalancer).length;
     if (balanced === 0) return 6;
     const cequencePools = config.cequence.sharedPool ? 1 : balanced;
@@ -72,7 +72,7 @@ export function estimatedRequests(config: StackConfig, options: ReadOptions): nu
  * then the shortest period that does not. Refuses a stack whose one read
  * needs more than the limit's whole window.
  */
-export function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pick<CloudflareSession, "budget">): { seconds: number; stretched: boolean } {
+function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pick<CloudflareSession, "budget">): { seconds: number; stretched: boolean } {
     const { limit } = session.budget;
     if (requestsPerRead > limit.requests) {
         throw new CliError(

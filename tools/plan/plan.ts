@@ -54,7 +54,7 @@ export interface PlannedResource {
 }
 
 /** A plan that cannot be made: invalid config, or a program failure. */
-export class PlanError extends Error {
+class PlanError extends Error {
     constructor(
         message: string,
         readonly issues: readonly ConfigIssue[] = [],
@@ -110,7 +110,7 @@ function toPlan(stack: string, configFile: string, config: StackConfig, run: Pro
     };
 }
 
-export function renderPlan(plan: Plan): string {
+function renderPlan(plan: Plan): string {
     const lines = [
         `Plan for stack "${plan.stack}" from ${plan.configFile}`,
         "Offline: the real program under Pulumi's mocks; IDs are placeholders, nothing is sent to Cloudflare.",

@@ -16,7 +16,7 @@ const ADDRESS_TYPES = new Set(["A", "AAAA", "CNAME"]);
 const PROXIABLE = new Set(["A", "AAAA", "CNAME"]);
 const AUTOMATIC_TTL = 1;
 /** Cloudflare's largest page of DNS records. */
-export const DNS_MAX_PER_PAGE = 5000;
+const DNS_MAX_PER_PAGE = 5000;
 
 function fullName(zone: Zone, name: string): string {
     const lower = storedHostname(name);

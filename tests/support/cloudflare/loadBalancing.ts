@@ -90,7 +90,7 @@ function poolFrom(call: Call, previous: Pool | undefined, merge: boolean): Pool 
 }
 
 /** Every pool ID a load balancer uses: default, fallback, and per region, PoP and country. */
-export function poolsUsedBy(lb: LoadBalancer): Set<string> {
+function poolsUsedBy(lb: LoadBalancer): Set<string> {
     const steering = ["region_pools", "pop_pools", "country_pools"].flatMap((key) => Object.values((lb[key] as Record<string, string[]> | undefined) ?? {}).flat());
     return new Set([...(lb.default_pools ?? []), lb.fallback_pool, ...steering].filter((id) => typeof id === "string"));
 }

@@ -42,7 +42,7 @@ export const OPENAPI_FILE = path.resolve(
     process.env.CLOUDFLARE_OPENAPI_SUBSET ?? "../shared/cloudflare-openapi/cloudflare-lb-subset.openapi.json",
 );
 
-export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export interface Operation {
@@ -97,7 +97,7 @@ function resolveRef(ref: string): Schema {
 }
 
 /** Inlines every `$ref`; a reference back into itself becomes `{}` (any), which only loosens recursion. */
-export function dereference(node: unknown, stack: readonly string[] = []): unknown {
+function dereference(node: unknown, stack: readonly string[] = []): unknown {
     if (Array.isArray(node)) return node.map((item) => dereference(item, stack));
     if (node === null || typeof node !== "object") return node;
     const object = node as Schema;
@@ -117,7 +117,7 @@ function declaresProperties(schema: Schema): boolean {
 }
 
 /** Names of properties marked `readOnly` anywhere in a schema (they may be required in a sibling `allOf` member). */
-export function readOnlyProperties(node: unknown, found = new Set<string>()): Set<string> {
+function readOnlyProperties(node: unknown, found = new Set<string>()): Set<string> {
     if (Array.isArray(node)) node.forEach((item) => readOnlyProperties(item, found));
     else if (node !== null && typeof node === "object") {
         const properties = (node as Schema).properties as Record<string, Schema> | undefined;
@@ -131,7 +131,7 @@ export function readOnlyProperties(node: unknown, found = new Set<string>()): Se
  * Closes every object in a value position, and drops `optionalKeys` from
  * every `required` list.
  */
-export function closedWorld(schema: Schema, optionalKeys: ReadonlySet<string> = new Set(), valuePosition = true): Schema {
+function closedWorld(schema: Schema, optionalKeys: ReadonlySet<string> = new Set(), valuePosition = true): Schema {
     const out: Schema = { ...schema };
     for (const key of COMBINATORS) {
         if (Array.isArray(out[key])) out[key] = (out[key] as Schema[]).map((member) => closedWorld(member, optionalKeys, false));
@@ -186,7 +186,7 @@ function cached(key: string, build: () => Schema | undefined): ValidateFunction 
 }
 
 /** The operation's request body schema, dereferenced. */
-export function requestSchema(method: string, pathTemplate: string): Schema | undefined {
+function requestSchema(method: string, pathTemplate: string): Schema | undefined {
     const body = dereference(operation(method, pathTemplate).requestBody) as { content: { "application/json": { schema?: Schema } } } | undefined;
     return body?.content["application/json"].schema;
 }

@@ -53,7 +53,7 @@ import { describeErrors, failureHasResult, operations, requestValidator, respons
 import { CloudflareState, type Json } from "./store";
 import { UNKNOWN_ZONE, zoneHandlers } from "./zones";
 
-export const API_PREFIX = "/client/v4";
+const API_PREFIX = "/client/v4";
 
 /** What terraform-provider-cloudflare accepts as an API token, and so what the stand-in accepts. */
 const TOKEN_FORMAT = /^[0-9A-Za-z_-]{40,80}$/;

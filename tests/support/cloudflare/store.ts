@@ -98,7 +98,7 @@ export interface ProbeOutcome {
     rtt: string;
 }
 
-export const HEALTHY_PROBE: Readonly<ProbeOutcome> = Object.freeze({ healthy: true, failureReason: "No failures", responseCode: 200, rtt: "66ms" });
+const HEALTHY_PROBE: Readonly<ProbeOutcome> = Object.freeze({ healthy: true, failureReason: "No failures", responseCode: 200, rtt: "66ms" });
 
 export interface Preview {
     /** Pool ID → name, as the POST answered. */
