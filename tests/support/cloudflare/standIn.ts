@@ -113,8 +113,10 @@ export interface ServedRequest {
     template: string;
     /** 0 when no status was sent (a dropped or hung request). */
     status: number;
-    /** From the request's arrival to the end of the answer (or the fault). */
+    /** From the request's arrival to the end of the answer (or the fault), as the clock saw it. */
     ms: number;
+    /** How long the stand-in held the answer back on purpose: `latencyMs` plus any delay fault. */
+    delayedMs: number;
     authorization: string | undefined;
 }
 
@@ -179,7 +181,7 @@ export class CloudflareStandIn {
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
         const url = new URL(request.url ?? "/", "http://127.0.0.1");
         const method = (request.method ?? "GET").toLowerCase();
-        const entry: ServedRequest = { method: method.toUpperCase(), path: url.pathname, operationId: "", template: "", status: 0, ms: 0, authorization: request.headers.authorization };
+        const entry: ServedRequest = { method: method.toUpperCase(), path: url.pathname, operationId: "", template: "", status: 0, ms: 0, delayedMs: 0, authorization: request.headers.authorization };
         this.served.push(entry);
         const finish = (status: number) => {
             entry.status = status;
@@ -197,9 +199,9 @@ export class CloudflareStandIn {
             }
             entry.operationId = route.operationId;
             entry.template = route.template;
-            if (this.latencyMs > 0) await sleep(this.latencyMs);
             const fault = this.faults.take(route.operationId);
-            if (fault?.kind === "delay") await sleep(fault.ms);
+            entry.delayedMs = this.latencyMs + (fault?.kind === "delay" ? fault.ms : 0);
+            if (entry.delayedMs > 0) await sleep(entry.delayedMs);
             if (fault?.kind === "drop") {
                 request.socket.destroy();
                 return finish(0);
