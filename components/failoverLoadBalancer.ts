@@ -2,6 +2,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
 import { DESCRIPTIONS } from "./naming";
+import { optionalInput } from "./optionalInput";
 
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */
@@ -57,7 +58,7 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
                 proxied: true,
                 // "off" is failover: pools are tried in the order of defaultPools.
                 steeringPolicy: percent.apply(steeringPolicyFor),
-                randomSteering,
+                randomSteering: optionalInput(randomSteering),
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [args.cequencePoolId, args.originPoolId],
                 fallbackPool: args.originPoolId,

@@ -6,6 +6,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUDFLARE_API_BASE, HTTPS_PORT, MONITOR_DEFAULTS, PROBE_PROTOCOL } from "./defaults";
+import { optionalInput } from "./optionalInput";
 
 /** Health-monitor settings; every field is optional and defaults as documented in the README. */
 export interface MonitorArgs {
@@ -88,7 +89,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             description: spec.description,
             ...PROBE_PROTOCOL,
             path,
-            port: explicitPort,
+            port: optionalInput(explicitPort),
             header: probeHeaders(spec),
             expectedCodes: settings.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
             interval: settings.interval ?? MONITOR_DEFAULTS.interval,

@@ -19,6 +19,7 @@ import {
     type MonitorSettings,
 } from "../../components/defaults";
 import { defaultLbHostname, DESCRIPTIONS, POOL_ORIGIN_NAMES, poolName } from "../../components/naming";
+import { optionalInput } from "../../components/optionalInput";
 
 interface AppEntry {
     hostname: string;
@@ -112,13 +113,13 @@ for (const app of config.requireObject<AppEntry[]>("apps")) {
                 description: DESCRIPTIONS.loadBalancer(app.hostname),
                 proxied: true,
                 steeringPolicy: cequencePercent < 100 ? "random" : "off",
-                randomSteering: pulumi
+                randomSteering: optionalInput(pulumi
                     .all([cequencePool.id, originPool.id])
                     .apply(([cequenceId, originId]) =>
                         cequencePercent < 100
                             ? { poolWeights: { [cequenceId]: cequencePercent / 100, [originId]: (100 - cequencePercent) / 100 } }
                             : undefined,
-                    ),
+                    )),
                 adaptiveRouting: { failoverAcrossPools: cequence.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [cequencePool.id, originPool.id],
                 fallbackPool: originPool.id,
