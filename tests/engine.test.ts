@@ -19,13 +19,22 @@ import {
 import { wantedPlugins } from "../tools/engine/plugins.mjs";
 import { runBounded } from "../tools/engine/run.mjs";
 import {
+    SHARED_ENGINE_DIR,
+    parseChecksums,
+    pluginBinaryName,
+    readSharedChecksums,
+    sharedHostSource,
+    sharedPluginFiles,
+    sharedPluginVersions,
+} from "../tools/engine/sharedParts.mjs";
+import {
     MIN_CLI_VERSION,
     buildKey,
     checkCliVersion,
     compareVersions,
+    dependencyVersion,
     mainModule,
     parseVersion,
-    providerGoModule,
     requiredVersion,
     resourcePluginOf,
 } from "../tools/engine/versions.mjs";
@@ -34,8 +43,7 @@ const readJson = (file: string): Record<string, unknown> =>
     JSON.parse(readFileSync(path.join(PROJECT_ROOT, file), "utf8")) as Record<string, unknown>;
 const lockedVersion = (dependency: string): string =>
     (readJson("package-lock.json").packages as Record<string, { version: string }>)[`node_modules/${dependency}`]!.version;
-const goMod = (module: string): string =>
-    readFileSync(path.join(PROJECT_ROOT, "tools", "engine", "go", module, "go.mod"), "utf8");
+const cliGoMod = (): string => readFileSync(path.join(PROJECT_ROOT, "tools", "engine", "go", "cli", "go.mod"), "utf8");
 
 const versionArb = fc
     .tuple(fc.nat(20), fc.nat(400), fc.nat(20), fc.option(fc.constantFrom("alpha", "alpha.1", "rc.2", "dev.0"), { nil: undefined }))
@@ -109,25 +117,46 @@ describe("wanted plugins", () => {
         assert.equal(resourcePluginOf({ version: "1.0.0", pulumi: { resource: false, name: "x" } }), null);
     });
 
-    it("map to the Go module of the provider at the same version", () => {
-        assert.deepEqual(providerGoModule("cloudflare", "6.22.1"), { path: "github.com/pulumi/pulumi-cloudflare/provider/v6", version: "v6.22.1" });
-        assert.deepEqual(providerGoModule("random", "4.21.2"), { path: "github.com/pulumi/pulumi-random/provider/v4", version: "v4.21.2" });
-        assert.deepEqual(providerGoModule("tls", "1.0.0"), { path: "github.com/pulumi/pulumi-tls/provider", version: "v1.0.0" });
+    it("are pinned to versions that ../shared/engine holds, checksummed, for this platform", () => {
+        const sums = readSharedChecksums();
+        for (const plugin of wantedPlugins(PROJECT_ROOT)) {
+            const binary = pluginBinaryName({ ...plugin, goos: "linux", goarch: "amd64" });
+            assert.ok(sharedPluginFiles().includes(`${binary}.xz`), `${SHARED_ENGINE_DIR}/plugins has no ${binary}.xz`);
+            assert.match(sums.get(`${binary}.xz`) ?? "", /^[0-9a-f]{64}$/, `SHA256SUMS lists ${binary}.xz`);
+            assert.match(sums.get(binary) ?? "", /^[0-9a-f]{64}$/, `SHA256SUMS lists ${binary}`);
+        }
+    });
+});
+
+describe("the shared engine parts", () => {
+    it("are found by name, version and platform, and only those", () => {
+        const files = ["pulumi-resource-cloudflare-v6.15.0-linux-amd64.xz", "pulumi-resource-cloudflare-v6.16.0-darwin-arm64.xz", "pulumi-resource-random-v4.21.1-linux-amd64.xz"];
+        assert.deepEqual(sharedPluginVersions(files, { name: "cloudflare", goos: "linux", goarch: "amd64" }), ["6.15.0"]);
+        assert.deepEqual(sharedPluginVersions(files, { name: "tls", goos: "linux", goarch: "amd64" }), []);
+        assert.equal(pluginBinaryName({ name: "random", version: "4.21.1", goos: "linux", goarch: "amd64" }), "pulumi-resource-random-v4.21.1-linux-amd64");
+    });
+
+    it("read checksums as sha256sum writes them, text or binary mode", () => {
+        const a = "a".repeat(64);
+        const b = "b".repeat(64);
+        assert.deepEqual(parseChecksums(`${a}  one.xz\n${b} *two\nnot a line\n`), new Map([["one.xz", a], ["two", b]]));
+    });
+
+    it("hold the Node.js language host's source at the version its go.mod builds", () => {
+        const host = sharedHostSource("nodejs");
+        assert.ok(host, "../shared/engine/hosts/pulumi-language-nodejs");
+        assert.equal(checkCliVersion(host.version, "host go.mod").ok, true);
+        assert.equal(sharedHostSource("cobol"), undefined);
     });
 });
 
 describe("the Go modules the engine is built from", () => {
     it("require pkg/v3 and sdk/v3 at one version, which is new enough", () => {
-        const cli = goMod("cli");
+        const cli = cliGoMod();
         const pkg = requiredVersion(cli, "github.com/pulumi/pulumi/pkg/v3");
         assert.ok(pkg);
         assert.equal(requiredVersion(cli, "github.com/pulumi/pulumi/sdk/v3"), pkg);
         assert.equal(checkCliVersion(pkg, "go.mod").ok, true);
-    });
-
-    it("build the language host from an sdk/v3 that still holds it", () => {
-        assert.equal(requiredVersion(goMod("language-nodejs"), "github.com/pulumi/pulumi/sdk/v3"), "3.68.0");
-        assert.match(goMod("language-nodejs"), /^tool github\.com\/pulumi\/pulumi\/sdk\/v3\/nodejs\/cmd\/pulumi-language-nodejs$/m);
     });
 
     it("are read back from a binary's build info, the module its main package came from", () => {
@@ -139,6 +168,19 @@ describe("the Go modules the engine is built from", () => {
         ].join("\n");
         assert.deepEqual(mainModule(info), { path: "github.com/pulumi/pulumi/sdk/v3", version: "3.68.0" });
         assert.equal(mainModule("bin/x: go1.26.8\n\tpath\tcommand-line-arguments\n"), undefined);
+    });
+
+    it("read a dependency's version from a binary built from a source folder", () => {
+        const info = [
+            "bin/pulumi-language-nodejs: go1.26.8",
+            "\tpath\tgithub.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3",
+            "\tmod\tgithub.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3\t(devel)\t",
+            "\tdep\tgithub.com/pulumi/pulumi/pkg/v3\tv3.259.0\th1:x=",
+            "\tdep\tgithub.com/pulumi/pulumi/sdk/v3\tv3.259.0\th1:y=",
+        ].join("\n");
+        assert.equal(dependencyVersion(info, "github.com/pulumi/pulumi/sdk/v3"), "3.259.0");
+        assert.equal(dependencyVersion(info, "github.com/pulumi/pulumi/sdk"), undefined);
+        assert.equal(mainModule(info), undefined);
     });
 
     it("read a version from a require line or block, and nothing from a mere mention", () => {

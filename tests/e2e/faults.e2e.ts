@@ -23,8 +23,8 @@ function assertGuideObjectsOnce(account: Account, zone: Zone): void {
 const FIRST_WRITE_TIMEOUT_MS = 120_000;
 
 describe("pulumi up under faults", () => {
-    it("429 bursts and 5xx: the update succeeds through retries or fails cleanly, and a second up converges without duplicates", async (t) => {
-        await inWorld(t, "prod", bundledStackConfig("prod"), async ({ standIn, account, zone, stack }) => {
+    it("429 bursts and 5xx: the update succeeds through retries or fails cleanly, and a second up converges without duplicates", async () => {
+        await inWorld("prod", bundledStackConfig("prod"), async ({ standIn, account, zone, stack }) => {
             standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 3 });
             standIn.faults.inject({ fault: { kind: "server-error", status: 502 }, times: 2, operationId: "account-load-balancer-pools-create-pool" });
             await stack.up().catch(() => undefined);
@@ -35,8 +35,8 @@ describe("pulumi up under faults", () => {
         });
     });
 
-    it("after SIGKILL mid-update, refresh (clearing pending creates) and up converge with nothing lost or duplicated", async (t) => {
-        await inWorld(t, "prod", bundledStackConfig("prod"), async ({ standIn, account, zone, run, stack }) => {
+    it("after SIGKILL mid-update, refresh (clearing pending creates) and up converge with nothing lost or duplicated", async () => {
+        await inWorld("prod", bundledStackConfig("prod"), async ({ standIn, account, zone, run, stack }) => {
             const update = pulumiProcess(run, ["up", "--yes", "--skip-preview"]);
             const exited = new Promise((resolve) => update.on("close", resolve));
             const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;

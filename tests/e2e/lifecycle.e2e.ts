@@ -26,8 +26,8 @@ async function statusJson(world: World, stackName: string) {
 }
 
 describe("the guide's stack, deployed by the real engine", () => {
-    it("creates exactly the guide's objects: monitors attached, pools [Cequence, origin], fallback origin, steering off, proxied CNAME to the LB", async (t) => {
-        await inWorld(t, "prod", bundledStackConfig("prod"), async ({ account, zone, stack }) => {
+    it("creates exactly the guide's objects: monitors attached, pools [Cequence, origin], fallback origin, steering off, proxied CNAME to the LB", async () => {
+        await inWorld("prod", bundledStackConfig("prod"), async ({ account, zone, stack }) => {
             await stack.up();
             const app = heldApp(account, zone, "prod", { hostname: HOST, lbHostname: LB });
             assert.equal(account.monitors.length, 2);
@@ -73,14 +73,14 @@ describe("no perpetual diff: after `up`, preview and refresh + preview show no c
         ["40 apps", "forty", { ...bundledStackConfig("prod"), apps: manyApps }],
     ];
     for (const [label, stackName, config] of cases) {
-        it(label, async (t) => {
-            await inWorld(t, stackName, config, ({ stack }) => upWithNoPerpetualDiff(stack));
+        it(label, async () => {
+            await inWorld(stackName, config, ({ stack }) => upWithNoPerpetualDiff(stack));
         });
     }
 });
 
 describe("adopt, cut over, roll back", () => {
-    it("adopts www with routing: origin without changing it, then repoints it to the LB and back", async (t) => {
+    it("adopts www with routing: origin without changing it, then repoints it to the LB and back", async () => {
         let recordId = "";
         const seed = ({ standIn, zone }: { standIn: CloudflareStandIn; zone: Zone }) => {
             const record = standIn.invoke("dns-records-for-a-zone-create-dns-record", { zone_id: zone.id }, {
@@ -95,7 +95,7 @@ describe("adopt, cut over, roll back", () => {
             recordId = record.id;
         };
         const adopt = () => guide({ app: { routing: "origin", existingRecordId: recordId } });
-        await inWorld(t, "prod", guide(), async ({ standIn, zone, run }) => {
+        await inWorld("prod", guide(), async ({ standIn, zone, run }) => {
             const stack = run.stack;
             await stack.setConfig("cloudflare-cequence:apps", { value: JSON.stringify(adopt().apps) });
             await stack.up();
@@ -120,8 +120,8 @@ describe("adopt, cut over, roll back", () => {
 });
 
 describe("operating the stack", () => {
-    it("cequence.enabled: false disables the Cequence pool, and status reports it forced out of line", async (t) => {
-        await inWorld(t, "prod", guide({ cequence: { enabled: false } }), async (world) => {
+    it("cequence.enabled: false disables the Cequence pool, and status reports it forced out of line", async () => {
+        await inWorld("prod", guide({ cequence: { enabled: false } }), async (world) => {
             await world.stack.up();
             const app = heldApp(world.account, world.zone, "prod", { hostname: HOST, lbHostname: LB });
             assert.equal(app.cequencePool!.enabled, false);
@@ -131,8 +131,8 @@ describe("operating the stack", () => {
         });
     });
 
-    it("a rollout 5 → 25 → 100 changes weights and steering in place, replacing nothing", async (t) => {
-        await inWorld(t, "prod", guide({ cequence: { trafficPercent: 5 } }), async ({ account, zone, stack }) => {
+    it("a rollout 5 → 25 → 100 changes weights and steering in place, replacing nothing", async () => {
+        await inWorld("prod", guide({ cequence: { trafficPercent: 5 } }), async ({ account, zone, stack }) => {
             await stack.up();
             const ids = objectIds(account, zone);
             for (const percent of [25, 100]) {
@@ -151,8 +151,8 @@ describe("operating the stack", () => {
         });
     });
 
-    it("an out-of-band change shows in `preview --refresh` and in status", async (t) => {
-        await inWorld(t, "prod", bundledStackConfig("prod"), async (world) => {
+    it("an out-of-band change shows in `preview --refresh` and in status", async () => {
+        await inWorld("prod", bundledStackConfig("prod"), async (world) => {
             await world.stack.up();
             heldApp(world.account, world.zone, "prod", { hostname: HOST, lbHostname: LB }).cequencePool!.enabled = false;
             const preview = await world.stack.preview({ refresh: true });
@@ -168,8 +168,8 @@ describe("decommission by the README's runbook", () => {
     const api = { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" };
     const apps = (www: Record<string, unknown> | undefined) => JSON.stringify([...(www ? [{ hostname: HOST, origin: ORIGIN, ...www }] : []), api]);
 
-    it("a plain destroy fails while the record is protected; the runbook deletes www's LB, pools and monitors and keeps its record", async (t) => {
-        await inWorld(t, "prod", guide({ extra: { apps: JSON.parse(apps({})) } }), async (world) => {
+    it("a plain destroy fails while the record is protected; the runbook deletes www's LB, pools and monitors and keeps its record", async () => {
+        await inWorld("prod", guide({ extra: { apps: JSON.parse(apps({})) } }), async (world) => {
             const { account, zone, stack } = world;
             await stack.up();
             const before = objectIds(account, zone);

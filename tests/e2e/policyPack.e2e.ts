@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as cloudflare from "@pulumi/cloudflare";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import { E2E_TOKEN, engine, skipUnlessPolicyPacksRun } from "./support/engine";
+import { E2E_TOKEN, engine } from "./support/engine";
 import { bundledStackConfig } from "./support/held";
 import { REPO_ROOT } from "./support/pulumiProject";
 import { inWorld } from "./support/world";
@@ -16,17 +16,15 @@ import { inWorld } from "./support/world";
 const POLICY_PACK = path.join(REPO_ROOT, "policy");
 
 describe("the policy pack, run by the real engine", () => {
-    it("passes the bundled prod stack", async (t) => {
-        if (skipUnlessPolicyPacksRun(t)) return;
-        await inWorld(t, "prod", bundledStackConfig("prod"), async ({ stack }) => {
+    it("passes the bundled prod stack", async () => {
+        await inWorld("prod", bundledStackConfig("prod"), async ({ stack }) => {
             await stack.preview({ policyPacks: [POLICY_PACK] });
         });
     });
 
-    it("fails a consumer program whose load balancer is not proxied, naming the rule", async (t) => {
-        if (skipUnlessPolicyPacksRun(t)) return;
+    it("fails a consumer program whose load balancer is not proxied, naming the rule", async () => {
         const config = bundledStackConfig("prod");
-        await inWorld(t, "consumer", config, async ({ run, standIn }) => {
+        await inWorld("consumer", config, async ({ run, standIn }) => {
             // An inline program in this process: a consumer composing Cloudflare resources by hand.
             const consumer = await LocalWorkspace.createStack(
                 {

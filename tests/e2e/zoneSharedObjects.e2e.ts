@@ -30,7 +30,7 @@ function asWritten(rule: Rule | undefined) {
 }
 
 describe("edge authentication in the zone's shared ruleset", () => {
-    it("adopts a ruleset with another team's rule and its own name, without replacing it, and keeps that rule through a rotation", async (t) => {
+    it("adopts a ruleset with another team's rule and its own name, without replacing it, and keeps that rule through a rotation", async () => {
         let rulesetId = "";
         const seed = ({ standIn, zone }: { standIn: CloudflareStandIn; zone: Zone }) => {
             const ruleset = standIn.invoke(
@@ -42,7 +42,6 @@ describe("edge authentication in the zone's shared ruleset", () => {
         };
         const edgeAuth = (extra: Record<string, unknown>) => JSON.stringify({ existingRulesetId: rulesetId, ...extra });
         await inWorld(
-            t,
             "prod",
             guide(),
             async ({ zone, stack }) => {
@@ -66,14 +65,13 @@ describe("edge authentication in the zone's shared ruleset", () => {
 });
 
 describe("True-Client-IP in the zone's managed transforms", () => {
-    it("keeps the transforms already on after up and after destroy", async (t) => {
+    it("keeps the transforms already on after up and after destroy", async () => {
         const alreadyOn = { request: "add_visitor_location_headers", response: "add_security_headers" };
         const seed = ({ zone }: { zone: Zone }) => {
             zone.managedTransforms.request.find((m) => m.id === alreadyOn.request)!.enabled = true;
             zone.managedTransforms.response.find((m) => m.id === alreadyOn.response)!.enabled = true;
         };
         await inWorld(
-            t,
             "prod",
             guide({ extra: { trueClientIp: true }, app: { routing: "origin" } }),
             async ({ zone, stack }) => {

@@ -1,28 +1,29 @@
 // `npm run engine`: makes a real Pulumi CLI, its Node.js language host and the
 // project's resource plugins available, and writes .engine/engine.json saying
 // where they are (docs/engine.md). A `pulumi` on PATH is used as it is; without
-// one, the CLI and the host are built from Go modules into .engine/<key>/bin,
-// once. Plain Node with no dependencies: it runs before `npm ci`.
+// one, the CLI is built from Go modules and the host from its source in
+// ../shared/engine into .engine/<key>/bin, once, and the resource plugins are
+// installed from ../shared/engine. Plain Node with no dependencies: it runs
+// before `npm ci`.
 //
 //   --require-plugins  exit 3 when a resource plugin is missing
 //   --build            build from Go modules even when PATH has a `pulumi`
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
 import process from "node:process";
 import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingPlugins, pluginEntry } from "./manifest.mjs";
 import { endStepsOnSignal, runBounded } from "./run.mjs";
 import { wantedPlugins } from "./plugins.mjs";
-import { buildKey, checkCliVersion, mainModule, providerGoModule, requiredVersion } from "./versions.mjs";
+import { SHARED_ENGINE_DIR, pluginBinaryName, readSharedChecksums, sha256File, sharedHostSource, sharedPluginFiles, sharedPluginVersions } from "./sharedParts.mjs";
+import { buildKey, checkCliVersion, dependencyVersion, mainModule, requiredVersion } from "./versions.mjs";
 
 const CLI_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "cli");
-const HOST_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "language-nodejs");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
-// The newest served Go module that holds pulumi-language-nodejs as a package
-// (sdk/v3@v3.68.0); newer hosts are a module of their own, which the Go module
-// proxy here does not serve (docs/engine.md).
-const HOST_PACKAGE = "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs";
+// The host is a module of its own since Pulumi 3.100; the Go module proxy here
+// does not serve it, so it is built from its source in ../shared/engine.
+const HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3";
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 
 const MINUTE = 60_000;
@@ -98,7 +99,6 @@ async function useInstalled(pulumiPath, wanted) {
         languageHost: { name: "nodejs", path: host, version: null },
         binDir,
         plugins,
-        policyPacks: { supported: true, reason: "a released CLI runs Node policy packs through its language host" },
     };
 }
 
@@ -163,11 +163,11 @@ function goBuildEnv() {
     return { ...process.env, GOFLAGS: goflags, GOWORK: "off" };
 }
 
-function modulesDigest() {
+/** A digest of every file a build reads that is not a Go module: the CLI's go.mod/go.sum and the host's source. */
+function modulesDigest(hostSource) {
     const hash = createHash("sha256");
-    for (const dir of [CLI_MODULE_DIR, HOST_MODULE_DIR]) {
-        for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(join(dir, file)));
-    }
+    for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(join(CLI_MODULE_DIR, file)));
+    for (const file of readdirSync(hostSource).sort()) hash.update(file).update(readFileSync(join(hostSource, file)));
     return hash.digest("hex").slice(0, 10);
 }
 
@@ -186,38 +186,55 @@ function goBuildArgs(output, version, pkg) {
     return ["build", "-trimpath", "-ldflags", `-s -w -X ${VERSION_VARIABLE}=v${version}`, "-o", output, pkg];
 }
 
-/** The CLI and host built from tools/engine/go, reused when this key was built before. */
+/** The shared host source, or why the engine cannot be built without it. */
+function hostSourceOrFail() {
+    const host = sharedHostSource("nodejs");
+    if (!host) {
+        throw new EngineError(
+            `no pulumi on PATH, and no Node.js language-host source at ${join(SHARED_ENGINE_DIR, "hosts", "pulumi-language-nodejs")} ` +
+                `to build one from; install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) or lay ../shared beside the repository`,
+        );
+    }
+    return host;
+}
+
+/** The CLI built from tools/engine/go and the host from ../shared/engine, reused when this key was built before. */
 async function useBuilt(wanted) {
     unlinkUserPlugins();
     const go = await goEnv();
+    const hostSource = hostSourceOrFail();
     const cliVersion = requiredVersion(readFileSync(join(CLI_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/pkg/v3");
-    const hostVersion = requiredVersion(readFileSync(join(HOST_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/sdk/v3");
+    const hostVersion = hostSource.version;
     const key = buildKey({
         cliVersion,
         hostVersion,
         goVersion: go.GOVERSION,
         goos: go.GOOS,
         goarch: go.GOARCH,
-        modulesDigest: modulesDigest(),
+        modulesDigest: modulesDigest(hostSource.source),
     });
     const keyDir = join(ENGINE_DIR, key);
     const binDir = join(keyDir, "bin");
     const pulumi = join(binDir, "pulumi");
     const host = join(binDir, "pulumi-language-nodejs");
+    const hostBuildDir = join(keyDir, "src", "pulumi-language-nodejs");
     const stampPath = join(keyDir, "build.json");
 
     if (existsSync(stampPath) && isExecutable(pulumi) && isExecutable(host)) {
         log(`reusing the build in ${relative(PROJECT_ROOT, keyDir)}`);
     } else {
-        log(`no pulumi on PATH: building Pulumi CLI v${cliVersion} and pulumi-language-nodejs v${hostVersion} from Go modules`);
+        log(`no pulumi on PATH: building Pulumi CLI v${cliVersion} from Go modules, and pulumi-language-nodejs v${hostVersion} from ${hostSource.source}`);
         log(`into ${relative(PROJECT_ROOT, keyDir)}, once (a cold build takes minutes)`);
         rmSync(keyDir, { recursive: true, force: true });
         mkdirSync(binDir, { recursive: true });
+        // A writable copy: ../shared is read-only, and Go may write beside go.mod.
+        cpSync(hostSource.source, hostBuildDir, { recursive: true });
+        chmodTree(hostBuildDir);
         const steps = [
             { name: "downloadCli", label: "go mod download (CLI modules)", args: ["mod", "download"], cwd: CLI_MODULE_DIR, timeoutMs: DOWNLOAD_TIMEOUT },
             { name: "buildCli", label: `go build pulumi v${cliVersion}`, args: goBuildArgs(`${pulumi}.partial`, cliVersion, CLI_PACKAGE), cwd: CLI_MODULE_DIR, timeoutMs: BUILD_TIMEOUT },
-            { name: "downloadHost", label: "go mod download (language host modules)", args: ["mod", "download"], cwd: HOST_MODULE_DIR, timeoutMs: DOWNLOAD_TIMEOUT },
-            { name: "buildHost", label: `go build pulumi-language-nodejs v${hostVersion}`, args: goBuildArgs(`${host}.partial`, hostVersion, HOST_PACKAGE), cwd: HOST_MODULE_DIR, timeoutMs: BUILD_TIMEOUT },
+            { name: "downloadHost", label: "go mod download (language host modules)", args: ["mod", "download"], cwd: hostBuildDir, timeoutMs: DOWNLOAD_TIMEOUT },
+            { name: "buildHost", label: `go build pulumi-language-nodejs v${hostVersion}`, args: goBuildArgs(`${host}.partial`, hostVersion, "."), cwd: hostBuildDir, timeoutMs: BUILD_TIMEOUT },
         ];
         const seconds = {};
         for (const [index, each] of steps.entries()) seconds[each.name] = await step(index + 1, steps.length, each);
@@ -228,22 +245,30 @@ async function useBuilt(wanted) {
 
     // The labels come from the binaries themselves, never from what we meant to build.
     await assertBuiltFrom(pulumi, "github.com/pulumi/pulumi/pkg/v3", cliVersion);
-    await assertBuiltFrom(host, "github.com/pulumi/pulumi/sdk/v3", hostVersion);
+    await assertHostBuild(host, hostVersion);
     const versionRun = await quickRun(pulumi, ["version"], { ...process.env, ...engineVariables() });
     const check = checkCliVersion(versionRun.stdout, pulumi);
     if (!check.ok) throw new EngineError(check.message);
     if (check.version !== cliVersion) throw new EngineError(`${pulumi} reports ${check.version}, not the v${cliVersion} it was built as`);
 
     const plugins = [];
-    for (const plugin of wanted) plugins.push(await builtPlugin(plugin));
+    for (const plugin of wanted) plugins.push(await sharedPlugin(plugin, pulumi, go));
     return {
         source: "built",
         pulumi: { path: pulumi, version: check.version },
         languageHost: { name: "nodejs", path: host, version: hostVersion },
         binDir,
         plugins,
-        policyPacks: policyPackSupport(go.GOMODCACHE, cliVersion, hostVersion),
     };
+}
+
+function chmodTree(dir) {
+    chmodSync(dir, 0o755);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) chmodTree(path);
+        else chmodSync(path, 0o644);
+    }
 }
 
 /** Fails unless `binary`'s main package was built from `module` at `version` (its Go build info says). */
@@ -256,52 +281,78 @@ async function assertBuiltFrom(binary, module, version) {
 }
 
 /**
- * A resource plugin for the built engine: the binary in the engine's
- * PULUMI_HOME if someone put it there, else why it is missing. Asks the Go
- * module proxy each time (a second or two), so the reason is never stale.
+ * A host built from a source folder has no module version of its own (Go
+ * records "(devel)"): it must be the host's module, built against the Pulumi
+ * SDK of its version, and say that version itself.
  */
-async function builtPlugin({ name, version }) {
-    const path = join(localPluginsDir(), `resource-${name}-v${version}`, `pulumi-resource-${name}`);
-    if (isExecutable(path)) return pluginEntry({ name, version, path });
-    const module = providerGoModule(name, version);
-    const command = `go mod download -json ${module.path}@${module.version}`;
-    const result = await quickRun("go", ["mod", "download", "-json", `${module.path}@${module.version}`], {
-        ...process.env,
-        GOFLAGS: "-mod=mod",
-        GOWORK: "off",
-    });
-    if (result.timedOut) {
-        return pluginEntry({ name, version, missingReason: `\`${command}\` did not answer within ${QUICK_TIMEOUT / 1000} s` });
+async function assertHostBuild(host, version) {
+    const info = await quickRun("go", ["version", "-m", host]);
+    const sdk = dependencyVersion(info.stdout, "github.com/pulumi/pulumi/sdk/v3");
+    if (!info.stdout.includes(`\tmod\t${HOST_MODULE}\t`) || sdk !== version) {
+        throw new EngineError(`${host} is not ${HOST_MODULE} built against sdk/v3 v${version} (its build info names sdk ${sdk ?? "none"}); delete it`);
     }
-    let error;
-    try {
-        error = JSON.parse(result.stdout).Error;
-    } catch {
-        error = result.stderr.trim() || `exit ${result.code}`;
-    }
-    // go prints the proxy's answer on a second, tab-indented line; one line reads better in a report.
-    error = error?.replace(/\s+/g, " ");
-    const missingReason = error
-        ? `the Go module proxy does not serve ${module.path}@${module.version}, so the plugin cannot be built here: \`${command}\` said: ${error}`
-        : `${module.path}@${module.version} is served, but this tool builds no resource plugins; put pulumi-resource-${name} v${version} at ${path}`;
-    return pluginEntry({ name, version, missingReason });
+    const printed = (await quickRun(host, ["-version"])).stdout.trim();
+    if (printed !== `v${version}`) throw new EngineError(`${host} -version printed "${printed}", not v${version}; delete it`);
 }
 
 /**
- * Whether `pulumi preview --policy-pack` can run a Node policy pack. The CLI
- * runs one through the nodejs language host's RunPlugin whenever a nodejs
- * host is installed, and falls back to `pulumi-analyzer-policy` only when none
- * is; the host built here (see HOST_PACKAGE) predates RunPlugin.
+ * A resource plugin for the built engine: the one in the engine's PULUMI_HOME,
+ * else the same version from ../shared/engine, checked against its SHA256SUMS
+ * (packed and unpacked) and installed with `pulumi plugin install -f`; else
+ * why it is missing. Never a binary under another version's name.
  */
-function policyPackSupport(goModCache, cliVersion, hostVersion) {
-    const analyzer = join(goModCache, "github.com", "pulumi", "pulumi", "sdk", `v3@v${cliVersion}`, "nodejs", "dist", "pulumi-analyzer-policy");
-    const shipped = existsSync(analyzer) ? `it ships ${analyzer}, which the CLI does not use while a nodejs host is present` : "it has no nodejs/dist/pulumi-analyzer-policy";
-    return {
-        supported: false,
-        reason:
-            `pulumi v${cliVersion} runs a Node policy pack through the language host's RunPlugin, which ` +
-            `pulumi-language-nodejs v${hostVersion} answers "not supported"; sdk/v3@v${cliVersion}'s module: ${shipped}`,
-    };
+async function sharedPlugin({ name, version }, pulumi, go) {
+    const installed = join(localPluginsDir(), `resource-${name}-v${version}`, `pulumi-resource-${name}`);
+    if (isExecutable(installed)) return pluginEntry({ name, version, path: installed });
+    const platform = { goos: go.GOOS, goarch: go.GOARCH };
+    const binaryName = pluginBinaryName({ name, version, ...platform });
+    const packed = join(SHARED_ENGINE_DIR, "plugins", `${binaryName}.xz`);
+    if (!existsSync(packed)) {
+        const offered = sharedPluginVersions(sharedPluginFiles(), { name, ...platform });
+        return pluginEntry({
+            name,
+            version,
+            missingReason:
+                `${join(SHARED_ENGINE_DIR, "plugins")} has no ${binaryName}.xz` +
+                (offered.length > 0 ? ` (it has ${offered.join(", ")}: pin @pulumi/${name} to that version in package-lock.json)` : "") +
+                `; on a machine with internet, \`pulumi plugin install resource ${name} ${version}\` with PULUMI_HOME=${engineVariables().PULUMI_HOME}`,
+        });
+    }
+    log(`installing resource plugin ${name} v${version} from ${packed}`);
+    const sums = readSharedChecksums();
+    await assertChecksum(packed, sums.get(`${binaryName}.xz`));
+    const unpackDir = join(ENGINE_DIR, "unpacked");
+    mkdirSync(unpackDir, { recursive: true });
+    const unpacked = join(unpackDir, binaryName);
+    try {
+        const out = openSync(unpacked, "w", 0o755);
+        const result = await runBoundedTo(out, "xz", ["--decompress", "--stdout", packed]);
+        closeSync(out);
+        if (result.code !== 0) throw new EngineError(`xz could not unpack ${packed}: ${result.stderr.trim()}`);
+        await assertChecksum(unpacked, sums.get(binaryName));
+        chmodSync(unpacked, 0o755);
+        const install = await runBounded(pulumi, ["plugin", "install", "resource", name, version, "--file", unpacked], {
+            cwd: ENGINE_DIR,
+            env: { ...process.env, ...engineVariables() },
+            timeoutMs: QUICK_TIMEOUT,
+        });
+        if (install.code !== 0) throw new EngineError(`pulumi plugin install resource ${name} ${version} failed: ${install.stderr.trim() || install.stdout.trim()}`);
+    } finally {
+        rmSync(unpacked, { force: true });
+    }
+    if (!isExecutable(installed)) throw new EngineError(`pulumi plugin install put no ${installed}`);
+    return pluginEntry({ name, version, path: installed });
+}
+
+async function assertChecksum(path, expected) {
+    if (!expected) throw new EngineError(`${join(SHARED_ENGINE_DIR, "SHA256SUMS")} lists no checksum for ${path}`);
+    const actual = await sha256File(path);
+    if (actual !== expected) throw new EngineError(`${path} has sha256 ${actual}, not the ${expected} that SHA256SUMS lists`);
+}
+
+/** Runs `command` with its stdout written to the open file `fd`. */
+function runBoundedTo(fd, command, args) {
+    return runBounded(command, args, { cwd: ENGINE_DIR, env: process.env, timeoutMs: QUICK_TIMEOUT, stdout: fd });
 }
 
 function writeManifest(engine) {
@@ -319,7 +370,6 @@ function report(manifest) {
         `  pulumi-language-nodejs  ${manifest.languageHost.version ?? "(version not reported)"}  ${manifest.languageHost.path}`,
         `  bin dir (put first on PATH)  ${manifest.binDir}`,
         `  PULUMI_HOME                  ${manifest.env.PULUMI_HOME}`,
-        `  policy packs                 ${manifest.policyPacks.supported ? "yes" : `NO: ${manifest.policyPacks.reason}`}`,
         `  manifest                     ${MANIFEST_PATH}`,
         "  resource plugins:",
         ...manifest.plugins.map((p) => `    ${p.name} ${p.version}  ${p.path ?? "MISSING"}`),

@@ -33,7 +33,6 @@ export interface EngineManifest {
     binDir: string;
     env: EngineVariables;
     plugins: PluginEntry[];
-    policyPacks: { supported: boolean; reason: string };
 }
 
 export declare function engineVariables(engineDir?: string): EngineVariables;

@@ -10,5 +10,5 @@ export declare function endStepsOnSignal(): void;
 export declare function runBounded(
     command: string,
     args: string[],
-    options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; progress?: string; progressEveryMs?: number },
+    options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; progress?: string; progressEveryMs?: number; stdout?: number },
 ): Promise<StepResult>;

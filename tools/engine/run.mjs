@@ -39,17 +39,19 @@ function keepTail(text, chunk) {
  * With `progress` (a label), prints that label and the elapsed seconds every
  * `progressEveryMs`. Resolves {code, timedOut, seconds, stdout, stderr} (the
  * last 64 KiB of each); rejects only when the command cannot be started.
+ * With `stdout` (an open file descriptor), the command writes its output
+ * there instead, and `stdout` resolves empty.
  */
-export function runBounded(command, args, { cwd, env, timeoutMs, progress, progressEveryMs = 30_000 }) {
+export function runBounded(command, args, { cwd, env, timeoutMs, progress, progressEveryMs = 30_000, stdout: stdoutFd }) {
     return new Promise((resolve, reject) => {
         const started = Date.now();
         const seconds = () => Math.round((Date.now() - started) / 1000);
-        const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", stdoutFd ?? "pipe", "pipe"] });
         running.add(child);
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        child.stdout.on("data", (chunk) => (stdout = keepTail(stdout, chunk)));
+        child.stdout?.on("data", (chunk) => (stdout = keepTail(stdout, chunk)));
         child.stderr.on("data", (chunk) => (stderr = keepTail(stderr, chunk)));
         const limit = setTimeout(() => {
             timedOut = true;

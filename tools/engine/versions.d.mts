@@ -19,7 +19,6 @@ export interface ResourcePlugin {
     version: string;
 }
 export declare function resourcePluginOf(packageJson: unknown): ResourcePlugin | null;
-export declare function providerGoModule(name: string, version: string): { path: string; version: string };
 export declare function requiredVersion(goModText: string, modulePath: string): string | undefined;
 export declare function buildKey(inputs: {
     cliVersion: string;
@@ -30,3 +29,4 @@ export declare function buildKey(inputs: {
     modulesDigest: string;
 }): string;
 export declare function mainModule(goVersionM: string): { path: string; version: string } | undefined;
+export declare function dependencyVersion(goVersionM: string, modulePath: string): string | undefined;

@@ -85,20 +85,9 @@ export function resourcePluginOf(packageJson) {
     return { name, version: String(version).replace(/^v/, "") };
 }
 
-/**
- * The Go module a Pulumi-maintained provider's plugin is built from:
- * `github.com/pulumi/pulumi-<name>/provider/v<major>` at the plugin's version.
- */
-export function providerGoModule(name, version) {
-    const parsed = parseVersion(version);
-    if (!parsed) throw new Error(`not a version: ${version}`);
-    const major = parsed.major >= 2 ? `/v${parsed.major}` : "";
-    return { path: `github.com/pulumi/pulumi-${name}/provider${major}`, version: `v${version.replace(/^v/, "")}` };
-}
-
 /** The version a go.mod requires of a module, without its `v`; undefined when it requires none. */
 export function requiredVersion(goModText, modulePath) {
-    const escaped = modulePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const escaped = escapeRegExp(modulePath);
     const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, "m").exec(goModText);
     return match ? match[1].replace(/^v/, "") : undefined;
 }
@@ -112,10 +101,24 @@ export function mainModule(goVersionM) {
     return match ? { path: match[1], version: match[2].replace(/^v/, "") } : undefined;
 }
 
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The version of a module that a Go binary was built with, read from `go
+ * version -m <binary>` (its `dep` lines, after any `=>` replacement).
+ */
+export function dependencyVersion(goVersionM, modulePath) {
+    const escaped = escapeRegExp(modulePath);
+    const match = new RegExp(`^\\tdep\\t${escaped}\\t(v\\S+)`, "m").exec(goVersionM);
+    return match ? match[1].replace(/^v/, "") : undefined;
+}
+
 /**
  * The folder name a build is kept under: what went into it (the CLI's and the
- * language host's versions, a digest of the go.mod/go.sum files that pin every
- * other module), the Go toolchain and the platform. Anything else is a new build.
+ * language host's versions, a digest of the CLI's go.mod/go.sum and the host's
+ * source, which pin every other module), the Go toolchain and the platform. Anything else is a new build.
  */
 export function buildKey({ cliVersion, hostVersion, goVersion, goos, goarch, modulesDigest }) {
     for (const [name, value] of Object.entries({ cliVersion, hostVersion, goVersion, goos, goarch, modulesDigest })) {

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { TestContext } from "node:test";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { stringify } from "yaml";
 import { CONFIG_NAMESPACE } from "../../../config/rawConfig";
@@ -30,43 +29,17 @@ export function engine(): EngineManifest {
     return manifest;
 }
 
-const announced = new Set<string>();
-
 /**
- * Skips the test when this engine lacks what it needs (`missing` is
- * undefined when nothing is missing). The first skip for a reason prints
- * that reason in full on stderr, as `npm run engine` gave it (which module,
- * which command, which error); each skipped test then names it briefly, and
- * the runner's summary counts them.
+ * Fails, naming each missing plugin and why, unless every resource plugin the
+ * program needs is installed. Never a skip: an end-to-end scenario that did
+ * not run has proved nothing (`npm run engine` installs them here from
+ * ../shared/engine, and says how elsewhere).
  */
-function skipWhenMissing(t: TestContext, missing: { brief: string; full: string } | undefined): boolean {
-    if (missing === undefined) return false;
-    if (!announced.has(missing.full)) {
-        announced.add(missing.full);
-        process.stderr.write(`\n*** END-TO-END TESTS SKIPPED HERE: ${missing.brief}.\n*** ${missing.full}\n\n`);
-    }
-    t.skip(missing.brief);
-    return true;
-}
-
-/** Skips a test that deploys resources where a resource plugin is missing. */
-export function skipUnlessResourcesDeploy(t: TestContext): boolean {
+export function requireResourcePlugins(): void {
     const missing = missingPlugins(engine());
-    return skipWhenMissing(
-        t,
-        missing.length === 0
-            ? undefined
-            : {
-                  brief: `no ${missing.map((p) => `${p.name} ${p.version}`).join(" or ")} resource plugin`,
-                  full: missing.map((p) => `${p.name} ${p.version}: ${p.missingReason}`).join("\n*** "),
-              },
-    );
-}
-
-/** Skips a test that runs the policy pack where this engine cannot run a Node.js policy pack. */
-export function skipUnlessPolicyPacksRun(t: TestContext): boolean {
-    const { supported, reason } = engine().policyPacks;
-    return skipWhenMissing(t, supported ? undefined : { brief: "this engine cannot run a Node.js policy pack", full: reason });
+    if (missing.length > 0) {
+        throw new Error(`the engine lacks resource plugins; run \`npm run engine\`:\n${missing.map((p) => `  ${p.name} ${p.version}: ${p.missingReason}`).join("\n")}`);
+    }
 }
 
 export interface EngineRun {

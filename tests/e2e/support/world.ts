@@ -3,12 +3,11 @@
  * account and zone, and a new stack of the project run by the real engine.
  */
 import assert from "node:assert/strict";
-import type { TestContext } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { CloudflareStandIn } from "../../support/cloudflare/standIn";
 import type { Account, Zone } from "../../support/cloudflare/store";
 import type { ConfigObject } from "../../support/stack";
-import { engineStack, skipUnlessResourcesDeploy, type EngineRun } from "./engine";
+import { engineStack, requireResourcePlugins, type EngineRun } from "./engine";
 import { bundledStackConfig, seedAccountAndZone } from "./held";
 
 /** The guide's use case, as Pulumi.prod.yaml has it. */
@@ -29,8 +28,8 @@ export interface World {
  * zone (changed by `seed`), and a new engine stack for the config; cleans up
  * after, and fails the test if the stand-in served anything off-schema.
  */
-export async function inWorld(t: TestContext, stackName: string, config: ConfigObject, body: (world: World) => Promise<void>, seed?: (world: Omit<World, "run" | "stack">) => void) {
-    if (skipUnlessResourcesDeploy(t)) return;
+export async function inWorld(stackName: string, config: ConfigObject, body: (world: World) => Promise<void>, seed?: (world: Omit<World, "run" | "stack">) => void) {
+    requireResourcePlugins();
     const standIn = new CloudflareStandIn();
     await standIn.start();
     const { account, zone } = seedAccountAndZone(standIn, config);
