@@ -35,9 +35,7 @@ function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig 
         document = parse(text, { intAsBigInt: true, merge: true }) ?? {};
     } catch (error) {
         if (!(error instanceof YAMLParseError)) throw error;
-        const at = error.linePos?.[0];
-        const where = at ? `${source}:${at.line}:${at.col}` : source;
-        throw new Error(`${where}: invalid YAML: ${error.message.split("\n")[0]}`, { cause: error });
+        throw new Error(describeSyntaxError(error, source), { cause: error });
     }
     const config = (document as { config?: unknown }).config ?? {};
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
@@ -56,6 +54,20 @@ function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig 
         }
     }
     return { values, secretKeys };
+}
+
+/**
+ * `<file>:<line>:<col>: invalid YAML: <reason>`, then the offending lines as
+ * the yaml library frames them (its message is the reason, ` at line L,
+ * column C:`, and that frame), so the reason reads whole and the line shows.
+ */
+function describeSyntaxError(error: YAMLParseError, source: string): string {
+    const at = error.linePos?.[0];
+    const where = at ? `${source}:${at.line}:${at.col}` : source;
+    // The frame follows a blank line; a blank line in it is a line of the file (the end, often).
+    const [first = "", , ...frame] = error.message.split("\n");
+    const reason = first.replace(/ at line \d+, column \d+:$/, "");
+    return [`${where}: invalid YAML: ${reason}`, ...frame.map((line) => `    ${line}`.trimEnd())].join("\n").trimEnd();
 }
 
 function isSecure(value: unknown): boolean {

@@ -313,6 +313,24 @@ describe("stack files", () => {
         const file = write("config:\n  cloudflare-cequence:zone: cq-route.com\n  cloudflare-cequence:apps: [oops\n");
         assert.throws(() => readStackFile(file), (error: Error) => error.message.startsWith(`${file}:4:1: invalid YAML: `));
     });
+
+    it("shows the offending line of a YAML syntax error, under a reason that is not cut off at a colon", () => {
+        const cases: Array<[string, string, string]> = [
+            ["config:\n  cloudflare-cequence:zone: cq-route.com\n  cloudflare-cequence:apps: [oops\n", "must be sufficiently indented and end with a ]", "cloudflare-cequence:apps: [oops"],
+            ["config:\n  cloudflare-cequence:zone: cq-route.com\n  cloudflare-cequence:zone: example.com\n", "Map keys must be unique", "cloudflare-cequence:zone: example.com"],
+        ];
+        for (const [text, reason, offending] of cases) {
+            assert.throws(
+                () => readStackFile(write(text)),
+                (error: Error) => {
+                    const [first, ...frame] = error.message.split("\n");
+                    assert.ok(first!.endsWith(reason), `the reason, whole, ends the first line: ${first}`);
+                    assert.ok(frame.some((line) => line.includes(offending)), `the offending line is shown:\n${error.message}`);
+                    return true;
+                },
+            );
+        }
+    });
 });
 
 describe("the stack's footprint", () => {

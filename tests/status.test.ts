@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { legacyPoolName, poolName, sharedCequencePoolName } from "../components/naming";
 import type { TrafficPath } from "../tools/live/trafficVerdict";
 import { status } from "../tools/live/status";
@@ -363,6 +365,17 @@ describe("status: failures name the fix", () => {
         const result = await runInProcess(status, ["--stack", "staging", "--dir", dir], envFor(standIn));
         assertCleanFailure(result);
         assert.match(result.stderr, /cannot read the stack file .*Pulumi\.staging\.yaml: ENOENT\. Name an existing stack/);
+    });
+
+    it("a stack file with a YAML syntax error: its line, and no hint to name another stack", async () => {
+        const { standIn } = await live(guideConfig());
+        const dir = writeStackDir(guideConfig());
+        writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), "config:\n  cloudflare-cequence:apps: [oops\n");
+        const result = await runInProcess(status, ["--stack", STACK, "--dir", dir], envFor(standIn));
+        removeDir(dir);
+        assertCleanFailure(result);
+        assert.match(result.stderr, /Pulumi\.test\.yaml:3:1: invalid YAML: .*\n.*cloudflare-cequence:apps: \[oops/);
+        assert.doesNotMatch(result.stderr, /Name an existing stack/);
     });
 
     it("a bad flag prints the usage", async () => {

@@ -105,7 +105,9 @@ export function loadConfig(options: CommonOptions): LoadedConfig {
     try {
         raw = readStackFile(configFile);
     } catch (error) {
-        throw new CliError(`${(error as Error).message}. Name an existing stack with --stack <name>.`);
+        // Only a missing file means another stack was meant; a file that does not parse says why itself.
+        const missing = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+        throw new CliError(missing ? `${(error as Error).message}. Name an existing stack with --stack <name>.` : (error as Error).message);
     }
     const parsed = parseStackConfig(raw);
     if (!parsed.ok) {
