@@ -38,15 +38,6 @@ export const MONITOR_DEFAULTS: Readonly<MonitorSettings> = Object.freeze({
     consecutiveDown: 1,
 });
 
-/** Bounds Cloudflare enforces on monitor fields (the OpenAPI schema states none). */
-export const MONITOR_LIMITS = Object.freeze({
-    interval: { min: 10, max: 3600 },
-    timeout: { min: 1, max: 10 },
-    retries: { min: 0, max: 5 },
-    consecutiveUp: { min: 1, max: 10 },
-    consecutiveDown: { min: 1, max: 10 },
-});
-
 /** Fills the unset fields of a partial monitor with {@link MONITOR_DEFAULTS}. */
 export function withMonitorDefaults(partial: Partial<MonitorSettings> | undefined): MonitorSettings {
     return { ...MONITOR_DEFAULTS, ...definedOnly(partial ?? {}) };

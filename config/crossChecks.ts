@@ -1,9 +1,11 @@
 /**
- * Checks between keys: zones, loops, duplicates and names a load balancer
- * would take over. They run on the raw input, so they are reported together
- * with each key's own errors, using only the fields that are well formed.
+ * Checks between keys: zones, loops, duplicates, names a load balancer
+ * would take over, and a monitor's timing. They run on the raw input, so they
+ * are reported together with each key's own errors, using only the fields
+ * that are well formed.
  */
-import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
+import { CONFLICTS_WITH_TRUE_CLIENT_IP, MONITOR_DEFAULTS, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
+import { MONITOR_LIMITS, probeTimingProblem, wholeNumberProblem } from "../components/monitorRules";
 import { defaultLbHostname, isInZone } from "../components/naming";
 import { dnsLengthProblem, isDnsHostname, normaliseHostname } from "./hostnames";
 import type { ConfigIssue } from "./messages";
@@ -73,6 +75,8 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
     });
 
     issues.push(...checkManagedTransforms(input), ...checkSharedMonitorHost(input));
+    issues.push(...checkProbeTiming(field(input.cequence, "monitor"), "cequence.monitor"));
+    apps.forEach((entry, index) => issues.push(...checkProbeTiming(field(entry, "monitor"), `apps[${index}].monitor`)));
 
     // Cloudflare proxies the stack's public and LB hostnames: an origin that is one of them sends
     // the pool's traffic back into Cloudflare, round and round.
@@ -101,6 +105,24 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
             add(`${lb} is the zone apex, and no app is the apex; the load balancer would take over the apex, usually the main site`);
     });
     return issues;
+}
+
+/**
+ * Cloudflare's rule between a monitor's interval, timeout and retries, each
+ * set or defaulted. It is made whatever the monitor's other keys hold, and
+ * only when the three are each well formed: a comparison with a value that is
+ * itself refused would only have to be made again.
+ */
+function checkProbeTiming(monitor: unknown, path: string): ConfigIssue[] {
+    const timing = { interval: MONITOR_DEFAULTS.interval, timeout: MONITOR_DEFAULTS.timeout, retries: MONITOR_DEFAULTS.retries };
+    for (const key of ["interval", "timeout", "retries"] as const) {
+        const value = field(monitor, key);
+        if (value === undefined) continue;
+        if (wholeNumberProblem(value, MONITOR_LIMITS[key]) !== undefined) return [];
+        timing[key] = value as number;
+    }
+    const problem = probeTimingProblem(timing);
+    return problem === undefined ? [] : [{ path: `${path}.interval`, message: problem }];
 }
 
 function checkSharedMonitorHost(input: Record<string, unknown>): ConfigIssue[] {

@@ -8,7 +8,6 @@ import {
     CEQUENCE_ENABLED_DEFAULT,
     CEQUENCE_PORT_DEFAULT,
     FAILOVER_ACROSS_POOLS_DEFAULT,
-    MONITOR_LIMITS,
     ROUTING_DEFAULT,
     TRAFFIC_PERCENT_DEFAULT,
     TRUE_CLIENT_IP_DEFAULT,
@@ -17,6 +16,7 @@ import {
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
+import { MONITOR_LIMITS } from "../components/monitorRules";
 import { ROUTINGS } from "../components/naming";
 import { isDnsHostname, normaliseHostname } from "./hostnames";
 
@@ -78,18 +78,9 @@ function monitorFields(role: MonitoredRole) {
     };
 }
 
-function checkProbeTiming(settings: MonitorSettings, ctx: z.core.$RefinementCtx<MonitorSettings>): void {
-    const probeSeconds = (settings.retries + 1) * settings.timeout;
-    if (settings.interval <= probeSeconds) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["interval"],
-            message: `must exceed (retries + 1) × timeout = (${settings.retries} + 1) × ${settings.timeout} = ${probeSeconds} s (Cloudflare's rule); got ${settings.interval}`,
-        });
-    }
-}
-
-const originMonitor = z.strictObject(monitorFields("origin")).optional().transform(withMonitorDefaults).superRefine(checkProbeTiming);
+// Cloudflare's rule between interval, timeout and retries is a cross-check (./crossChecks.ts), so that
+// it is reported together with the errors of the monitor's other keys.
+const originMonitor = z.strictObject(monitorFields("origin")).optional().transform(withMonitorDefaults);
 
 const cequenceMonitor = z
     .strictObject({ ...monitorFields("cequence"), host: hostname.optional() })
@@ -97,8 +88,7 @@ const cequenceMonitor = z
     .transform((settings): MonitorSettings & { host?: string } => ({
         ...withMonitorDefaults(settings),
         ...(settings?.host === undefined ? {} : { host: settings.host }),
-    }))
-    .superRefine(checkProbeTiming);
+    }));
 
 const notificationDestinationId = z
     .string()

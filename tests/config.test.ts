@@ -218,6 +218,31 @@ describe("invalid config registers nothing and names the key", () => {
         }
     });
 
+    it("reports a check between keys together with the errors of the keys beside it", async () => {
+        const config = guideConfig();
+        cequence(config).monitor = { interval: 15, timeout: 5, retries: 2, path: "health", expectedCodes: "5xx" };
+        app(config).monitor = { interval: 20, timeout: 10, consecutiveUp: 0 };
+        const message = await rejects(config);
+        for (const [path, words] of [
+            ["cequence.monitor.path", "start with /"],
+            ["cequence.monitor.expectedCodes", "cannot mean healthy"],
+            ["cequence.monitor.interval", "(retries + 1) × timeout = (2 + 1) × 5 = 15 s"],
+            ["apps[0].monitor.consecutiveUp", "1"],
+            ["apps[0].monitor.interval", "(retries + 1) × timeout = (2 + 1) × 10 = 30 s"],
+        ]) {
+            const line = message.split("\n").find((l) => l.trim().startsWith(`${path}:`));
+            assert.ok(line?.includes(words!), `expected "${words}" under ${path} in:\n${message}`);
+        }
+    });
+
+    it("makes no check between keys with a key it compares that is itself refused", () => {
+        const config = guideConfig();
+        cequence(config).monitor = { interval: 15, timeout: 99 };
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(!parsed.ok);
+        assert.deepEqual(parsed.issues.map((i) => i.path), ["cequence.monitor.timeout"]);
+    });
+
     it("accepts the guide's config", () => {
         assert.equal(parseStackConfig(toRaw(guideConfig())).ok, true);
     });
