@@ -18,12 +18,23 @@ let programs = 0;
  * stack output of that name, as a user would export it.
  */
 export function runComponent(component: string, name: string, args: Record<string, unknown>, outputs: string[] = []): Promise<ProgramRun> {
+    return runComponentSource(component, name, JSON.stringify(args), outputs);
+}
+
+/**
+ * The same with the args as TypeScript source, for args that are outputs:
+ * the program has `pulumi` (the SDK the mocks run) in scope, e.g.
+ * `{ ..., monitor: { interval: pulumi.output(5) } }`.
+ */
+export function runComponentSource(component: string, name: string, argsSource: string, outputs: string[] = []): Promise<ProgramRun> {
     programs += 1;
     const program = path.join(scratch, `program-${programs}.ts`);
     writeFileSync(
         program,
-        `import { ${component} } from ${JSON.stringify(path.join(PROJECT_ROOT, "components"))};\n` +
-            `const component = new ${component}(${JSON.stringify(name)}, ${JSON.stringify(args)});\n` +
+        `import * as pulumi from ${JSON.stringify(path.join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi"))};\n` +
+            `import { ${component} } from ${JSON.stringify(path.join(PROJECT_ROOT, "components"))};\n` +
+            `const component = new ${component}(${JSON.stringify(name)}, ${argsSource});\n` +
+            "void pulumi;\n" +
             outputs.map((output) => `export const ${output} = component.${output};\n`).join(""),
     );
     return runProgram({ program, stack: "test", config: { values: {}, secretKeys: [] } });

@@ -150,8 +150,12 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
         failures.push(error);
         rejectRun(error);
     };
-    // The SDK leaves the rejected invoke's promise unhandled; it belongs to this run's failure.
+    // The SDK leaves the promises of a rejected invoke or apply unhandled (a real run's handler reports each
+    // error once); they belong to this run's failure, so the run takes them from the host (a test runner)
+    // while it runs.
     const onStrayRejection = (reason: unknown) => fail(reason instanceof Error ? reason : new Error(String(reason)));
+    const hostListeners = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
     process.on("unhandledRejection", onStrayRejection);
 
     pulumi.runtime.setAllConfig(options.config.values, [...options.config.secretKeys]);
@@ -250,6 +254,7 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     } finally {
         pulumi.log.warn = originalWarn;
         process.off("unhandledRejection", onStrayRejection);
+        for (const listener of hostListeners) process.on("unhandledRejection", listener);
     }
 }
 
