@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HTTPS_PORT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
-import { DESCRIPTIONS, POOL_ORIGIN_NAMES } from "./naming";
+import { DESCRIPTIONS } from "./naming";
 
 export interface AppOriginPoolArgs extends MonitoredPoolArgs {
     /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. */
@@ -25,9 +25,10 @@ export class AppOriginPool extends pulumi.ComponentResource {
     constructor(name: string, args: AppOriginPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:AppOriginPool", name, {}, opts);
         const outputs = createMonitoredPool(this, name, {
+            component: `AppOriginPool ${name}`,
+            role: "origin",
             accountId: args.accountId,
             poolName: args.poolName,
-            originName: POOL_ORIGIN_NAMES.origin,
             address: args.originHostname,
             port: HTTPS_PORT,
             publicHostname: args.publicHostname,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CEQUENCE_ENABLED_DEFAULT, CEQUENCE_PORT_DEFAULT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
-import { DESCRIPTIONS, POOL_ORIGIN_NAMES } from "./naming";
+import { DESCRIPTIONS } from "./naming";
 
 export interface CequencePoolArgs extends MonitoredPoolArgs {
     /**
@@ -9,7 +9,7 @@ export interface CequencePoolArgs extends MonitoredPoolArgs {
      * the Cequence Bridge that the customer runs: the pool's origin address.
      */
     cequenceHostname: pulumi.Input<string>;
-    /** The port Cequence (or the Bridge, 9443 by Cequence's docs) takes HTTPS on, and the monitor probes. Default 443. */
+    /** The port Cequence (or the Bridge, 9443 by Cequence's docs) takes HTTPS on, and the monitor probes: 1–65535. Default 443. */
     port?: pulumi.Input<number>;
     /**
      * The pool's and monitor's description. Default "Cequence UAP in line for
@@ -37,9 +37,10 @@ export class CequencePool extends pulumi.ComponentResource {
     constructor(name: string, args: CequencePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:CequencePool", name, {}, opts);
         const outputs = createMonitoredPool(this, name, {
+            component: `CequencePool ${name}`,
+            role: "cequence",
             accountId: args.accountId,
             poolName: args.poolName,
-            originName: POOL_ORIGIN_NAMES.cequence,
             address: args.cequenceHostname,
             port: args.port ?? CEQUENCE_PORT_DEFAULT,
             publicHostname: args.publicHostname,

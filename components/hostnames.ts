@@ -1,6 +1,7 @@
 /**
- * DNS names as the config and Cloudflare treat them: normalised as Cloudflare
- * stores them, and checked against DNS's syntax and length limits.
+ * DNS names as the config, the components and Cloudflare treat them:
+ * normalised as Cloudflare stores them, and checked against DNS's syntax and
+ * length limits. No imports: the live tools and the package load this.
  */
 
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -18,6 +19,12 @@ export function isDnsHostname(name: string): boolean {
         labels.every((label) => DNS_LABEL.test(label)) &&
         !/^[0-9]+$/.test(labels[labels.length - 1]!)
     );
+}
+
+/** Why `name` (normalised) is no DNS hostname, or undefined. */
+export function hostnameProblem(name: string): string | undefined {
+    if (isDnsHostname(name)) return undefined;
+    return `must be a DNS hostname such as origin-www.example.com (letters, digits and hyphens in dot-separated labels; no scheme, port, path or IP address), got ${JSON.stringify(name)}`;
 }
 
 /** DNS's limits (RFC 1035): 63 characters a label, 253 a name. */

@@ -5,16 +5,29 @@
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { CLOUDFLARE_API_BASE, HTTPS_PORT, MONITOR_DEFAULTS, PROBE_PROTOCOL } from "./defaults";
+import { refuseArguments, whenKnown } from "./argumentChecks";
+import { CLOUDFLARE_API_BASE, HTTPS_PORT, PROBE_PROTOCOL, withMonitorDefaults, type MonitorSettings } from "./defaults";
+import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
+import { POOL_ORIGIN_NAMES, type PoolRole } from "./naming";
 import { optionalInput } from "./optionalInput";
 
-/** Health-monitor settings; every field is optional and defaults as documented in the README. */
+/**
+ * Health-monitor settings; every field is optional and defaults as documented
+ * in the README. The components refuse what the stack's config refuses
+ * (components/monitorRules.ts), naming the argument.
+ */
 export interface MonitorArgs {
-    /** HTTP path probed on the pool's origin; starts with `/`. Default `/`. */
+    /** HTTP path probed on the pool's origin; starts with `/`, no spaces. Default `/`. */
     path?: pulumi.Input<string>;
-    /** Status code or range that counts as healthy, e.g. `"200"` or `"2xx"`. Default `"200"`. */
+    /**
+     * Status code or range that counts as healthy, e.g. `"200"` or `"2xx"`.
+     * Cequence's monitor: 2xx only; the origin's: no 1xx or 5xx. Default `"200"`.
+     */
     expectedCodes?: pulumi.Input<string>;
-    /** Seconds between probes, 10–3600 (plan minimums: 60 Pro, 15 Business, 10 Enterprise). Default 60. */
+    /**
+     * Seconds between probes, 10–3600 (plan minimums: 60 Pro, 15 Business, 10
+     * Enterprise), more than `(retries + 1) × timeout`. Default 60.
+     */
     interval?: pulumi.Input<number>;
     /** Seconds before a probe times out, 1–10. Default 5. */
     timeout?: pulumi.Input<number>;
@@ -46,14 +59,16 @@ export interface MonitoredPoolArgs {
 }
 
 export interface MonitoredPoolSpec {
+    /** The component, as its argument errors name it: `CequencePool <name>`. */
+    component: string;
+    /** Which pool: it names the pool's one origin and sets the codes its monitor may count as healthy. */
+    role: PoolRole;
     accountId: pulumi.Input<string>;
     /** Cloudflare pool name: letters, digits, `-` and `_`. */
     poolName: pulumi.Input<string>;
-    /** The one origin's name inside the pool. */
-    originName: string;
     /** The origin's address (a hostname). */
     address: pulumi.Input<string>;
-    /** The port the origin takes traffic on and the monitor probes. */
+    /** The port the origin takes traffic on and the monitor probes: the component's `port` argument. */
     port: pulumi.Input<number>;
     /** Sent as the probe's Host header, so the origin answers as it does for real traffic. */
     publicHostname: pulumi.Input<string>;
@@ -74,9 +89,18 @@ export interface MonitoredPool {
 }
 
 export function createMonitoredPool(parent: pulumi.ComponentResource, name: string, spec: MonitoredPoolSpec): MonitoredPool {
-    const settings = spec.monitor ?? {};
-    const path = settings.path ?? MONITOR_DEFAULTS.path;
-    const port = pulumi.output(spec.port);
+    const refuse = (path: string, message: string | undefined) => refuseArguments(parent, spec.component, message === undefined ? [] : [{ path, message }]);
+    const settings = whenKnown(spec.monitor ?? {}, (given): MonitorSettings => {
+        refuseArguments(parent, spec.component, monitorProblems(spec.role, given).map((p) => ({ path: `monitor.${p.key}`, message: p.message })));
+        return withMonitorDefaults(given);
+    });
+    const path = settings.path;
+    const port = pulumi.output(
+        whenKnown(spec.port, (given) => {
+            refuse("port", wholeNumberProblem(given, PORT_LIMITS));
+            return given;
+        }),
+    );
     // HTTPS's own port is left unsent, as the provider asks of monitors ("HTTP and HTTPS checks should only
     // define the port when using a non-standard port": cloudflare/terraform-provider-cloudflare,
     // internal/services/load_balancer_monitor/schema.go at a2efdc57), and so that stacks from before
@@ -91,12 +115,12 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             path,
             port: optionalInput(explicitPort),
             header: probeHeaders(spec),
-            expectedCodes: settings.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
-            interval: settings.interval ?? MONITOR_DEFAULTS.interval,
-            timeout: settings.timeout ?? MONITOR_DEFAULTS.timeout,
-            retries: settings.retries ?? MONITOR_DEFAULTS.retries,
-            consecutiveUp: settings.consecutiveUp ?? MONITOR_DEFAULTS.consecutiveUp,
-            consecutiveDown: settings.consecutiveDown ?? MONITOR_DEFAULTS.consecutiveDown,
+            expectedCodes: settings.expectedCodes,
+            interval: settings.interval,
+            timeout: settings.timeout,
+            retries: settings.retries,
+            consecutiveUp: settings.consecutiveUp,
+            consecutiveDown: settings.consecutiveDown,
         },
         { parent },
     );
@@ -110,7 +134,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             minimumOrigins: 1,
             monitor: monitor.id,
             // One origin, so already sorted by name, which is how the API returns origins.
-            origins: pulumi.all([spec.address, explicitPort]).apply(([address, p]) => [originEntry(spec.originName, address, p)]),
+            origins: pulumi.all([spec.address, explicitPort]).apply(([address, p]) => [originEntry(POOL_ORIGIN_NAMES[spec.role], address, p)]),
         },
         { parent },
     );

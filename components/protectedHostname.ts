@@ -2,11 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppOriginPool } from "./appOriginPool";
 import { CequencePool } from "./cequencePool";
 import { CnameCutover } from "./cnameCutover";
+import { isKnown, refuseArguments } from "./argumentChecks";
 import { CEQUENCE_PORT_DEFAULT, ROUTING_DEFAULT, TRAFFIC_PERCENT_DEFAULT, withMonitorDefaults } from "./defaults";
 import { worstCaseFailOpenSeconds } from "./failOpen";
 import { FailoverLoadBalancer } from "./failoverLoadBalancer";
+import { dnsLengthProblem, hostnameProblem, normaliseHostname } from "./hostnames";
 import type { MonitorArgs } from "./monitoredPool";
-import { cnameTarget, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type Routing } from "./naming";
+import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
+import { cnameTarget, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
+import type { Problem } from "./problems";
 
 /** A Cequence pool that several hostnames share (`cequence.sharedPool`): a {@link CequencePool}'s outputs. */
 export interface SharedCequencePoolArgs {
@@ -32,8 +36,10 @@ export interface ProtectedHostnameArgs {
     zone: string;
     /**
      * The public hostname, e.g. `www.cq-route.com`. Plain strings here and in
-     * `origin`, `lbHostname` and `cequenceHostname`: the component refuses a
-     * loop between them before anything is registered.
+     * `zone`, `origin`, `lbHostname` and `cequenceHostname`: the component
+     * refuses a loop between them before anything is registered. Each is
+     * normalised as the stack's config does it and Cloudflare stores it (lower
+     * case, no trailing dot), and must be a DNS hostname.
      */
     hostname: string;
     /** The application origin's hostname, e.g. `origin-www.cq-route.com` (may be outside the zone). */
@@ -60,7 +66,7 @@ export interface ProtectedHostnameArgs {
     stackName: string;
     /** The Cequence hostname from the Cequence account team, or the Cequence Bridge's hostname. */
     cequenceHostname: string;
-    /** The port Cequence (or the Bridge) takes HTTPS on, and its monitor probes. Default 443. Not used with `sharedCequencePool`, whose own pool sets it. */
+    /** The port Cequence (or the Bridge) takes HTTPS on, and its monitor probes: 1–65535. Default 443. Not used with `sharedCequencePool`, whose own pool sets it. */
     cequencePort?: pulumi.Input<number>;
     /** `false` disables the Cequence pool: Cequence out of line (appendix C). Default `true`. Not used with `sharedCequencePool`, whose own pool sets it. */
     cequenceEnabled?: pulumi.Input<boolean>;
@@ -130,13 +136,13 @@ export class ProtectedHostname extends pulumi.ComponentResource {
 
     constructor(name: string, args: ProtectedHostnameArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:ProtectedHostname", name, {}, opts);
-        const { routing, lbHostname } = checkArgs(this, args);
-        const target = cnameTarget({ routing, lbHostname, origin: args.origin }, args.cequenceHostname);
+        const { routing, hostname, origin: originHostname, lbHostname, cequenceHostname } = checkArgs(this, args);
+        const target = cnameTarget({ routing, lbHostname, origin: originHostname }, cequenceHostname);
         // Before this component existed, the stack registered these four at its top level: the aliases
         // keep their identity (and, through the engine, their children's). For a new hostname they match nothing.
         const child = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
         const cutOver = (to: pulumi.Input<string>) =>
-            new CnameCutover(`${name}-cutover`, { zoneId: args.zoneId, hostname: args.hostname, target: to, existingRecordId: args.existingRecordId }, child);
+            new CnameCutover(`${name}-cutover`, { zoneId: args.zoneId, hostname, target: to, existingRecordId: args.existingRecordId }, child);
 
         if (!hasLoadBalancer({ routing })) {
             this.recordId = cutOver(target).recordId;
@@ -146,7 +152,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
             this.cequencePoolId = pulumi.output(undefined);
         } else {
             const probeAuth = { authHeaderName: args.authHeaderName, authHeaderValue: args.authHeaderValue };
-            const names = { cequence: poolName("cequence", args.stackName, args.hostname), origin: poolName("origin", args.stackName, args.hostname) };
+            const names = { cequence: poolName("cequence", args.stackName, hostname), origin: poolName("origin", args.stackName, hostname) };
             const cequence: PoolRef =
                 args.sharedCequencePool ??
                 asPoolRef(
@@ -154,11 +160,11 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                         `${name}-cequence`,
                         {
                             accountId: args.accountId,
-                            cequenceHostname: args.cequenceHostname,
+                            cequenceHostname,
                             port: args.cequencePort ?? CEQUENCE_PORT_DEFAULT,
                             enabled: args.cequenceEnabled,
                             monitor: args.cequenceMonitor,
-                            publicHostname: args.hostname,
+                            publicHostname: hostname,
                             poolName: names.cequence,
                             ...probeAuth,
                         },
@@ -169,7 +175,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
             const origin = asPoolRef(
                 new AppOriginPool(
                     `${name}-origin`,
-                    { accountId: args.accountId, originHostname: args.origin, publicHostname: args.hostname, poolName: names.origin, monitor: args.originMonitor, ...probeAuth },
+                    { accountId: args.accountId, originHostname, publicHostname: hostname, poolName: names.origin, monitor: args.originMonitor, ...probeAuth },
                     child,
                 ),
                 names.origin,
@@ -181,7 +187,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                     hostname: lbHostname,
                     cequencePoolId: cequence.poolId,
                     originPoolId: origin.poolId,
-                    publicHostname: args.hostname,
+                    publicHostname: hostname,
                     failoverAcrossPools: args.failoverAcrossPools,
                     cequenceTrafficPercent: args.cequenceTrafficPercent,
                 },
@@ -218,37 +224,79 @@ function endpoints(pool: PoolRef) {
     return { pool: pool.poolName, healthApiUrl: pool.healthApiUrl, probeUrl: pool.probeUrl };
 }
 
+/** The arguments as the component uses them: checked, and the hostnames normalised. */
+interface CheckedArgs {
+    routing: Routing;
+    hostname: string;
+    origin: string;
+    lbHostname: string;
+    cequenceHostname: string;
+}
+
 /**
- * Refuses what would break the hostname, naming the argument: users who call
+ * Refuses what would break the hostname, and what the stack's config would
+ * refuse, every problem at once, each named by its argument: users who call
  * the component directly never pass through the stack's config schema.
- * Returns the routing and the load balancer hostname, checked.
+ * Monitor settings and the port are checked here when they are known now;
+ * given as outputs, the pools check them as they resolve.
  */
-function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): { routing: Routing; lbHostname: string } {
-    const fail = (message: string): never => {
-        throw new pulumi.ResourceError(`ProtectedHostname ${args.hostname}: ${message}`, resource);
+function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): CheckedArgs {
+    const problems: Problem[] = [];
+    const add = (path: string, message: string | undefined) => {
+        if (message !== undefined) problems.push({ path, message });
     };
-    const routing = args.routing ?? ROUTING_DEFAULT;
-    if (!(ROUTINGS as readonly string[]).includes(routing)) fail(`routing must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(routing)}`);
-    const lbHostname = args.lbHostname ?? defaultLbHostname(args.hostname, args.zone);
-    for (const [argument, value] of [["hostname", args.hostname], ["lbHostname", lbHostname]] as const) {
-        if (!isInZone(value, args.zone)) fail(`${argument} ${value} is not in the zone ${args.zone}`);
+    const named = (argument: "zone" | "hostname" | "origin" | "cequenceHostname", given: string) => {
+        const name = normaliseHostname(given);
+        add(argument, hostnameProblem(name));
+        return name;
+    };
+    const zone = named("zone", args.zone);
+    const hostname = named("hostname", args.hostname);
+    const origin = named("origin", args.origin);
+    const cequenceHostname = named("cequenceHostname", args.cequenceHostname);
+    let lbHostname: string;
+    if (args.lbHostname === undefined) {
+        lbHostname = defaultLbHostname(hostname, zone);
+        const tooLong = dnsLengthProblem(lbHostname);
+        if (tooLong) add("hostname", `its derived load balancer hostname ${lbHostname} ${tooLong}; set lbHostname to a shorter name in the zone`);
+    } else {
+        lbHostname = normaliseHostname(args.lbHostname);
+        add("lbHostname", hostnameProblem(lbHostname));
     }
-    const same = (a: string, b: string) => a.toLowerCase().replace(/\.$/, "") === b.toLowerCase().replace(/\.$/, "");
+    for (const [argument, value] of [["hostname", hostname], ["lbHostname", lbHostname]] as const) {
+        if (!isInZone(value, zone)) add(argument, `${value} is not in the zone ${zone}`);
+    }
     const loops: Array<[string, string, string, string]> = [
-        ["hostname", args.hostname, "origin", args.origin],
-        ["hostname", args.hostname, "lbHostname", lbHostname],
-        ["hostname", args.hostname, "cequenceHostname", args.cequenceHostname],
-        ["origin", args.origin, "lbHostname", lbHostname],
-        ["origin", args.origin, "cequenceHostname", args.cequenceHostname],
+        ["hostname", hostname, "origin", origin],
+        ["hostname", hostname, "lbHostname", lbHostname],
+        ["hostname", hostname, "cequenceHostname", cequenceHostname],
+        ["origin", origin, "lbHostname", lbHostname],
+        ["origin", origin, "cequenceHostname", cequenceHostname],
     ];
     for (const [a, valueA, b, valueB] of loops) {
-        if (same(valueA, valueB)) fail(`${a} and ${b} are both ${valueA}: traffic would loop back through Cloudflare`);
+        if (valueA === valueB) add(b, `is ${a} too (${valueA}): traffic would loop back through Cloudflare`);
     }
+    if (lbHostname === zone && hostname !== zone) {
+        add("lbHostname", `${lbHostname} is the zone apex; the load balancer would take over the apex, usually the main site`);
+    }
+    const routing = args.routing ?? ROUTING_DEFAULT;
+    if (!(ROUTINGS as readonly string[]).includes(routing)) add("routing", `must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(routing)}`);
     const percent = args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT;
-    if (!Number.isInteger(percent) || percent < 1 || percent > 100) fail(`cequenceTrafficPercent must be a whole number from 1 to 100, got ${percent}`);
+    if (!Number.isInteger(percent) || percent < 1 || percent > 100) add("cequenceTrafficPercent", `must be a whole number from 1 to 100, got ${percent}`);
     if (args.existingRecordId !== undefined && !/^[0-9a-f]{32}$/.test(args.existingRecordId)) {
-        fail(`existingRecordId must be 32 lower-case hex characters, got ${JSON.stringify(args.existingRecordId)}`);
+        add("existingRecordId", `must be 32 lower-case hex characters, got ${JSON.stringify(args.existingRecordId)}`);
     }
-    if (!/^[A-Za-z0-9._-]+$/.test(args.stackName)) fail(`stackName must be a Pulumi stack name, got ${JSON.stringify(args.stackName)}`);
-    return { routing: routing as Routing, lbHostname };
+    if (!/^[A-Za-z0-9._-]+$/.test(args.stackName)) add("stackName", `must be a Pulumi stack name, got ${JSON.stringify(args.stackName)}`);
+    const monitors: Array<[string, PoolRole, MonitorArgs | undefined]> = [
+        ["cequenceMonitor", "cequence", args.cequenceMonitor],
+        ["originMonitor", "origin", args.originMonitor],
+    ];
+    for (const [argument, role, monitor] of monitors) {
+        if (monitor !== undefined && isKnown(monitor)) {
+            for (const problem of monitorProblems(role, monitor)) add(`${argument}.${problem.key}`, problem.message);
+        }
+    }
+    if (args.cequencePort !== undefined && isKnown(args.cequencePort)) add("cequencePort", wholeNumberProblem(args.cequencePort, PORT_LIMITS));
+    refuseArguments(resource, `ProtectedHostname ${args.hostname}`, problems);
+    return { routing: routing as Routing, hostname, origin, lbHostname, cequenceHostname };
 }

@@ -4,10 +4,10 @@
  * are reported together with each key's own errors, using only the fields
  * that are well formed.
  */
-import { CONFLICTS_WITH_TRUE_CLIENT_IP, MONITOR_DEFAULTS, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
-import { MONITOR_LIMITS, probeTimingProblem, wholeNumberProblem } from "../components/monitorRules";
+import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
+import { probeTimingProblem } from "../components/monitorRules";
 import { defaultLbHostname, isInZone } from "../components/naming";
-import { dnsLengthProblem, isDnsHostname, normaliseHostname } from "./hostnames";
+import { dnsLengthProblem, isDnsHostname, normaliseHostname } from "../components/hostnames";
 import type { ConfigIssue } from "./messages";
 
 /** A hostname field's normalised value, or undefined when it is absent or ill-formed (reported elsewhere). */
@@ -107,21 +107,9 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
     return issues;
 }
 
-/**
- * Cloudflare's rule between a monitor's interval, timeout and retries, each
- * set or defaulted. It is made whatever the monitor's other keys hold, and
- * only when the three are each well formed: a comparison with a value that is
- * itself refused would only have to be made again.
- */
+/** Cloudflare's rule between a monitor's interval, timeout and retries, whatever the monitor's other keys hold. */
 function checkProbeTiming(monitor: unknown, path: string): ConfigIssue[] {
-    const timing = { interval: MONITOR_DEFAULTS.interval, timeout: MONITOR_DEFAULTS.timeout, retries: MONITOR_DEFAULTS.retries };
-    for (const key of ["interval", "timeout", "retries"] as const) {
-        const value = field(monitor, key);
-        if (value === undefined) continue;
-        if (wholeNumberProblem(value, MONITOR_LIMITS[key]) !== undefined) return [];
-        timing[key] = value as number;
-    }
-    const problem = probeTimingProblem(timing);
+    const problem = probeTimingProblem({ interval: field(monitor, "interval"), timeout: field(monitor, "timeout"), retries: field(monitor, "retries") });
     return problem === undefined ? [] : [{ path: `${path}.interval`, message: problem }];
 }
 

@@ -3,18 +3,14 @@
  * under its key path, with "did you mean" hints from the schema's own keys.
  */
 import type * as z from "zod";
+import { formatProblems, type Problem } from "../components/problems";
 import { stackConfigSchema } from "./schema";
 
-/** One problem in the config, under the key path that holds it. */
-export interface ConfigIssue {
-    path: string;
-    message: string;
-}
+/** One problem in the config, under the key path that holds it; the components' problems have the same shape. */
+export type ConfigIssue = Problem;
 
-/** One line per issue, `path: message`, for errors and the plan's output. */
-export function formatIssues(issues: readonly ConfigIssue[]): string {
-    return issues.map((i) => `  ${i.path}: ${i.message}`).join("\n");
-}
+/** One line per issue, `path: message`, for errors and the plan's output, as the components list theirs. */
+export const formatIssues = formatProblems;
 
 function formatPath(path: readonly PropertyKey[]): string {
     return path.reduce<string>((text, part) => {

@@ -16,9 +16,9 @@ import {
     withMonitorDefaults,
     type MonitorSettings,
 } from "../components/defaults";
-import { MONITOR_LIMITS } from "../components/monitorRules";
-import { ROUTINGS } from "../components/naming";
-import { isDnsHostname, normaliseHostname } from "./hostnames";
+import { expectedCodesProblem, MONITOR_LIMITS, pathProblem, PORT_LIMITS, wholeNumberProblem, type Bounds } from "../components/monitorRules";
+import { ROUTINGS, type PoolRole } from "../components/naming";
+import { hostnameProblem, isDnsHostname, normaliseHostname } from "../components/hostnames";
 
 const cloudflareId = z
     .string()
@@ -27,54 +27,30 @@ const cloudflareId = z
 const hostname = z
     .string()
     .overwrite(normaliseHostname)
-    .refine(isDnsHostname, {
-        error: (issue) =>
-            `must be a DNS hostname such as origin-www.example.com (letters, digits and hyphens in dot-separated labels; no scheme, port, path or IP address), got ${JSON.stringify(issue.input)}`,
-    });
-
-const boundedInt = (bounds: { min: number; max: number }) => z.int().min(bounds.min).max(bounds.max);
+    .refine(isDnsHostname, { error: (issue) => hostnameProblem(String(issue.input)) });
 
 /**
- * The status classes a monitor may count as healthy, by the pool it watches
- * (README, "Monitors"). Probes follow no redirects and a 1xx is never a final
- * answer, so neither is health for Cequence; a Cequence that answers 5xx must
- * fail open, never stay healthy; and a 4xx is Cequence refusing the probe, as
- * it would refuse the traffic. The origin is the fallback, which takes traffic
- * whatever its health, so its monitor only tells status, preflight and alerts
- * the truth: a code that counts 5xx (or 1xx) as healthy would report a broken
- * origin ready for a cutover; 3xx and 4xx are what some origins answer on
- * their health path (an API's `/` answering 401 or 404).
+ * A schema that follows one of the rules the components share
+ * (components/monitorRules.ts): the rule's problem, if any, is the issue.
  */
-const HEALTHY_CLASSES = { cequence: ["2"], origin: ["2", "3", "4"] } as const;
-type MonitoredRole = keyof typeof HEALTHY_CLASSES;
-
-function expectedCodes(role: MonitoredRole) {
-    const classes: readonly string[] = HEALTHY_CLASSES[role];
-    const allowed = classes.map((c) => `${c}xx`).join(", ");
-    const why =
-        role === "cequence"
-            ? "a Cequence that answers otherwise must fail open to the origin, never stay in line"
-            : "an origin that answers 1xx or 5xx is not healthy, and status and preflight would report it ready";
-    return z
-        .string()
-        .regex(/^[1-5](\d\d|xx)$/, 'must be one status code such as "200" or a range such as "2xx"')
-        .refine((codes) => classes.includes(codes[0]!), {
-            error: (issue) => `${JSON.stringify(issue.input)} cannot mean healthy on the ${role} monitor: use a code or range in ${allowed}; ${why}`,
-        });
+function following<T extends z.ZodType>(schema: T, problem: (value: z.output<T>) => string | undefined) {
+    return schema.superRefine((value, ctx) => {
+        const message = problem(value);
+        if (message !== undefined) ctx.addIssue({ code: "custom", message });
+    });
 }
 
-function monitorFields(role: MonitoredRole) {
+const wholeNumber = (bounds: Bounds) => following(z.number(), (value) => wholeNumberProblem(value, bounds));
+
+function monitorFields(role: PoolRole) {
     return {
-        path: z
-            .string()
-            .regex(/^\/\S*$/, "must start with / and contain no spaces, e.g. /health")
-            .optional(),
-        expectedCodes: expectedCodes(role).optional(),
-        interval: boundedInt(MONITOR_LIMITS.interval).optional(),
-        timeout: boundedInt(MONITOR_LIMITS.timeout).optional(),
-        retries: boundedInt(MONITOR_LIMITS.retries).optional(),
-        consecutiveUp: boundedInt(MONITOR_LIMITS.consecutiveUp).optional(),
-        consecutiveDown: boundedInt(MONITOR_LIMITS.consecutiveDown).optional(),
+        path: following(z.string(), pathProblem).optional(),
+        expectedCodes: following(z.string(), (codes) => expectedCodesProblem(role, codes)).optional(),
+        interval: wholeNumber(MONITOR_LIMITS.interval).optional(),
+        timeout: wholeNumber(MONITOR_LIMITS.timeout).optional(),
+        retries: wholeNumber(MONITOR_LIMITS.retries).optional(),
+        consecutiveUp: wholeNumber(MONITOR_LIMITS.consecutiveUp).optional(),
+        consecutiveDown: wholeNumber(MONITOR_LIMITS.consecutiveDown).optional(),
     };
 }
 
@@ -122,7 +98,7 @@ export const stackConfigSchema = z.strictObject({
         failoverAcrossPools: z.boolean().default(FAILOVER_ACROSS_POOLS_DEFAULT),
         trafficPercent: z.int().min(1).max(100).default(TRAFFIC_PERCENT_DEFAULT),
         sharedPool: z.boolean().default(SHARED_POOL_DEFAULT),
-        port: z.int().min(1).max(65535).default(CEQUENCE_PORT_DEFAULT),
+        port: wholeNumber(PORT_LIMITS).default(CEQUENCE_PORT_DEFAULT),
         monitor: cequenceMonitor,
     }),
     apps: z.array(app).min(1, "must list at least one app to protect"),

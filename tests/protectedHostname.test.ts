@@ -8,18 +8,11 @@ import { describe, it } from "node:test";
 import { poolName } from "../components/naming";
 import type { ProgramRun } from "../tools/plan/mockEngine";
 import { runComponent } from "./support/componentProgram";
-import { ACCOUNT_ID, named, ofType, ZONE_ID } from "./support/stack";
+import { parseStackConfig } from "../config/parse";
+import { guideConfig, guideHostnameArgs, named, ofType, toRaw } from "./support/stack";
 import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
-const GUIDE = {
-    accountId: ACCOUNT_ID,
-    zoneId: ZONE_ID,
-    zone: "cq-route.com",
-    hostname: "www.cq-route.com",
-    origin: "origin-www.cq-route.com",
-    stackName: "test",
-    cequenceHostname: "cq-route.example.cequence.ai",
-};
+const GUIDE = guideHostnameArgs();
 
 const OUTPUTS = ["lbHostname", "cnameTarget", "poolHealthEndpoints", "failOpenSeconds", "cequencePoolId"];
 const protect = (args: Record<string, unknown> = {}) => runComponent("ProtectedHostname", "www.cq-route.com", { ...GUIDE, ...args }, OUTPUTS);
@@ -94,21 +87,72 @@ describe("ProtectedHostname: outputs", () => {
 
 describe("ProtectedHostname: arguments that would break the hostname register nothing and name the argument", () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["the public hostname as its own origin", { origin: GUIDE.hostname }, /hostname and origin are both www\.cq-route\.com/],
-        ["the public hostname as the LB hostname", { lbHostname: GUIDE.hostname }, /hostname and lbHostname are both/],
-        ["the origin as the LB hostname", { lbHostname: "origin-www.cq-route.com" }, /origin and lbHostname are both/],
-        ["the Cequence hostname as the origin", { origin: GUIDE.cequenceHostname }, /origin and cequenceHostname are both/],
-        ["a traffic percentage of 0", { cequenceTrafficPercent: 0 }, /cequenceTrafficPercent must be a whole number from 1 to 100, got 0/],
-        ["a traffic percentage of 101", { cequenceTrafficPercent: 101 }, /cequenceTrafficPercent must be a whole number from 1 to 100, got 101/],
-        ["an unknown routing", { routing: "lb" }, /routing must be one of loadBalancer, origin, cequence, got "lb"/],
-        ["an LB hostname outside the zone", { lbHostname: "lb.example.net" }, /lbHostname lb\.example\.net is not in the zone cq-route\.com/],
-        ["an ill-formed existingRecordId", { existingRecordId: "abc" }, /existingRecordId must be 32 lower-case hex characters/],
+        ["the public hostname as its own origin", { origin: GUIDE.hostname }, /^ {2}origin: is hostname too \(www\.cq-route\.com\): traffic would loop/m],
+        ["the public hostname as the LB hostname", { lbHostname: GUIDE.hostname }, /^ {2}lbHostname: is hostname too/m],
+        ["the origin as the LB hostname", { lbHostname: "origin-www.cq-route.com" }, /^ {2}lbHostname: is origin too/m],
+        ["the Cequence hostname as the origin", { origin: GUIDE.cequenceHostname }, /^ {2}cequenceHostname: is origin too/m],
+        ["the zone apex as the LB hostname", { lbHostname: "cq-route.com" }, /^ {2}lbHostname: cq-route\.com is the zone apex/m],
+        ["a traffic percentage of 0", { cequenceTrafficPercent: 0 }, /^ {2}cequenceTrafficPercent: must be a whole number from 1 to 100, got 0$/m],
+        ["a traffic percentage of 101", { cequenceTrafficPercent: 101 }, /^ {2}cequenceTrafficPercent: must be a whole number from 1 to 100, got 101$/m],
+        ["an unknown routing", { routing: "lb" }, /^ {2}routing: must be one of loadBalancer, origin, cequence, got "lb"$/m],
+        ["an LB hostname outside the zone", { lbHostname: "lb.example.net" }, /^ {2}lbHostname: lb\.example\.net is not in the zone cq-route\.com$/m],
+        ["an ill-formed existingRecordId", { existingRecordId: "abc" }, /^ {2}existingRecordId: must be 32 lower-case hex characters/m],
+        ["an origin given as a URL", { origin: "https://origin-www.cq-route.com/" }, /^ {2}origin: must be a DNS hostname .*, got "https:\/\/origin-www\.cq-route\.com\/"$/m],
+        ["a Cequence port of 0", { cequencePort: 0 }, /^ {2}cequencePort: must be a whole number from 1 to 65535, got 0$/m],
+        [
+            "a public hostname whose derived LB hostname is too long for DNS",
+            { hostname: `${"a".repeat(60)}.cq-route.com` },
+            /^ {2}hostname: its derived load balancer hostname origin-a+-lb\.cq-route\.com has the label .* set lbHostname/m,
+        ],
     ];
     for (const [label, args, message] of cases) {
         it(label, async () => {
             const run = await protect(args);
+            assert.match(String(run.error?.message), /^Invalid arguments for ProtectedHostname \S+ \(1 problem\):\n/);
             assert.match(String(run.error?.message), message);
             assert.deepEqual(run.resources.filter((r) => r.custom), []);
         });
     }
+
+    it("lists every problem at once", async () => {
+        const run = await protect({ routing: "lb", cequenceTrafficPercent: 0, cequenceMonitor: { interval: 5, expectedCodes: "5xx" } });
+        const message = String(run.error?.message);
+        assert.match(message, /\(4 problems\)/);
+        for (const argument of ["routing", "cequenceTrafficPercent", "cequenceMonitor.interval", "cequenceMonitor.expectedCodes"]) {
+            assert.match(message, new RegExp(`^ {2}${argument.replace(".", "\\.")}: `, "m"));
+        }
+        assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    });
+});
+
+describe("ProtectedHostname: hostnames normalised as the stack's config normalises them", () => {
+    it("takes upper case and a trailing dot, in the zone too, as Cloudflare stores the names", async () => {
+        const run = await protect({
+            zone: "CQ-Route.com.",
+            hostname: "WWW.cq-route.com.",
+            origin: "Origin-WWW.cq-route.com.",
+            cequenceHostname: "CQ-Route.Example.Cequence.ai.",
+        });
+        assert.equal(run.error, undefined);
+        assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www-lb.cq-route.com");
+        assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.name, "www.cq-route.com");
+        assert.equal(lbOf(run).inputs.name, "origin-www-lb.cq-route.com");
+        const pool = (role: "cequence" | "origin") => named(run, `www.cq-route.com-${role}-pool`).inputs as { name: string; origins: Array<{ address: string }> };
+        assert.deepEqual([pool("cequence").name, pool("origin").name], [poolName("cequence", "test", "www.cq-route.com"), poolName("origin", "test", "www.cq-route.com")]);
+        assert.deepEqual([pool("cequence").origins[0]!.address, pool("origin").origins[0]!.address], ["cq-route.example.cequence.ai", "origin-www.cq-route.com"]);
+        assert.deepEqual(named(run, "www.cq-route.com-cequence-monitor").inputs.header, { Host: ["www.cq-route.com"] });
+    });
+
+    it("gives the names the stack gives for the same config", async () => {
+        const config = guideConfig();
+        config.zone = "CQ-Route.com.";
+        config.apps = [{ hostname: "API.cq-route.com.", origin: "Origin-API.cq-route.com", routing: "origin" }];
+        const parsed = parseStackConfig(toRaw(config));
+        assert.ok(parsed.ok);
+        const [app] = parsed.config.apps;
+        const run = await protect({ zone: config.zone, hostname: "API.cq-route.com.", origin: "Origin-API.cq-route.com", routing: "origin" });
+        const record = run.resources.find((r) => r.type === RESOURCE_TYPES.dnsRecord)!;
+        assert.deepEqual([record.inputs.name, record.inputs.content], [app!.hostname, app!.origin]);
+        assert.equal(ofType(run, RESOURCE_TYPES.loadBalancer)[0]!.inputs.name, app!.lbHostname);
+    });
 });

@@ -25,6 +25,19 @@ export function guideConfig(): ConfigObject {
     };
 }
 
+/** The guide's use case as ProtectedHostname's arguments (stack `test`). */
+export function guideHostnameArgs() {
+    return {
+        accountId: ACCOUNT_ID,
+        zoneId: ZONE_ID,
+        zone: "cq-route.com",
+        hostname: "www.cq-route.com",
+        origin: "origin-www.cq-route.com",
+        stackName: "test",
+        cequenceHostname: "cq-route.example.cequence.ai",
+    };
+}
+
 /** Qualifies keys and encodes values the way the Pulumi CLI hands config to a program. */
 export function toRaw(config: ConfigObject, extra: Record<string, string> = {}, secretKeys: string[] = []): RawStackConfig {
     const values: Record<string, string> = { ...extra };

@@ -8,7 +8,7 @@
  */
 import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../../components/naming";
 import { HTTPS_PORT } from "../../components/defaults";
-import { normaliseHostname } from "../../config/hostnames";
+import { normaliseHostname } from "../../components/hostnames";
 import type { AppConfig, StackConfig } from "../../config/schema";
 import type { CloudflareRead } from "./cloudflareSession";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveState, PoolHealth, RegionHealth } from "./deployment";
