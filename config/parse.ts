@@ -8,6 +8,7 @@ import { crossCheck } from "./crossChecks";
 import { dedupe, describeZodIssue, type ConfigIssue } from "./messages";
 import { checkApiToken, checkNamespaces, namespaceValues, type RawStackConfig } from "./rawConfig";
 import { stackConfigSchema, type StackConfig } from "./schema";
+import { explainUnreadable } from "./unreadable";
 
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
 
@@ -18,7 +19,8 @@ export function parseStackConfig(raw: RawStackConfig): ParseResult {
     const parsed = stackConfigSchema.safeParse(input, { reportInput: true });
     if (!parsed.success) issues.push(...parsed.error.issues.flatMap(describeZodIssue));
     issues.push(...crossCheck(input));
-    if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+    const explained = explainUnreadable(raw, issues);
+    if (explained.length > 0) return { ok: false, issues: dedupe(explained) };
     const config = parsed.data!;
     const apps = config.apps.map((a) => ({ ...a, lbHostname: a.lbHostname ?? defaultLbHostname(a.hostname, config.zone) }));
     // A shared pool's monitor probes as one hostname; by default the first one it serves.

@@ -19,6 +19,16 @@ const API_TOKEN_KEY = "cloudflare:apiToken";
 export interface RawStackConfig {
     values: Record<string, string>;
     secretKeys: readonly string[];
+    /** Read from a stack file without the Pulumi CLI (the tools): what only the CLI can read. */
+    unreadable?: UnreadableConfig;
+}
+
+/** What a stack file holds that only the Pulumi CLI can read. */
+export interface UnreadableConfig {
+    /** Key paths of `secure:` values, qualified (`cloudflare-cequence:cequence.hostname`); each value is a placeholder. */
+    encrypted: readonly string[];
+    /** The ESC environments the stack file imports (`environment:`), by name; empty when it imports none. */
+    environments: readonly string[];
 }
 
 /** Top-level keys whose values are plain strings; Pulumi hands every other value as JSON. */

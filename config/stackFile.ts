@@ -1,12 +1,14 @@
 /**
  * Reads a `Pulumi.<stack>.yaml` the way the Pulumi CLI hands it to a program:
  * top-level values as strings, objects and lists as JSON, `secure:` values
- * marked secret. The tools use this, so they need no CLI and no state.
+ * marked secret. The tools use this, so they need no CLI and no state; what
+ * only the CLI can read (`secure:` values, ESC environments) is listed, and
+ * each encrypted value is a placeholder.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, YAMLParseError } from "yaml";
-import type { RawStackConfig } from "./rawConfig";
+import type { RawStackConfig, UnreadableConfig } from "./rawConfig";
 
 /** Stands in for a `secure:` value, which only the Pulumi CLI can decrypt. */
 const ENCRYPTED_PLACEHOLDER = "[encrypted]";
@@ -37,23 +39,45 @@ function rawConfigFromYaml(text: string, source = "stack file"): RawStackConfig 
         if (!(error instanceof YAMLParseError)) throw error;
         throw new Error(describeSyntaxError(error, source), { cause: error });
     }
-    const config = (document as { config?: unknown }).config ?? {};
+    const { config = {}, environment } = document as { config?: unknown; environment?: unknown };
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
         throw new Error(`${source}: \`config\` must be a map of keys to values`);
     }
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
-        if (isSecure(value)) {
-            values[key] = ENCRYPTED_PLACEHOLDER;
-            secretKeys.push(key);
-        } else if (typeof value === "object" && value !== null) {
-            values[key] = JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v));
-        } else {
-            values[key] = String(value);
-        }
+    const encrypted: string[] = [];
+    for (const [key, given] of Object.entries(config as Record<string, unknown>)) {
+        const found = encrypted.length;
+        const value = withPlaceholders(given, key, encrypted);
+        // Pulumi hands an object holding a secure value as a secret, as it does a secure value.
+        if (encrypted.length > found) secretKeys.push(key);
+        values[key] = typeof value === "object" && value !== null ? JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) : String(value);
     }
-    return { values, secretKeys };
+    const unreadable: UnreadableConfig = { encrypted, environments: environmentNames(environment) };
+    return { values, secretKeys, unreadable };
+}
+
+/** `value` with each `secure:` value in it replaced by the placeholder, whose key path (under `at`) is added to `found`. */
+function withPlaceholders(value: unknown, at: string, found: string[]): unknown {
+    if (isSecure(value)) {
+        found.push(at);
+        return ENCRYPTED_PLACEHOLDER;
+    }
+    if (Array.isArray(value)) return value.map((item, index) => withPlaceholders(item, `${at}[${index}]`, found));
+    if (typeof value !== "object" || value === null) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPlaceholders(item, `${at}.${key}`, found)]));
+}
+
+/**
+ * The ESC environments a stack file imports: `environment:` is a list of
+ * names, or an environment written inline (its own `imports:` and `values:`),
+ * which this names as such.
+ */
+function environmentNames(environment: unknown): string[] {
+    if (environment === undefined || environment === null) return [];
+    if (Array.isArray(environment)) return environment.map(String);
+    const imports = (environment as { imports?: unknown }).imports;
+    return [...(Array.isArray(imports) ? imports.map(String) : []), "<inline environment>"];
 }
 
 /**

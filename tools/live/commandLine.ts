@@ -8,7 +8,9 @@ import { parseArgs } from "node:util";
 import { formatIssues } from "../../config/messages";
 import { parseStackConfig } from "../../config/parse";
 import type { StackConfig } from "../../config/schema";
+import { readConfigThroughCli } from "../../config/pulumiCli";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
+import { FROM_PULUMI_FLAG, unreadableNotes } from "../../config/unreadable";
 import { CliError, DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings, type SessionIo } from "./cloudflareSession";
 
 // Not mockEngine's PROJECT_ROOT: importing it would load the Pulumi SDK, which these tools do not need.
@@ -28,6 +30,7 @@ const COMMON_FLAGS = {
     stack: { type: "string" },
     json: { type: "boolean" },
     dir: { type: "string" },
+    "from-pulumi": { type: "boolean" },
     timeout: { type: "string" },
     retries: { type: "string" },
 } as const satisfies Record<string, FlagSpec>;
@@ -36,6 +39,7 @@ export const COMMON_USAGE = [
     "  --stack <name>      the stack whose Pulumi.<name>.yaml to read (default: prod)",
     "  --json              print JSON instead of a table",
     "  --dir <path>        the directory holding Pulumi.<name>.yaml (default: this project)",
+    `  ${FROM_PULUMI_FLAG}       read the config through the Pulumi CLI (pulumi config --show-secrets --json): secure: values, ESC environments`,
     `  --timeout <seconds> how long one attempt at a Cloudflare request may take, body included (default: ${DEFAULT_CONNECTION.timeoutSeconds})`,
     `  --retries <n>       further attempts after a timeout, network error, 429 or 5xx (default: ${DEFAULT_CONNECTION.retries})`,
 ];
@@ -44,6 +48,8 @@ export interface CommonOptions {
     stack: string;
     json: boolean;
     dir: string;
+    /** Read the config through the Pulumi CLI instead of the stack file. */
+    fromPulumi: boolean;
     connection: ConnectionSettings;
 }
 
@@ -68,6 +74,7 @@ export function parseCommandLine<F extends Record<string, FlagSpec>>(
         stack: values.stack ?? "prod",
         json: values.json ?? false,
         dir: values.dir ?? PROJECT_ROOT,
+        fromPulumi: values["from-pulumi"] ?? false,
         connection: {
             timeoutSeconds: values.timeout === undefined ? DEFAULT_CONNECTION.timeoutSeconds : positiveNumber(values.timeout, "--timeout"),
             retries: values.retries === undefined ? DEFAULT_CONNECTION.retries : wholeNumber(values.retries, "--retries"),
@@ -98,12 +105,16 @@ export interface LoadedConfig {
     configFile: string;
 }
 
-/** The stack's config, validated by the same schema as the program. */
-export function loadConfig(options: CommonOptions): LoadedConfig {
+/**
+ * The stack's config, validated by the same schema as the program, from the
+ * stack file or, with `--from-pulumi`, the Pulumi CLI (run with `io.env`).
+ * Notes on what the stack file alone cannot tell go to stderr.
+ */
+export function loadConfig(options: CommonOptions, io: Pick<CliIo, "env" | "stderr">): LoadedConfig {
     const configFile = stackFilePath(options.dir, options.stack);
     let raw;
     try {
-        raw = readStackFile(configFile);
+        raw = options.fromPulumi ? readConfigThroughCli(options.dir, options.stack, io.env) : readStackFile(configFile);
     } catch (error) {
         // Only a missing file means another stack was meant; a file that does not parse says why itself.
         const missing = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
@@ -114,6 +125,7 @@ export function loadConfig(options: CommonOptions): LoadedConfig {
         const count = parsed.issues.length;
         throw new CliError(`Invalid config in ${configFile} (${count} problem${count === 1 ? "" : "s"}):\n${formatIssues(parsed.issues)}`);
     }
+    for (const note of unreadableNotes(raw, configFile)) io.stderr.write(`note: ${note}\n`);
     return { config: parsed.config, configFile };
 }
 

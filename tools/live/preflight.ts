@@ -68,7 +68,7 @@ export const preflight: Command = async (argv, io) => {
             waitSeconds: values.wait === undefined ? DEFAULT_WAIT_SECONDS : positiveNumber(values.wait, "--wait"),
             pollSeconds: values.poll === undefined ? DEFAULT_POLL_SECONDS : positiveNumber(values.poll, "--poll"),
         };
-        const { config, configFile } = loadConfig(common);
+        const { config, configFile } = loadConfig(common, io);
         const session = new CloudflareSession(
             io,
             common.connection,

@@ -34,7 +34,7 @@ export const status: Command = async (argv, io) => {
         const regions = values.regions ?? false;
         const readOptions: ReadOptions = { allHealth: regions || (values["origin-health"] ?? false) };
         const watchSeconds = values.watch === undefined ? undefined : positiveNumber(values.watch, "--watch");
-        const { config, configFile } = loadConfig(common);
+        const { config, configFile } = loadConfig(common, io);
         const session = new CloudflareSession(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
         const render = (result: StackStatus) =>
             json ? JSON.stringify(toJson(result, regions), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, regions);

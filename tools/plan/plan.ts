@@ -9,7 +9,9 @@ import { stackFootprint, type Footprint } from "../../config/footprint";
 import { formatIssues, type ConfigIssue } from "../../config/messages";
 import { parseStackConfig } from "../../config/parse";
 import type { StackConfig } from "../../config/schema";
+import { readConfigThroughCli } from "../../config/pulumiCli";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
+import { FROM_PULUMI_FLAG, unreadableNotes } from "../../config/unreadable";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
 import { OFFLINE_CALLS } from "./offlineCalls";
 import { describeResource, resourceKind } from "./planDescribe";
@@ -63,9 +65,14 @@ class PlanError extends Error {
     }
 }
 
-export async function buildPlan(stack: string, projectDir = PROJECT_ROOT): Promise<Plan> {
+/** Where the plan reads the stack's config: the stack file (offline), or the Pulumi CLI (`--from-pulumi`). */
+export interface PlanOptions {
+    fromPulumi?: boolean;
+}
+
+export async function buildPlan(stack: string, projectDir = PROJECT_ROOT, options: PlanOptions = {}): Promise<Plan> {
     const configFile = stackFilePath(projectDir, stack);
-    const raw = readStackFile(configFile);
+    const raw = options.fromPulumi ? readConfigThroughCli(projectDir, stack) : readStackFile(configFile);
     const parsed = parseStackConfig(raw);
     if (!parsed.ok) {
         throw new PlanError(
@@ -75,7 +82,8 @@ export async function buildPlan(stack: string, projectDir = PROJECT_ROOT): Promi
     }
     const run = await runProgram({ stack, config: raw, calls: OFFLINE_CALLS });
     if (run.error) throw new PlanError(`The program failed: ${run.error.message}`);
-    return toPlan(stack, configFile, parsed.config, run);
+    const plan = toPlan(stack, configFile, parsed.config, run);
+    return { ...plan, warnings: [...plan.warnings, ...unreadableNotes(raw, configFile)] };
 }
 
 function toPlan(stack: string, configFile: string, config: StackConfig, run: ProgramRun): Plan {
@@ -145,10 +153,10 @@ function renderResource(resource: PlannedResource): string {
     return `  ${resourceAction(resource).padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resource.summary}${guardText}`;
 }
 
-const USAGE = "usage: npm run plan [-- --stack <name>] [--json | --markdown] [--dir <project dir>]";
+const USAGE = `usage: npm run plan [-- --stack <name>] [--json | --markdown] [--dir <project dir>] [${FROM_PULUMI_FLAG}]`;
 
 async function main(): Promise<void> {
-    let options: { stack: string; json: boolean; markdown: boolean; dir: string };
+    let options: { stack: string; json: boolean; markdown: boolean; dir: string; "from-pulumi": boolean };
     try {
         options = parseArgs({
             options: {
@@ -156,6 +164,7 @@ async function main(): Promise<void> {
                 json: { type: "boolean", default: false },
                 markdown: { type: "boolean", default: false },
                 dir: { type: "string", default: PROJECT_ROOT },
+                "from-pulumi": { type: "boolean", default: false },
             },
         }).values;
     } catch (error) {
@@ -167,7 +176,7 @@ async function main(): Promise<void> {
         return;
     }
     try {
-        const plan = await buildPlan(options.stack, options.dir);
+        const plan = await buildPlan(options.stack, options.dir, { fromPulumi: options["from-pulumi"] });
         process.stdout.write(`${options.json ? JSON.stringify(plan, null, 2) : options.markdown ? renderPlanMarkdown(plan) : renderPlan(plan)}\n`);
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
