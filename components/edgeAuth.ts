@@ -89,7 +89,7 @@ export class EdgeAuth extends pulumi.ComponentResource {
             enabled: true,
         };
         const adopted = args.existingRulesetId
-            ? cloudflare.getRulesetOutput({ zoneId: args.zoneId, rulesetId: args.existingRulesetId }, { parent: this })
+            ? cloudflare.getRulesetOutput({ zoneId: args.zoneId, id: args.existingRulesetId }, { parent: this })
             : undefined;
         const ruleset = new cloudflare.Ruleset(
             `${name}-ruleset`,

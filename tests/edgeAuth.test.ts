@@ -153,7 +153,8 @@ describe("adopting an existing ruleset", () => {
         });
         assert.ok(!String(rules[2]!.expression).includes("stale"));
         assert.equal(ruleset.inputs.rules, "[secret]", "other teams' header values stay secret in this stack");
-        assert.deepEqual(run.calls.find((c) => c.token.endsWith("getRuleset"))?.inputs, { zoneId: ZONE_ID, rulesetId: RULESET_ID });
+        // `id`, not the deprecated `rulesetId`, which the provider refuses with "Attribute Deprecated: Configure id instead".
+        assert.deepEqual(run.calls.find((c) => c.token.endsWith("getRuleset"))?.inputs, { zoneId: ZONE_ID, id: RULESET_ID });
     });
 
     // `name` forces replacement in the provider, and the engine refuses to replace an imported resource.

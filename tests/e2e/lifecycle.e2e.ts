@@ -13,7 +13,8 @@ import type { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { Zone } from "../support/cloudflare/store";
 import { runInProcess } from "../support/liveFixture";
 import type { ConfigObject } from "../support/stack";
-import { E2E_TOKEN, pulumiCli, stateResources } from "./support/engine";
+import { CONFIG_NAMESPACE } from "../../config/rawConfig";
+import { configSetPath, E2E_TOKEN, pulumiCli, stateResources } from "./support/engine";
 import { bundledStackConfig, heldApp, objectIds } from "./support/held";
 import { guide, HOST, inWorld, LB, ORIGIN, upWithNoPerpetualDiff, type World } from "./support/world";
 
@@ -94,10 +95,11 @@ describe("adopt, cut over, roll back", () => {
             }) as { id: string };
             recordId = record.id;
         };
-        const adopt = () => guide({ app: { routing: "origin", existingRecordId: recordId } });
         await inWorld("prod", guide(), async ({ standIn, zone, run }) => {
             const stack = run.stack;
-            await stack.setConfig("cloudflare-cequence:apps", { value: JSON.stringify(adopt().apps) });
+            // As the runbook tells users: `pulumi config set --path`, the ID typed as a string.
+            await configSetPath(run, "apps[0].routing", "origin");
+            await configSetPath(run, "apps[0].existingRecordId", recordId, "string");
             await stack.up();
             const adopted = zone.records.find((r) => r.id === recordId)!;
             assert.equal(adopted.content, ORIGIN, "adoption must not repoint the record");
@@ -106,11 +108,11 @@ describe("adopt, cut over, roll back", () => {
             assert.equal(zone.records.length, 1);
             await stack.preview({ expectNoChanges: true });
 
-            await stack.setConfig("cloudflare-cequence:apps", { value: JSON.stringify([{ ...(adopt().apps as object[])[0], routing: "loadBalancer" }]) });
+            await configSetPath(run, "apps[0].routing", "loadBalancer");
             await stack.up();
             assert.equal(zone.records.find((r) => r.id === recordId)!.content, LB);
 
-            await stack.setConfig("cloudflare-cequence:apps", { value: JSON.stringify(adopt().apps) });
+            await configSetPath(run, "apps[0].routing", "origin");
             await stack.up();
             assert.equal(zone.records.find((r) => r.id === recordId)!.content, ORIGIN);
             assert.equal(zone.records.find((r) => r.id === recordId)!.comment, "owned by the web team");
@@ -132,11 +134,11 @@ describe("operating the stack", () => {
     });
 
     it("a rollout 5 → 25 → 100 changes weights and steering in place, replacing nothing", async () => {
-        await inWorld("prod", guide({ cequence: { trafficPercent: 5 } }), async ({ account, zone, stack }) => {
+        await inWorld("prod", guide({ cequence: { trafficPercent: 5 } }), async ({ account, zone, run, stack }) => {
             await stack.up();
             const ids = objectIds(account, zone);
             for (const percent of [25, 100]) {
-                await stack.setConfig("cloudflare-cequence:cequence", { value: JSON.stringify({ ...(guide().cequence as object), trafficPercent: percent }) });
+                await configSetPath(run, "cequence.trafficPercent", String(percent));
                 await stack.up();
                 assert.deepEqual(objectIds(account, zone), ids, `trafficPercent ${percent} must replace nothing`);
                 const app = heldApp(account, zone, "prod", { hostname: HOST, lbHostname: LB });
@@ -166,22 +168,21 @@ describe("operating the stack", () => {
 
 describe("decommission by the README's runbook", () => {
     const api = { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" };
-    const apps = (www: Record<string, unknown> | undefined) => JSON.stringify([...(www ? [{ hostname: HOST, origin: ORIGIN, ...www }] : []), api]);
 
     it("a plain destroy fails while the record is protected; the runbook deletes www's LB, pools and monitors and keeps its record", async () => {
-        await inWorld("prod", guide({ extra: { apps: JSON.parse(apps({})) } }), async (world) => {
+        await inWorld("prod", guide({ extra: { apps: [{ hostname: HOST, origin: ORIGIN }, api] } }), async (world) => {
             const { account, zone, stack } = world;
             await stack.up();
             const before = objectIds(account, zone);
             await assert.rejects(stack.destroy(), /protect/);
             assert.deepEqual(objectIds(account, zone), before, "a refused destroy deletes nothing");
 
-            // The runbook: routing: origin, unprotect the record, remove the app.
-            await stack.setConfig("cloudflare-cequence:apps", { value: apps({ routing: "origin" }) });
+            // The runbook, with the commands the README gives: routing: origin, unprotect the record, remove the app.
+            await configSetPath(world.run, "apps[0].routing", "origin");
             await stack.up();
             const record = (await stateResources(stack)).find((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.urn.includes(HOST))!;
             await pulumiCli(world.run, ["state", "unprotect", record.urn, "--yes"]);
-            await stack.setConfig("cloudflare-cequence:apps", { value: apps(undefined) });
+            await pulumiCli(world.run, ["config", "rm", "--path", `${CONFIG_NAMESPACE}:apps[0]`]);
             await stack.up();
 
             assert.equal(zone.records.find((r) => r.name === HOST)?.content, ORIGIN, "www is retained, pointing at the origin");

@@ -20,6 +20,16 @@ export const SAMPLE_CLOUDFLARE_IP_RANGES = {
     ],
 };
 
+/**
+ * The provider (6.15.0, terraform-provider-cloudflare v5.19) fails a read by
+ * the deprecated `rulesetId` ("Attribute Deprecated: Configure id instead"),
+ * so offline runs refuse it too.
+ */
+function rulesetIdOf(inputs: Record<string, unknown>): unknown {
+    if ("rulesetId" in inputs) throw new Error("getRuleset: `rulesetId` is deprecated and the provider refuses it; pass `id`");
+    return inputs.id;
+}
+
 /** Offline, no managed transform is on and an adopted ruleset holds no other team's rules. */
 export const OFFLINE_CALLS: CallHandlers = {
     "cloudflare:index/getManagedTransforms:getManagedTransforms": (inputs) => ({
@@ -29,8 +39,7 @@ export const OFFLINE_CALLS: CallHandlers = {
         managedResponseHeaders: [],
     }),
     "cloudflare:index/getRuleset:getRuleset": (inputs) => ({
-        id: inputs.rulesetId,
-        rulesetId: inputs.rulesetId,
+        id: rulesetIdOf(inputs),
         zoneId: inputs.zoneId,
         kind: "zone",
         phase: "http_request_late_transform",

@@ -78,6 +78,16 @@ export function pulumiCli(run: EngineRun, args: string[]): Promise<string> {
 }
 
 /**
+ * `pulumi config set --path '<namespace>:<path>' <value>`, as the README tells
+ * users to change one nested key: the project's typed config (Pulumi.yaml)
+ * refuses an object or list set as a JSON string. `--path` stores "true",
+ * "false" and numbers as such; `type: "string"` keeps an ID of digits a string.
+ */
+export async function configSetPath(run: EngineRun, keyPath: string, value: string, type?: "string"): Promise<void> {
+    await pulumiCli(run, ["config", "set", "--path", `${CONFIG_NAMESPACE}:${keyPath}`, value, ...(type ? ["--type", type] : [])]);
+}
+
+/**
  * A new stack of the project in a scratch directory, with `config` (the
  * project's keys, unqualified, as in a stack file) and the Cloudflare
  * provider pointed at the stand-in.
