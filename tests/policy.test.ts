@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { policies, type CequencePolicy } from "../policy/policies";
@@ -120,4 +122,20 @@ describe("policy pack", () => {
             }
         });
     }
+});
+
+describe("the policy pack as a project of its own", () => {
+    const policyDir = path.join(__dirname, "..", "policy");
+    const rootPackage = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as { workspaces?: string[] };
+
+    // `pulumi preview --policy-pack policy` runs the folder as a program: @pulumi/policy reads its
+    // version from the folder's own package.json, and resolves its dependencies from there.
+    it("has a package.json with a version and the dependencies it imports, installed by the root's npm ci", () => {
+        const pack = JSON.parse(readFileSync(path.join(policyDir, "package.json"), "utf8")) as { version?: string; dependencies?: Record<string, string> };
+        assert.match(pack.version ?? "", /^\d+\.\d+\.\d+$/);
+        assert.ok(pack.dependencies?.["@pulumi/policy"], "@pulumi/policy");
+        assert.ok(pack.dependencies?.["@pulumi/pulumi"], "@pulumi/pulumi");
+        assert.ok(existsSync(path.join(policyDir, "PulumiPolicy.yaml")));
+        assert.deepEqual(rootPackage.workspaces, ["policy"], "the root's npm ci installs the pack's dependencies");
+    });
 });
