@@ -55,11 +55,12 @@ export async function upWithNoPerpetualDiff(stack: Stack): Promise<void> {
 export function guide(changes: { cequence?: Record<string, unknown>; app?: Record<string, unknown>; extra?: ConfigObject } = {}): ConfigObject {
     const config = bundledStackConfig("prod");
     const [app] = config.apps as Array<Record<string, unknown>>;
+    // `extra` last: a whole key given there (even `apps`) is what the stack gets.
     return {
         ...config,
-        ...changes.extra,
         cequence: { ...(config.cequence as object), ...changes.cequence },
         apps: [{ ...app, ...changes.app }],
+        ...changes.extra,
     };
 }
 
