@@ -92,9 +92,9 @@ export async function configSetPath(run: EngineRun, keyPath: string, value: stri
  * project's keys, unqualified, as in a stack file) and the Cloudflare
  * provider pointed at the stand-in.
  */
-export async function engineStack(stackName: string, config: ConfigObject, standIn: CloudflareStandIn): Promise<EngineRun> {
+export async function engineStack(stackName: string, config: ConfigObject, standIn: CloudflareStandIn, main?: string): Promise<EngineRun> {
     const { binDir } = engine();
-    const project = scratchProject();
+    const project = scratchProject(main);
     const qualified = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value]));
     writeFileSync(
         path.join(project.workDir, `Pulumi.${stackName}.yaml`),

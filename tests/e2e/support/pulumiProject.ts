@@ -22,14 +22,27 @@ export interface ScratchProject {
     remove(): void;
 }
 
-export function scratchProject(): ScratchProject {
+/** The compiled program the project runs by default: this checkout's dist/. */
+export function currentProgram(): string {
+    const project = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    return path.join(REPO_ROOT, String(project.main));
+}
+
+/** Points the scratch project at another compiled program (`main`, an absolute path), as a user's checkout moving to a new commit. */
+export function useProgram(project: ScratchProject, main: string): void {
+    const file = path.join(project.workDir, "Pulumi.yaml");
+    const parsed = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, stringify({ ...parsed, main }));
+}
+
+export function scratchProject(main = currentProgram()): ScratchProject {
     const root = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-e2e-"));
     const workDir = path.join(root, "project");
     const backendDir = path.join(root, "state");
     mkdirSync(workDir);
     mkdirSync(backendDir);
     const project = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-    project.main = path.join(REPO_ROOT, String(project.main));
+    project.main = main;
     writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(project));
     for (const entry of ["package.json", "node_modules"]) symlinkSync(path.join(REPO_ROOT, entry), path.join(workDir, entry));
     return { workDir, backendDir, remove: () => rmSync(root, { recursive: true, force: true }) };

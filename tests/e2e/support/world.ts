@@ -28,13 +28,20 @@ export interface World {
  * zone (changed by `seed`), and a new engine stack for the config; cleans up
  * after, and fails the test if the stand-in served anything off-schema.
  */
-export async function inWorld(stackName: string, config: ConfigObject, body: (world: World) => Promise<void>, seed?: (world: Omit<World, "run" | "stack">) => void) {
+export async function inWorld(
+    stackName: string,
+    config: ConfigObject,
+    body: (world: World) => Promise<void>,
+    seed?: (world: Omit<World, "run" | "stack">) => void,
+    /** The compiled program to start with (absolute path); this checkout's dist/ by default. */
+    main?: string,
+) {
     requireResourcePlugins();
     const standIn = new CloudflareStandIn();
     await standIn.start();
     const { account, zone } = seedAccountAndZone(standIn, config);
     seed?.({ standIn, account, zone });
-    const run = await engineStack(stackName, config, standIn);
+    const run = await engineStack(stackName, config, standIn, main);
     try {
         await body({ standIn, account, zone, run, stack: run.stack });
         assert.deepEqual(standIn.violations, [], "the provider and the stand-in must both keep to Cloudflare's schema");
