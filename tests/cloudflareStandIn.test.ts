@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import Cloudflare from "cloudflare";
+import { CLOUDFLARE_RATE_LIMIT, RateLimiter } from "./support/cloudflare/rateLimit";
 import { CloudflareStandIn } from "./support/cloudflare/standIn";
 import { operations } from "./support/cloudflare/schema";
 import type { Json } from "./support/cloudflare/store";
@@ -557,6 +558,49 @@ describe("Cloudflare stand-in: faults on demand", () => {
         assert.equal(f.standIn.maxInFlight, 3);
         abort.abort();
         for (const request of requests) await assert.rejects(request, { name: "AbortError" });
+    });
+});
+
+describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
+    it("is Cloudflare's: 1,200 requests per credential in five minutes", () => {
+        assert.deepEqual({ ...CLOUDFLARE_RATE_LIMIT }, { limit: 1200, windowMs: 300_000 });
+    });
+
+    it("lets a credential send its limit in a window, then blocks it for a whole window with retry-after rounded up", () => {
+        const limiter = new RateLimiter({ limit: 3, windowMs: 10_000 });
+        assert.deepEqual([0, 1, 2].map((t) => limiter.take("a", t)), [undefined, undefined, undefined]);
+        assert.equal(limiter.take("a", 3), 10, "the fourth is refused: blocked for the next window");
+        assert.equal(limiter.take("b", 4), undefined, "another credential has its own budget");
+        assert.equal(limiter.take("a", 8_500), 2, "still blocked: 1.5 s left, rounded up to whole seconds");
+        assert.equal(limiter.take("a", 10_003), undefined, "after the block, a new window");
+        assert.equal(limiter.refused, 2);
+    });
+
+    it("starts a new window when the last one has passed, without a block", () => {
+        const limiter = new RateLimiter({ limit: 2, windowMs: 1_000 });
+        assert.deepEqual([0, 500, 1_000, 1_500].map((t) => limiter.take("a", t)), [undefined, undefined, undefined, undefined]);
+    });
+
+    it("is refused when it could never let a request through", () => {
+        assert.throws(() => new RateLimiter({ limit: 0, windowMs: 1_000 }), /limit ≥ 1/);
+    });
+
+    it("answers 429 with retry-after over HTTP once a token is over, and other tokens go on", async () => {
+        const f = await standInWithZone();
+        f.standIn.limitRate({ limit: 2, windowMs: 60_000 });
+        const statuses = [];
+        for (let i = 0; i < 3; i++) {
+            const reply = await f.api("GET", "/zones");
+            statuses.push([reply.status, reply.headers.get("retry-after"), reply.body.errors?.[0]?.code ?? null]);
+        }
+        assert.deepEqual(statuses, [
+            [200, null, null],
+            [200, null, null],
+            [429, "60", 10429],
+        ]);
+        const other = await f.api("GET", "/zones", undefined, { authorization: `Bearer ${TOKEN.replace("standIn", "another")}` });
+        assert.equal(other.status, 200);
+        assert.deepEqual(takeViolations(f.standIn), []);
     });
 });
 

@@ -16,7 +16,7 @@ import type { ConfigObject } from "../support/stack";
 import { CONFIG_NAMESPACE } from "../../config/rawConfig";
 import { configSetPath, E2E_TOKEN, pulumiCli, stateResources } from "./support/engine";
 import { bundledStackConfig, heldApp, objectIds } from "./support/held";
-import { guide, HOST, inWorld, LB, ORIGIN, upWithNoPerpetualDiff, type World } from "./support/world";
+import { guide, HOST, inWorld, LB, manyApps, ORIGIN, upWithNoPerpetualDiff, type World } from "./support/world";
 
 async function statusJson(world: World, stackName: string) {
     const result = await runInProcess(status, ["--stack", stackName, "--dir", world.run.project.workDir, "--json"], {
@@ -49,7 +49,6 @@ describe("the guide's stack, deployed by the real engine", () => {
 });
 
 describe("no perpetual diff: after `up`, preview and refresh + preview show no changes", () => {
-    const manyApps = Array.from({ length: 40 }, (_, i) => ({ hostname: `app${i}.cq-route.com`, origin: `origin-app${i}.cq-route.com` }));
     const cases: Array<[string, string, ConfigObject]> = [
         ["the bundled prod stack", "prod", bundledStackConfig("prod")],
         ["the bundled staging stack", "staging", bundledStackConfig("staging")],
@@ -71,7 +70,7 @@ describe("no perpetual diff: after `up`, preview and refresh + preview show no c
                 },
             }),
         ],
-        ["40 apps", "forty", { ...bundledStackConfig("prod"), apps: manyApps }],
+        ["40 apps", "forty", { ...bundledStackConfig("prod"), apps: manyApps(40) }],
     ];
     for (const [label, stackName, config] of cases) {
         it(label, async () => {

@@ -71,3 +71,8 @@ export function guide(changes: { cequence?: Record<string, unknown>; app?: Recor
     };
 }
 
+
+/** `count` apps of the guide's shape, `app<i>.cq-route.com` behind `origin-app<i>.cq-route.com`. */
+export function manyApps(count: number): Array<{ hostname: string; origin: string }> {
+    return Array.from({ length: count }, (_, i) => ({ hostname: `app${i}.cq-route.com`, origin: `origin-app${i}.cq-route.com` }));
+}

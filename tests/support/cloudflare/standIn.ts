@@ -22,6 +22,7 @@
  *     standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 2, operationId? })
  *                                                  // also server-error, refuse (401/403), delay, drop, stall-body, hang
  *     standIn.latencyMs = 20                       // every answer this much later (benchmarks)
+ *     standIn.limitRate({ limit: 1200, windowMs: 300_000 })   // Cloudflare's rate limit per credential (429 + retry-after), scalable
  *     standIn.served                               // the request log: method, path, operationId, template, status, ms, authorization
  *     standIn.counts()                             // requests per operationId
  *     standIn.maxInFlight                          // the most requests in flight at once
@@ -48,6 +49,7 @@ import { Faults, type Fault } from "./faults";
 import { loadBalancingHandlers } from "./loadBalancing";
 import { disableAllManagedTransforms, managedTransformHandlers } from "./managedTransforms";
 import { notificationHandlers } from "./notifications";
+import { RateLimiter, type RateLimitSettings } from "./rateLimit";
 import { rulesetHandlers } from "./rulesets";
 import { describeErrors, failureHasResult, operations, requestValidator, responseValidator, type HttpMethod, type Operation } from "./schema";
 import { CloudflareState, type Json } from "./store";
@@ -127,6 +129,8 @@ export class CloudflareStandIn {
     readonly served: ServedRequest[] = [];
     /** Every answer waits this long first (benchmarks). */
     latencyMs = 0;
+    /** Cloudflare's rate limit, when {@link limitRate} turned it on. */
+    rateLimiter: RateLimiter | undefined;
     /** The most requests in flight at once so far. */
     maxInFlight = 0;
     private inFlight = 0;
@@ -151,6 +155,12 @@ export class CloudflareStandIn {
         this.server = undefined;
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+
+    /** Turns on Cloudflare's rate limit per credential (./rateLimit.ts); off by default. */
+    limitRate(settings: RateLimitSettings): RateLimiter {
+        this.rateLimiter = new RateLimiter(settings);
+        return this.rateLimiter;
     }
 
     /** Requests served per operationId. */
@@ -208,7 +218,7 @@ export class CloudflareStandIn {
             }
             // A hung or stalled request stays in flight until its connection closes.
             if (fault?.kind === "hang") return void response.on("close", () => finish(0));
-            let answer = faultAnswer(fault) ?? this.authenticate(route, request);
+            let answer = faultAnswer(fault) ?? this.authenticate(route, request) ?? this.rateLimited(request);
             if (!answer) {
                 let body: unknown;
                 try {
@@ -234,6 +244,13 @@ export class CloudflareStandIn {
             send(response, failure(500, 10001, "Internal server error"));
             return finish(500);
         }
+    }
+
+    /** Cloudflare's 429 when the request's credential is over the rate limit; undefined when it may go on. */
+    private rateLimited(request: IncomingMessage): Answer | undefined {
+        const credential = request.headers.authorization ?? `${String(request.headers["x-auth-email"])}:${String(request.headers["x-auth-key"])}`;
+        const retryAfterSeconds = this.rateLimiter?.take(credential, performance.now());
+        return retryAfterSeconds === undefined ? undefined : faultAnswer({ kind: "rate-limit", retryAfterSeconds });
     }
 
     /** A refusal when the request carries no credentials the API accepts; undefined when it may go on. */
