@@ -5,9 +5,9 @@ import { it } from "node:test";
 
 const ROOT = path.resolve(__dirname, "..");
 
-it("status and preflight load no Pulumi SDK: they talk to Cloudflare's API alone", () => {
+it("status, preflight and recover load no Pulumi SDK: they talk to Cloudflare's API alone", () => {
     // A fresh process, so that nothing this test runner loaded counts.
-    const script = 'require("./tools/live/status.ts"); require("./tools/live/preflight.ts"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes("@pulumi"))))';
+    const script = 'require("./tools/live/status.ts"); require("./tools/live/preflight.ts"); require("./tools/live/recover.ts"); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes("@pulumi"))))';
     const child = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8" });
     assert.equal(child.status, 0, child.stderr);
     assert.deepEqual(JSON.parse(child.stdout), []);

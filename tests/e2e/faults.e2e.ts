@@ -1,13 +1,15 @@
 /**
  * `pulumi up` while Cloudflare misbehaves: rate limits and server errors
- * are retried or fail cleanly, a killed update is recovered the way Pulumi
- * documents, and in every case a later `up` converges to one of each object.
+ * are retried or fail cleanly, a killed update is
+ * recovered as the README's runbook says, and in every case a later `up`
+ * converges to one of each object.
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, it } from "node:test";
 import type { Account, Zone } from "../support/cloudflare/store";
-import { pulumiCli, pulumiProcess } from "./support/engine";
+import { runCli } from "../support/liveFixture";
+import { E2E_TOKEN, killProcessTree, pulumiCli, pulumiProcess } from "./support/engine";
 import { bundledStackConfig } from "./support/held";
 import { inWorld } from "./support/world";
 
@@ -35,21 +37,30 @@ describe("pulumi up under faults", () => {
         });
     });
 
-    it("after SIGKILL mid-update, refresh (clearing pending creates) and up converge with nothing lost or duplicated", async () => {
+    it("after SIGKILL mid-update, recover (importing what the update made) and up converge with nothing lost or duplicated", async () => {
         await inWorld("prod", bundledStackConfig("prod"), async ({ standIn, account, zone, run, stack }) => {
             const update = pulumiProcess(run, ["up", "--yes", "--skip-preview"]);
             const exited = new Promise((resolve) => update.on("close", resolve));
             const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;
             while (!standIn.served.some((s) => s.operationId === "account-load-balancer-pools-create-pool") && Date.now() < deadline) await sleep(50);
-            // The whole group: the CLI, its language host and its plugins, as when a CI runner is killed.
-            process.kill(-update.pid!, "SIGKILL");
+            // The whole tree: the CLI, its language host and its plugins, as when a CI runner is killed.
+            const killed = killProcessTree(update.pid!);
+            assert.ok(killed.some((command) => command.includes("pulumi-resource-cloudflare")), `the Cloudflare plugin is among the killed:\n${killed.join("\n")}`);
             await exited;
-            // Pulumi's documented recovery for an interrupted update: release the lock the killed update
-            // left in the file backend, then reconcile the state with the cloud.
+            const madeByKilledUpdate = account.pools.map((pool) => pool.id);
+            assert.ok(madeByKilledUpdate.length > 0, "the kill landed after Cloudflare made a pool");
+            // The README's runbook: release the lock the killed update left in the file backend,
+            // adopt what it made (`npm run recover`), then update.
             await pulumiCli(run, ["cancel", "--yes"]);
-            await pulumiCli(run, ["refresh", "--yes", "--clear-pending-creates"]);
+            const recovered = await runCli("recover", ["--stack", run.stack.name, "--dir", run.project.workDir, "--yes"], {
+                ...run.env,
+                CLOUDFLARE_API_TOKEN: E2E_TOKEN,
+                CLOUDFLARE_BASE_URL: standIn.baseUrl,
+            });
+            assert.equal(recovered.code, 0, `${recovered.stdout}\n${recovered.stderr}`);
             await stack.up();
             assertGuideObjectsOnce(account, zone);
+            assert.deepEqual(account.pools.map((pool) => pool.id).filter((id) => madeByKilledUpdate.includes(id)), madeByKilledUpdate, "the pools the killed update made are the stack's");
             await stack.preview({ expectNoChanges: true });
         });
     });

@@ -221,7 +221,7 @@ export interface CliRun extends RunResult {
  * and may signal the child.
  */
 export function runCli(
-    tool: "status" | "preflight",
+    tool: "status" | "preflight" | "recover",
     args: string[],
     env: NodeJS.ProcessEnv,
     onStdout?: (soFar: string, child: { kill(signal: NodeJS.Signals): boolean }) => void,

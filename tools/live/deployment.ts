@@ -32,10 +32,12 @@ export interface LivePool {
 }
 
 /**
- * A monitor's probe settings as Cloudflare reports them, each as text to
- * compare with the config and to print; a setting Cloudflare left out is absent.
+ * A monitor's probe settings and description as Cloudflare reports them, each
+ * as text to compare with the config and to print; a setting Cloudflare left
+ * out is absent. The description tells apart monitors whose probes are alike
+ * (`recover` matches on it).
  */
-export type LiveMonitor = Partial<Record<MonitorSetting, string>>;
+export type LiveMonitor = Partial<Record<MonitorSetting | "description", string>>;
 
 /** The probe settings the stack sets on every monitor (components/monitoredPool.ts). */
 export type MonitorSetting =

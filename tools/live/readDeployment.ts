@@ -31,8 +31,11 @@ export function findPool(byName: ReadonlyMap<string, LivePool>, role: PoolRole, 
     return name === undefined ? undefined : { pool: byName.get(name)!, expectedName: names[0]! };
 }
 
+/** The account and zone a list reads: a stack's config, or where a pending create was sent (`recover`). */
+export type ListScope = Pick<StackConfig, "accountId" | "zoneId">;
+
 /** Lists the account's pools once (Cloudflare does not page them: the SDK's iterator reads the one page). */
-export async function listPools(read: CloudflareRead, config: StackConfig): Promise<LivePool[]> {
+export async function listPools(read: CloudflareRead, config: ListScope): Promise<LivePool[]> {
     return read.request({ action: "list the account's load balancer pools", scope: "account" }, async (client, options) => {
         const pools: LivePool[] = [];
         for await (const pool of client.loadBalancers.pools.list({ account_id: config.accountId }, options)) {
@@ -54,14 +57,15 @@ export async function listPools(read: CloudflareRead, config: StackConfig): Prom
     });
 }
 
-/** Lists the account's monitors once (not paged either). */
-async function listMonitors(read: CloudflareRead, config: StackConfig): Promise<Map<string, LiveMonitor>> {
+/** Lists the account's monitors once (not paged either), by ID. */
+export async function listMonitors(read: CloudflareRead, config: ListScope): Promise<Map<string, LiveMonitor>> {
     return read.request({ action: "list the account's load balancer monitors", scope: "account" }, async (client, options) => {
         const monitors = new Map<string, LiveMonitor>();
         const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
         for await (const monitor of client.loadBalancers.monitors.list({ account_id: config.accountId }, options)) {
             if (!monitor.id) continue;
             const settings: LiveMonitor = {
+                description: text(monitor.description),
                 type: text(monitor.type),
                 method: text(monitor.method),
                 path: text(monitor.path),
@@ -84,13 +88,13 @@ async function listMonitors(read: CloudflareRead, config: StackConfig): Promise<
 }
 
 /** The record types that carry a hostname's web traffic; a TXT or MX record at the name changes nothing. */
-const ROUTING_RECORD_TYPES = ["CNAME", "A", "AAAA"] as const;
+export const ROUTING_RECORD_TYPES = ["CNAME", "A", "AAAA"] as const;
 
 /** Cloudflare's largest page of DNS records. */
 const DNS_PAGE_SIZE = 5000;
 
 /** Every A, AAAA and CNAME record of the zone by name, each name's CNAME first: one list per type, every page. */
-export async function listRecords(read: CloudflareRead, config: StackConfig): Promise<Map<string, LiveRecord[]>> {
+export async function listRecords(read: CloudflareRead, config: ListScope): Promise<Map<string, LiveRecord[]>> {
     const lists = await Promise.all(
         ROUTING_RECORD_TYPES.map((type) =>
             read.request({ action: `list the zone's ${type} records`, scope: "zone" }, async (client, options) => {
@@ -109,7 +113,7 @@ export async function listRecords(read: CloudflareRead, config: StackConfig): Pr
     return byName;
 }
 
-async function listLoadBalancers(read: CloudflareRead, config: StackConfig): Promise<LiveLoadBalancer[]> {
+export async function listLoadBalancers(read: CloudflareRead, config: ListScope): Promise<LiveLoadBalancer[]> {
     return read.request({ action: "list the zone's load balancers", scope: "zone" }, async (client, options) => {
         const loadBalancers: LiveLoadBalancer[] = [];
         for await (const lb of client.loadBalancers.list({ zone_id: config.zoneId }, options)) {

@@ -4,7 +4,8 @@
  * Automation API, against the Cloudflare stand-in. State is a file backend
  * in the scratch project, so nothing outside it is read or written.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
@@ -63,6 +64,38 @@ export function pulumiProcess(run: EngineRun, args: string[]): ChildProcess {
         // Its own process group, so that killing it also ends the language host and plugins it started.
         detached: true,
     });
+}
+
+/**
+ * SIGKILLs a process and everything it started, as when a CI runner is lost,
+ * and returns their command lines. The language host and resource plugins run
+ * in process groups of their own, so killing the CLI's group would leave them
+ * running. Each process is stopped (SIGSTOP) as it is found, so that none
+ * starts another while the tree is walked.
+ */
+export function killProcessTree(rootPid: number): string[] {
+    const found: Array<{ pid: number; command: string }> = [];
+    const visit = (pid: number) => {
+        let command: string;
+        try {
+            command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+            process.kill(pid, "SIGSTOP");
+        } catch {
+            return; // already gone
+        }
+        found.push({ pid, command });
+        const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).stdout;
+        for (const child of children.split("\n").filter((line) => line.trim() !== "")) visit(Number(child));
+    };
+    visit(rootPid);
+    for (const { pid } of found) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // exited between the walk and the kill
+        }
+    }
+    return found.map((p) => p.command);
 }
 
 /** Runs the CLI to completion; rejects with its output when it fails. */
