@@ -523,6 +523,23 @@ describe("Cloudflare stand-in: faults on demand", () => {
         assert.deepEqual([(await f.api("GET", "/zones")).status, (await f.api("GET", "/zones")).status], [403, 401]);
     });
 
+    it("answer-late does what was asked at once and holds only the answer back", async () => {
+        const f = await standInWithZone();
+        f.standIn.faults.inject({ fault: { kind: "answer-late", ms: 60_000 }, times: 1, operationId: "account-load-balancer-monitors-create-monitor" });
+        const controller = new AbortController();
+        const answered = fetch(`${f.standIn.baseUrl}${f.paths.account}/load_balancers/monitors`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+            body: JSON.stringify({ type: "https", expected_codes: "200", path: "/health" }),
+            signal: controller.signal,
+        }).catch((error: unknown) => error);
+        const { account } = f;
+        for (let i = 0; i < 200 && account.monitors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.equal(account.monitors.length, 1, "the monitor exists while its answer is held");
+        controller.abort();
+        assert.ok((await answered) instanceof Error, "the caller gave up without an answer");
+    });
+
     it("a delay fault holds the answer back by its time", async () => {
         const f = await standInWithZone();
         f.standIn.faults.inject({ fault: { kind: "delay", ms: 150 }, times: 1 });

@@ -39,16 +39,22 @@ describe("pulumi up under faults", () => {
 
     it("after SIGKILL mid-update, recover (importing what the update made) and up converge with nothing lost or duplicated", async () => {
         await inWorld("prod", bundledStackConfig("prod"), async ({ standIn, account, zone, run, stack }) => {
+            // Cloudflare makes both pools at once and answers neither before the kill: the update dies
+            // with two creates in flight and, with nothing else to record, never mid-way through
+            // writing its checkpoint (a kill during that write leaves an empty state file, which is a
+            // different failure: "failed to load checkpoint: EOF").
+            standIn.faults.inject({ fault: { kind: "answer-late", ms: FIRST_WRITE_TIMEOUT_MS }, operationId: "account-load-balancer-pools-create-pool" });
             const update = pulumiProcess(run, ["up", "--yes", "--skip-preview"]);
             const exited = new Promise((resolve) => update.on("close", resolve));
             const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;
-            while (!standIn.served.some((s) => s.operationId === "account-load-balancer-pools-create-pool") && Date.now() < deadline) await sleep(50);
+            while (account.pools.length < 2 && Date.now() < deadline) await sleep(50);
             // The whole tree: the CLI, its language host and its plugins, as when a CI runner is killed.
             const killed = killProcessTree(update.pid!);
             assert.ok(killed.some((command) => command.includes("pulumi-resource-cloudflare")), `the Cloudflare plugin is among the killed:\n${killed.join("\n")}`);
             await exited;
+            standIn.faults.clear();
             const madeByKilledUpdate = account.pools.map((pool) => pool.id);
-            assert.ok(madeByKilledUpdate.length > 0, "the kill landed after Cloudflare made a pool");
+            assert.equal(madeByKilledUpdate.length, 2, "the kill landed after Cloudflare made both pools");
             // The README's runbook: release the lock the killed update left in the file backend,
             // adopt what it made (`npm run recover`), then update.
             await pulumiCli(run, ["cancel", "--yes"]);

@@ -12,6 +12,8 @@ export type Fault =
     | { kind: "refuse"; status: 401 | 403 }
     /** Answer normally, this much later. */
     | { kind: "delay"; ms: number }
+    /** Do what was asked at once, and send the answer this much later (or never, if the client goes first): a write that landed while its caller died. */
+    | { kind: "answer-late"; ms: number }
     /** Destroy the socket without answering. */
     | { kind: "drop" }
     /** Send the status and headers, then never the body. */

@@ -20,7 +20,7 @@
  *     account.probes[address] = { healthy: false, … }                  // what previews (and health) find at an origin
  *     standIn.state.previewPendingPolls = 2        // preview results are "not yet" twice first
  *     standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 2, operationId? })
- *                                                  // also server-error, refuse (401/403), delay, drop, stall-body, hang
+ *                                                  // also server-error, refuse (401/403), delay, answer-late, drop, stall-body, hang
  *     standIn.latencyMs = 20                       // every answer this much later (benchmarks)
  *     standIn.limitRate({ limit: 1200, windowMs: 300_000 })   // Cloudflare's rate limit per credential (429 + retry-after), scalable
  *     standIn.served                               // the request log: method, path, operationId, template, status, ms, authorization
@@ -231,6 +231,10 @@ export class CloudflareStandIn {
             } else {
                 answer = this.conform(route, answer);
             }
+            if (fault?.kind === "answer-late") {
+                await untilClosedOr(response, fault.ms);
+                if (request.socket.destroyed) return finish(0);
+            }
             if (fault?.kind === "stall-body") {
                 response.writeHead(answer.status, { "content-type": "application/json" });
                 response.flushHeaders();
@@ -338,6 +342,17 @@ function faultAnswer(fault: Fault | undefined): Answer | undefined {
         default:
             return undefined;
     }
+}
+
+/** Waits `ms`, or less if the client closes the connection first. */
+function untilClosedOr(response: ServerResponse, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        response.on("close", () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 }
 
 function bearerToken(request: IncomingMessage): string | undefined {
