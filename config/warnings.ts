@@ -38,3 +38,21 @@ export function configWarnings(config: StackConfig): string[] {
     });
     return warnings;
 }
+
+/**
+ * What only a first `pulumi up` can trip over, for `npm run plan` (the
+ * program cannot tell a first run from the hundredth, so it does not log
+ * these): an app without `existingRecordId` has its record created, and
+ * Cloudflare refuses that (81053) where the hostname already has one, as
+ * every live site being cut over does.
+ */
+export function firstUpNotes(config: StackConfig): string[] {
+    return config.apps.flatMap((app, index) =>
+        app.existingRecordId
+            ? []
+            : [
+                  `apps[${index}] (${app.hostname}): no existingRecordId, so \`pulumi up\` creates the record; it fails with 81053 if ${app.hostname} already has a record (A, AAAA or CNAME). ` +
+                      `Before the first up, npm run preflight finds one; to take over a live hostname, set apps[${index}].existingRecordId to its ID (README, "Adopt an existing hostname"). Once the stack created the record, this no longer applies.`,
+              ],
+    );
+}

@@ -83,6 +83,33 @@ describe("npm run plan", () => {
         assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
     });
 
+    it("warns that up fails with 81053 where a hostname's record already exists, naming preflight and existingRecordId", () => {
+        const { status, stdout } = run("tools/plan/plan.ts", ["--stack", "prod"]);
+        assert.equal(status, 0);
+        assert.match(stdout, /warning: apps\[0\] \(www\.cq-route\.com\): no existingRecordId, so `pulumi up` creates the record; it fails with 81053 if www\.cq-route\.com already has a record.*npm run preflight.*existingRecordId/);
+    });
+
+    it("keeps the table's columns on an adopt row, and counts creations and adoptions apart", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+        const recordId = "0123456789abcdef0123456789abcdef";
+        writeFileSync(path.join(dir, "Pulumi.adopt.yaml"), BRIDGE_STACK.replace("      origin: origin-api.cq-route.com\n", `      origin: origin-api.cq-route.com\n      routing: origin\n      existingRecordId: ${recordId}\n`));
+        const { status, stdout, stderr } = run("tools/plan/plan.ts", ["--stack", "adopt", "--dir", dir]);
+        assert.equal(status, 0, stderr);
+        const rows = stdout.split("\n").filter((line) => /^  [+=] /.test(line));
+        const kindColumn = (line: string) => line.search(/LoadBalancer|DnsRecord/);
+        assert.equal(new Set(rows.map(kindColumn)).size, 1, `one column for the kind on every row:\n${rows.join("\n")}`);
+        assert.match(stdout, new RegExp(`= adopt\\s+DnsRecord\\s+cutover-record\\s+CNAME api\\.cq-route\\.com → origin-api\\.cq-route\\.com.*adopts fedcba9876543210fedcba9876543210/${recordId}`));
+        assert.match(stdout, /^(\d+) resources to create, 1 to adopt\.$/m);
+    });
+
+    for (const flag of ["--help", "-h"]) {
+        it(`prints its usage and exits 0 with ${flag}`, () => {
+            const { status, stdout } = run("tools/plan/plan.ts", [flag]);
+            assert.equal(status, 0);
+            assert.match(stdout, /^usage: npm run plan/);
+        });
+    }
+
     it("says which stack file is missing", () => {
         const { status, stderr } = run("tools/plan/plan.ts", ["--stack", "nosuchstack"]);
         assert.equal(status, 1);

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { stackFootprint, type Footprint } from "../../config/footprint";
 import { formatIssues, type ConfigIssue } from "../../config/messages";
 import { parseStackConfig } from "../../config/parse";
+import { firstUpNotes } from "../../config/warnings";
 import type { StackConfig } from "../../config/schema";
 import { readConfigThroughCli } from "../../config/pulumiCli";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
@@ -15,7 +16,7 @@ import { FROM_PULUMI_FLAG, unreadableNotes } from "../../config/unreadable";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RegisteredResource } from "./mockEngine";
 import { OFFLINE_CALLS } from "./offlineCalls";
 import { describeResource, resourceKind } from "./planDescribe";
-import { compactJson, renderFootprint, resourceAction, resourceGuards } from "./planFormat";
+import { compactJson, renderFootprint, resourceAction, resourceCounts, resourceGuards, resourceSummary } from "./planFormat";
 import { renderPlanMarkdown } from "./planMarkdown";
 import { describeFlow, trafficFlow, type TrafficFlow } from "./trafficFlow";
 
@@ -83,7 +84,7 @@ export async function buildPlan(stack: string, projectDir = PROJECT_ROOT, option
     const run = await runProgram({ stack, config: raw, calls: OFFLINE_CALLS });
     if (run.error) throw new PlanError(`The program failed: ${run.error.message}`);
     const plan = toPlan(stack, configFile, parsed.config, run);
-    return { ...plan, warnings: [...plan.warnings, ...unreadableNotes(raw, configFile)] };
+    return { ...plan, warnings: [...plan.warnings, ...firstUpNotes(parsed.config), ...unreadableNotes(raw, configFile)] };
 }
 
 function toPlan(stack: string, configFile: string, config: StackConfig, run: ProgramRun): Plan {
@@ -135,8 +136,7 @@ function renderPlan(plan: Plan): string {
         lines.push(...plan.shared.map(renderResource));
         lines.push("");
     }
-    const count = plan.apps.reduce((n, a) => n + a.resources.length, plan.shared.length);
-    lines.push(`${count} resource${count === 1 ? "" : "s"} to create or adopt.`, "", ...renderFootprint(plan.footprint), "", "Outputs:");
+    lines.push(resourceCounts([...plan.apps.flatMap((a) => a.resources), ...plan.shared]), "", ...renderFootprint(plan.footprint), "", "Outputs:");
     for (const [name, value] of Object.entries(plan.outputs)) {
         lines.push(`  ${name}: ${compactJson(value).replace(/\n/g, "\n  ")}`);
     }
@@ -150,13 +150,13 @@ function renderPlan(plan: Plan): string {
 function renderResource(resource: PlannedResource): string {
     const guards = resourceGuards(resource);
     const guardText = guards.length > 0 ? `  [${guards.join(", ")}]` : "";
-    return `  ${resourceAction(resource).padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resource.summary}${guardText}`;
+    return `  ${resourceAction(resource).padEnd(10)} ${resource.kind.padEnd(20)} ${resource.label.padEnd(18)} ${resourceSummary(resource)}${guardText}`;
 }
 
-const USAGE = `usage: npm run plan [-- --stack <name>] [--json | --markdown] [--dir <project dir>] [${FROM_PULUMI_FLAG}]`;
+const USAGE = `usage: npm run plan [-- --stack <name>] [--json | --markdown] [--dir <project dir>] [${FROM_PULUMI_FLAG}] [--help]`;
 
 async function main(): Promise<void> {
-    let options: { stack: string; json: boolean; markdown: boolean; dir: string; "from-pulumi": boolean };
+    let options: { stack: string; json: boolean; markdown: boolean; dir: string; "from-pulumi": boolean; help: boolean };
     try {
         options = parseArgs({
             options: {
@@ -165,6 +165,7 @@ async function main(): Promise<void> {
                 markdown: { type: "boolean", default: false },
                 dir: { type: "string", default: PROJECT_ROOT },
                 "from-pulumi": { type: "boolean", default: false },
+                help: { type: "boolean", short: "h", default: false },
             },
         }).values;
     } catch (error) {
@@ -173,6 +174,10 @@ async function main(): Promise<void> {
         // A bad flag is still an error a script reading `--json` must see on stdout.
         if (process.argv.includes("--json")) process.stdout.write(`${JSON.stringify({ stack: null, error: message, issues: [] }, null, 2)}\n`);
         process.exitCode = 1;
+        return;
+    }
+    if (options.help) {
+        process.stdout.write(`${USAGE}\n`);
         return;
     }
     try {

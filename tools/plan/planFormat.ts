@@ -7,7 +7,19 @@ import { ALL_REGIONS_PROBING_DATA_CENTERS, NON_ENTERPRISE_LIMITS, type Footprint
 
 /** What `pulumi up` does with the resource: create it, or adopt (import) an existing one. */
 export function resourceAction(resource: { importId?: string }): string {
-    return resource.importId ? `= adopt ${resource.importId}` : "+ create";
+    return resource.importId ? "= adopt" : "+ create";
+}
+
+/** The resource's summary, and for an adopted one the ID it adopts (kept out of the action column, whose width it would break). */
+export function resourceSummary(resource: { summary: string; importId?: string }): string {
+    return resource.importId ? `${resource.summary} (adopts ${resource.importId})` : resource.summary;
+}
+
+/** "5 resources to create, 1 to adopt." */
+export function resourceCounts(resources: ReadonlyArray<{ importId?: string }>): string {
+    const adopted = resources.filter((r) => r.importId).length;
+    const created = resources.length - adopted;
+    return `${created} resource${created === 1 ? "" : "s"} to create${adopted > 0 ? `, ${adopted} to adopt` : ""}.`;
 }
 
 /** What keeps the resource from being deleted. */

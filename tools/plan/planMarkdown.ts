@@ -5,7 +5,7 @@
  * shared resources, footprint, outputs and warnings.
  */
 import type { Plan, PlannedResource } from "./plan";
-import { compactJson, renderFootprint, resourceAction, resourceGuards } from "./planFormat";
+import { compactJson, renderFootprint, resourceAction, resourceGuards, resourceSummary } from "./planFormat";
 import type { TrafficFlow } from "./trafficFlow";
 
 export function renderPlanMarkdown(plan: Plan): string {
@@ -55,7 +55,7 @@ export function flowchart(flow: TrafficFlow): string {
 }
 
 function resourceTable(resources: readonly PlannedResource[]): string {
-    const rows = resources.map((r) => `| ${escapeCell(resourceAction(r))} | ${r.kind} | \`${r.label}\` | ${escapeCell(r.summary)} | ${resourceGuards(r).join(", ")} |`);
+    const rows = resources.map((r) => `| ${escapeCell(resourceAction(r))} | ${r.kind} | \`${r.label}\` | ${escapeCell(resourceSummary(r))} | ${resourceGuards(r).join(", ")} |`);
     return ["| change | kind | resource | what | guards |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
