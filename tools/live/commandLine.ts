@@ -24,9 +24,10 @@ export interface CliIo extends SessionIo {
     signal: AbortSignal;
 }
 
-type FlagSpec = { type: "string" } | { type: "boolean" };
+type FlagSpec = { type: "string" } | { type: "boolean"; short?: string };
 
 const COMMON_FLAGS = {
+    help: { type: "boolean", short: "h" },
     stack: { type: "string" },
     json: { type: "boolean" },
     dir: { type: "string" },
@@ -36,6 +37,7 @@ const COMMON_FLAGS = {
 } as const satisfies Record<string, FlagSpec>;
 
 export const COMMON_USAGE = [
+    "  -h, --help          print this and exit",
     "  --stack <name>      the stack whose Pulumi.<name>.yaml to read (default: prod)",
     "  --json              print JSON instead of a table",
     "  --dir <path>        the directory holding Pulumi.<name>.yaml (default: this project)",
@@ -70,6 +72,7 @@ export function parseCommandLine<F extends Record<string, FlagSpec>>(
     }
     // parseArgs cannot type the merge of a generic flag set; its values follow the specs by construction.
     const values = parsed as FlagValues<typeof COMMON_FLAGS> & FlagValues<F>;
+    if (values.help) throw new HelpRequested(usage);
     const common: CommonOptions = {
         stack: values.stack ?? "prod",
         json: values.json ?? false,
@@ -129,12 +132,20 @@ export function loadConfig(options: CommonOptions, io: Pick<CliIo, "env" | "stde
     return { config: parsed.config, configFile };
 }
 
+/** `--help` or `-h`: not a failure, but it ends the command as one does, before anything is read. */
+export class HelpRequested extends CliError {}
+
 /**
  * Prints an expected failure: the message on stderr, and with `--json` a
  * `{stack, error}` document on stdout too, so a script reading stdout sees it.
- * Exit status 1: the state could not be read.
+ * Exit status 1: the state could not be read. A request for help prints the
+ * usage on stdout, exit status 0.
  */
-export function reportFailure(io: CliIo, error: CliError, json: boolean, stack: string | undefined): 1 {
+export function reportFailure(io: CliIo, error: CliError, json: boolean, stack: string | undefined): 0 | 1 {
+    if (error instanceof HelpRequested) {
+        io.stdout.write(`${error.message}\n`);
+        return 0;
+    }
     io.stderr.write(`${error.message}\n`);
     if (json) io.stdout.write(`${JSON.stringify({ stack: stack ?? null, error: error.message })}\n`);
     return 1;
