@@ -9,6 +9,7 @@ import { FailoverLoadBalancer } from "./failoverLoadBalancer";
 import { dnsLengthProblem, hostnameProblem, normaliseHostname } from "./hostnames";
 import type { MonitorArgs } from "./monitoredPool";
 import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
+import { directRoutingPortProblem } from "./routingRules";
 import { cnameTarget, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
 import type { Problem } from "./problems";
 
@@ -296,7 +297,10 @@ function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): Chec
             for (const problem of monitorProblems(role, monitor)) add(`${argument}.${problem.key}`, problem.message);
         }
     }
-    if (args.cequencePort !== undefined && isKnown(args.cequencePort)) add("cequencePort", wholeNumberProblem(args.cequencePort, PORT_LIMITS));
+    if (args.cequencePort !== undefined && isKnown(args.cequencePort)) {
+        add("cequencePort", wholeNumberProblem(args.cequencePort, PORT_LIMITS));
+        add("routing", directRoutingPortProblem(routing, args.cequencePort as number));
+    }
     refuseArguments(resource, `ProtectedHostname ${args.hostname}`, problems);
     return { routing: routing as Routing, hostname, origin, lbHostname, cequenceHostname };
 }

@@ -5,6 +5,7 @@
  * that are well formed.
  */
 import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
+import { directRoutingPortProblem } from "../components/routingRules";
 import { probeTimingProblem } from "../components/monitorRules";
 import { defaultLbHostname, isInZone } from "../components/naming";
 import { dnsLengthProblem, isDnsHostname, normaliseHostname } from "../components/hostnames";
@@ -32,6 +33,7 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const zone = hostnameAt(input.zone);
     const cequenceHostname = hostnameAt(field(input.cequence, "hostname"));
+    const cequencePort = field(input.cequence, "port");
     const apps = Array.isArray(input.apps) ? input.apps : [];
     const publicOwner = new Map<string, number>();
     const lbOwner = new Map<string, number>();
@@ -56,6 +58,8 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         if (host && host === origin)
             add("origin", `is the public hostname itself (${host}); the CNAME would point at itself`);
         if (host && host === lb) add("lbHostname", `is the public hostname itself (${host}); the CNAME would point at itself`);
+        const portProblem = directRoutingPortProblem(String(field(entry, "routing")), typeof cequencePort === "number" ? cequencePort : undefined);
+        if (portProblem) add("routing", portProblem);
         if (host && host === cequenceHostname)
             add("hostname", `is the Cequence hostname (cequence.hostname); traffic would loop between Cloudflare and Cequence`);
         if (origin && origin === cequenceHostname)

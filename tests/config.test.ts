@@ -47,6 +47,15 @@ const BAD_CONFIGS: Array<[string, Edit, string, string]> = [
     ["public hostname equal to the Cequence hostname", (c) => (cequence(c).hostname = "www.cq-route.com"), "apps[0].hostname", "loop"],
     ["origin equal to the Cequence hostname", (c) => (app(c).origin = "cq-route.example.cequence.ai"), "apps[0].origin", "Cequence"],
     [
+        "routing: cequence with a Cequence Bridge's port (Cloudflare would connect on 443)",
+        (c) => {
+            cequence(c).port = 9443;
+            app(c).routing = "cequence";
+        },
+        "apps[0].routing",
+        "9443",
+    ],
+    [
         "duplicate public hostnames",
         (c) => (c.apps as unknown[]).push({ hostname: "WWW.cq-route.com.", origin: "origin-2.cq-route.com" }),
         "apps[1].hostname",
