@@ -149,6 +149,23 @@ describe("status: the traffic path of each app", () => {
         });
     }
 
+    // Nothing of the stack is on the path when Cloudflare does not proxy the zone, whatever its objects say.
+    const zoneStates: Array<{ traffic: TrafficPath; state: string; change: Change }> = [
+        { traffic: "zone-paused", state: "the zone is paused (DNS only)", change: (s) => (s.zone.paused = true) },
+        { traffic: "zone-not-active", state: "the zone's nameservers moved away", change: (s) => (s.zone.status = "moved") },
+        { traffic: "zone-not-active", state: "the zone is still pending", change: (s) => (s.zone.status = "pending") },
+    ];
+    for (const { traffic, state, change } of zoneStates) {
+        it(`${traffic} for every app when ${state}: exit 2`, async () => {
+            const config = withApp({});
+            (config.apps as unknown[]).push({ hostname: "api.cq-route.com", origin: "origin-api.cq-route.com", routing: "origin" });
+            const result = await statusOf(config, change);
+            assert.deepEqual(result.json.apps.map((app) => app.traffic), [traffic, traffic]);
+            assert.equal(row(result.text, HOST)[4], traffic);
+            assert.equal(result.code, 2);
+        });
+    }
+
     it("bypassed when the load balancer is disabled and a record holds its name", async () => {
         const result = await statusOf(guideConfig(), (s) => {
             lbOf(s).enabled = false;

@@ -40,13 +40,14 @@ const LIST_RECORDS = "dns-records-for-a-zone-list-dns-records";
 const CREATE_RECORD = "dns-records-for-a-zone-create-dns-record";
 
 describe("status within Cloudflare's API budget", () => {
-    it("N healthy apps cost N + 7 requests: three record lists, the pools, the monitors, the load balancers, each Cequence pool's health", async () => {
+    it("N healthy apps cost N + 8 requests: the zone, three record lists, the pools, the monitors, the load balancers, each Cequence pool's health", async () => {
         const fixture = await live(appsConfig(100));
         fixture.standIn.latencyMs = 2;
         const result = await read(fixture);
         assert.equal(result.code, 0, result.stderr);
         assert.ok(result.apps.every((app) => app.traffic === "through-cequence"));
         assert.deepEqual(result.byOperation, {
+            "zones-0-get": 1,
             // CNAME: one page and the empty page that ends the SDK's auto-pagination; A and AAAA: one empty page each.
             [LIST_RECORDS]: 4,
             "account-load-balancer-pools-list-pools": 1,

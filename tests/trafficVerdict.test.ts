@@ -67,10 +67,13 @@ class World {
         };
     }
 
-    state(read: "all" | "cequence" = "all"): Pick<LiveState, "pools" | "health"> {
+    /** The zone, active and proxied unless a test changes it. */
+    zone = { status: "active", paused: false };
+
+    state(read: "all" | "cequence" = "all"): Pick<LiveState, "zone" | "pools" | "health"> {
         const pools = new Map([this.cequence, this.origin, ...this.extra].map((p) => [p.id, p]));
         const health = read === "all" ? this.health : new Map([...this.health].filter(([id]) => id === "cequence"));
-        return { pools, health };
+        return { zone: this.zone, pools, health };
     }
 
     setHealth(id: string, healthy: boolean): void {

@@ -12,7 +12,7 @@ import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
 
 /** Paths that need someone's attention: with any of them, `status` exits 2. */
-const ALARMING: ReadonlySet<TrafficPath> = new Set(["failed-open", "down", "not-deployed", "not-proxied"]);
+const ALARMING: ReadonlySet<TrafficPath> = new Set(["failed-open", "down", "not-deployed", "not-proxied", "zone-paused", "zone-not-active"]);
 
 /** Each way the live state can differ from the config, and how the text output names it. */
 export const DRIFT_LABELS = {

@@ -102,7 +102,16 @@ export interface LiveApp {
     originPool: FoundPool | undefined;
 }
 
+/** The zone as Cloudflare serves it: only an active, unpaused zone is proxied, so only then is anything of the stack on the path. */
+export interface LiveZone {
+    /** `initializing`, `pending`, `active` or `moved` (its nameservers are no longer Cloudflare's). */
+    status: string;
+    /** Paused: Cloudflare answers DNS only, proxying nothing. */
+    paused: boolean;
+}
+
 export interface LiveState {
+    zone: LiveZone;
     /** In the order of `config.apps`. */
     apps: LiveApp[];
     /** Every pool in the account by ID, to follow and name the pools a load balancer points at. */

@@ -4,14 +4,14 @@
  * and monitors and the zone's load balancers, one list each, every page; then the health
  * of each Cequence pool once, and of any other pool only when it decides
  * where traffic goes (trafficVerdict.ts) or `allHealth` asks. For N apps in a
- * healthy state that is N + 9 requests or fewer (docs/benchmark.md).
+ * healthy state that is N + 10 requests or fewer, the zone's own read included (docs/status.md).
  */
 import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../../components/naming";
 import { HTTPS_PORT } from "../../components/defaults";
 import { normaliseHostname } from "../../components/hostnames";
 import type { AppConfig, StackConfig } from "../../config/schema";
 import type { CloudflareRead } from "./cloudflareSession";
-import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveState, PoolHealth, RegionHealth } from "./deployment";
+import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveState, LiveZone, PoolHealth, RegionHealth } from "./deployment";
 import { trafficVerdict } from "./trafficVerdict";
 
 /**
@@ -145,9 +145,19 @@ export interface ReadOptions {
     allHealth: boolean;
 }
 
+/** The zone's status and whether it is paused: one request. */
+async function readZone(read: CloudflareRead, config: StackConfig): Promise<LiveZone> {
+    return read.request({ action: "read the zone", scope: "zone" }, async (client, options) => {
+        const zone = await client.zones.get({ zone_id: config.zoneId }, options);
+        // Cloudflare's defaults: a zone is active and not paused unless it says otherwise.
+        return { status: zone.status ?? "active", paused: zone.paused ?? false };
+    });
+}
+
 export async function readLiveState(read: CloudflareRead, config: StackConfig, stack: string, options: ReadOptions): Promise<LiveState> {
     const needsLoadBalancers = config.apps.some(hasLoadBalancer);
-    const [records, pools, loadBalancers, monitors] = await Promise.all([
+    const [zone, records, pools, loadBalancers, monitors] = await Promise.all([
+        readZone(read, config),
         listRecords(read, config),
         needsLoadBalancers ? listPools(read, config) : [],
         needsLoadBalancers ? listLoadBalancers(read, config) : [],
@@ -185,7 +195,7 @@ export async function readLiveState(read: CloudflareRead, config: StackConfig, s
     }
     // Then whatever a verdict still needs; each round reads pools no earlier round read, so this ends.
     for (;;) {
-        const state: LiveState = { apps, pools: poolsById, monitors, health };
+        const state: LiveState = { zone, apps, pools: poolsById, monitors, health };
         const needed = config.apps.flatMap((app, index) => {
             const verdict = trafficVerdict(app, config, apps[index]!, state);
             return "needsHealth" in verdict ? verdict.needsHealth : [];

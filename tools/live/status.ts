@@ -60,10 +60,12 @@ export const status: Command = async (argv, io) => {
  * when asked.
  */
 function estimatedRequests(config: StackConfig, options: ReadOptions): number {
+    // The zone, and up to six record-list pages.
+    const base = 1 + 6;
     const balanced = config.apps.filter(hasLoadBalancer).length;
-    if (balanced === 0) return 6;
+    if (balanced === 0) return base;
     const cequencePools = config.cequence.sharedPool ? 1 : balanced;
-    return 6 + 3 + cequencePools + (options.allHealth ? balanced : 0);
+    return base + 3 + cequencePools + (options.allHealth ? balanced : 0);
 }
 
 /**

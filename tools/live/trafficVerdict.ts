@@ -20,6 +20,8 @@ export const TRAFFIC_PATHS = [
     "not-proxied",
     "down",
     "not-deployed",
+    "zone-paused",
+    "zone-not-active",
 ] as const;
 export type TrafficPath = (typeof TRAFFIC_PATHS)[number];
 
@@ -47,7 +49,10 @@ function steeringMode(lb: LiveLoadBalancer): "failover" | "weighted" | "spread" 
 
 const verdict = (traffic: TrafficPath): TrafficVerdict => ({ traffic });
 
-export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveApp, state: Pick<LiveState, "pools" | "health">): TrafficVerdict {
+export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveApp, state: Pick<LiveState, "zone" | "pools" | "health">): TrafficVerdict {
+    // A paused zone serves DNS only, and a zone that is not active answers nothing at all: no proxy, no load balancer, no Cequence.
+    if (state.zone.paused) return verdict("zone-paused");
+    if (state.zone.status !== "active") return verdict("zone-not-active");
     const cequenceHostname = config.cequence.hostname;
     const { record } = live;
     if (!record) return verdict("not-deployed");

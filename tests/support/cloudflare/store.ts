@@ -119,11 +119,18 @@ export interface Account {
     probes: Record<string, ProbeOutcome>;
 }
 
+/** A zone's status (Cloudflare's Zone object): only an `active` zone's nameservers are Cloudflare's. */
+export type ZoneStatus = "initializing" | "pending" | "active" | "moved";
+
 export interface Zone {
     id: string;
     name: string;
     accountId: string;
     created_on: string;
+    /** `active` unless a test says otherwise. */
+    status: ZoneStatus;
+    /** A paused zone serves DNS only: nothing is proxied (dashboard → Overview → Pause Cloudflare on Site). */
+    paused: boolean;
     records: DnsRecord[];
     loadBalancers: LoadBalancer[];
     rulesets: Ruleset[];
@@ -177,6 +184,8 @@ export class CloudflareState {
             name: name.toLowerCase(),
             accountId,
             created_on: timestamp(),
+            status: "active",
+            paused: false,
             records: [],
             loadBalancers: [],
             rulesets: [],

@@ -19,6 +19,10 @@ function zoneJson(call: Call, zone: Zone) {
         owner: { id: zone.accountId, name: account?.name ?? "", type: "organization" },
         created_on: zone.created_on,
         modified_on: zone.created_on,
+        // Newer than the schema (its README): the API's Zone has them, as the `cloudflare` SDK's Zone type does.
+        status: zone.status,
+        paused: zone.paused,
+        type: "full",
         activated_on: zone.created_on,
         development_mode: 0,
         meta: { cdn_only: false, custom_certificate_quota: 1, dns_only: false, foundation_dns: false, page_rule_quota: 125, phishing_detected: false, step: 2 },
@@ -37,10 +41,9 @@ export const zoneHandlers: Record<string, Handler> = {
         const { query } = call;
         const name = query.get("name");
         const accountId = query.get("account.id");
-        // Every zone the stand-in holds is active.
         const status = query.get("status");
         const zones = call.state.zones.filter(
-            (z) => (name === null || z.name === name.toLowerCase()) && (accountId === null || z.accountId === accountId) && (status === null || status === "active"),
+            (z) => (name === null || z.name === name.toLowerCase()) && (accountId === null || z.accountId === accountId) && (status === null || status === z.status),
         );
         const order = ZONE_ORDER[query.get("order") ?? ""];
         if (order) zones.sort((a, b) => order(a).localeCompare(order(b)) * (query.get("direction") === "desc" ? -1 : 1));
