@@ -1,11 +1,12 @@
 /**
  * The TypeScript consumer example type-checks, strictly, against the
  * package's own declarations (tests/packedPackage.test.ts checks the same
- * through a packed tarball and package.json `exports`).
+ * through a packed tarball and package.json `exports`); and no document
+ * tells users to install the package by a registry name we do not own.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { PROJECT_ROOT } from "../tools/plan/mockEngine";
@@ -26,5 +27,15 @@ describe("examples/typescript", () => {
         );
         const files = execFileSync(process.execPath, [TSC, "-p", tsconfig, "--listFiles"], { cwd: PROJECT_ROOT, encoding: "utf8" }).split("\n");
         assert.ok(files.includes(declarations), "the example resolved cloudflare-cequence to the package's own declarations");
+    });
+});
+
+describe("install instructions", () => {
+    // The bare name `cloudflare-cequence` is not published by us: an `npm install` of it would fetch
+    // whatever someone else publishes under it (dependency confusion). Only a tarball or git install.
+    it("never tell users to install the unscoped package name from the npm registry", () => {
+        const tracked = execFileSync("git", ["ls-files", "README.md", "docs", "examples", "CHANGELOG.md"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim().split("\n");
+        const offenders = tracked.filter((file) => /npm (install|i|add)\s+cloudflare-cequence(?![\w./-]*\.tgz)(\s|`|$)/m.test(readFileSync(path.join(PROJECT_ROOT, file), "utf8")));
+        assert.deepEqual(offenders, []);
     });
 });

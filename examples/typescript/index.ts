@@ -2,8 +2,9 @@
  * Using the components from another stack: one API hostname put behind
  * Cequence exactly as the guide does it, with ProtectedHostname (pools,
  * monitors, failover load balancer and cutover, and their safety rules). In
- * your own project: `npm install cloudflare-cequence` (or a git URL), then
- * import as below. The four building blocks (CequencePool, AppOriginPool,
+ * your own project, install the package from a tarball or a git URL (README,
+ * "Installing the package"; never `npm install` the bare name from the npm
+ * registry: we do not publish it there), then import as below. The four building blocks (CequencePool, AppOriginPool,
  * FailoverLoadBalancer, CnameCutover) stay exported for other compositions.
  */
 import * as pulumi from "@pulumi/pulumi";
