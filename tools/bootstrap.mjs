@@ -15,6 +15,9 @@ const upToDate = existsSync(installed) && statSync(installed).mtimeMs >= statSyn
 
 if (!upToDate) {
     process.stderr.write("Installing dependencies (npm ci), once...\n");
+    if (Number(process.versions.node.split(".")[0]) < 22) {
+        process.stderr.write(`(npm runs on Node ${process.versions.node} here: its EBADENGINE warnings are expected; every script runs on the Node 22 this installs)\n`);
+    }
     const npm = process.env.npm_execpath;
     const command = npm ? process.execPath : "npm";
     const args = [...(npm ? [npm] : []), "ci", "--no-audit", "--no-fund"];
