@@ -88,6 +88,14 @@ describe("preflight", () => {
         assert.match(app!.reason!, /no origin pool in Cloudflare: run `pulumi up` with routing: origin first/);
     });
 
+    it("before any deployment, says why it previews no pool", async () => {
+        const { standIn, dir } = await live((s) => (s.account.pools = []));
+        const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir, ...FAST_POLLING], envFor(standIn));
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, /^No pool of this stack exists in Cloudflare yet, so none can be previewed \(Cloudflare previews a pool it holds\): run `pulumi up` with routing: origin first\. The zone's records are checked all the same\.$/m);
+        assert.doesNotMatch(result.stderr, /Previewing 0 pools/);
+    });
+
     it("gives up after --wait when the results never arrive (exit 1)", async () => {
         const { standIn, dir } = await live();
         standIn.state.previewPendingPolls = Number.MAX_SAFE_INTEGER;

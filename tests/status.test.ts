@@ -183,6 +183,12 @@ describe("status: the traffic path of each app", () => {
         assert.doesNotMatch(result.text.stdout, /No drift/);
     });
 
+    it("a missing pool is drift named in good English: an origin pool, a cequence pool", async () => {
+        const result = await statusOf(guideConfig(), (s) => void (s.account.pools = []));
+        const missing = result.json.apps[0]!.drift.filter((d) => d.kind === "missing").map((d) => (d as { expected: string }).expected);
+        assert.deepEqual(missing, ["a Cequence pool", "an origin pool"]);
+    });
+
     it("shows the pools' state in the row and the JSON", async () => {
         const result = await statusOf(guideConfig(), (s) => setHealth(s, poolOf(s, "cequence", HOST), false));
         assert.deepEqual(row(result.text, HOST).slice(2, 4), ["enabled, UNHEALTHY", "healthy"]);

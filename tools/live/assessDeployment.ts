@@ -126,7 +126,7 @@ function findDrift(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
     ] as const;
     for (const [role, found, address, enabled] of roles) {
         if (!found) {
-            missing(`a ${role} pool`);
+            missing(role === "cequence" ? "a Cequence pool" : "an origin pool");
             continue;
         }
         differs("pool-name", found.expectedName, found.pool.name);

@@ -130,7 +130,11 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
     const balanced = config.apps.some(hasLoadBalancer);
     const [records, pools] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : []]);
     const { toPreview, appPools } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
-    progress.start(toPreview.size);
+    if (toPreview.size === 0 && balanced) {
+        progress.note("No pool of this stack exists in Cloudflare yet, so none can be previewed (Cloudflare previews a pool it holds): run `pulumi up` with routing: origin first. The zone's records are checked all the same.");
+    } else {
+        progress.start(toPreview.size);
+    }
     const verdicts = new Map(
         await Promise.all(
             [...toPreview.values()].map(async (pool) => {
@@ -296,6 +300,11 @@ class Progress {
     start(total: number): void {
         this.total = total;
         this.write(`Previewing ${total} pool${total === 1 ? "" : "s"} with the configured monitors (Cloudflare probes from several regions)…`);
+    }
+
+    /** A line of its own, in place of the count when there is nothing to preview. */
+    note(line: string): void {
+        this.io.stderr.write(`${line}\n`);
     }
 
     done(what: string): void {
