@@ -63,7 +63,7 @@ function render(rows: Row[]): string {
     const last = rows.at(-1)!;
     const upAndRefresh = last.requests.up + last.requests.refresh;
     return [
-        `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, Pulumi CLI and provider from \`npm run engine\`, the stand-in answering each request ${LATENCY_MS} ms late; one run per size.`,
+        `Measured ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, Pulumi CLI and provider from \`npm run engine\`, file backend${process.env.PULUMI_SKIP_CHECKPOINTS === "true" ? " with PULUMI_SKIP_CHECKPOINTS=true" : ""}, the stand-in answering each request ${LATENCY_MS} ms late; one run per size.`,
         "",
         "| Apps | `up` requests (per app) | `preview` | `refresh` | `destroy` | `up` wall time, s | floor, s | ratio | `refresh`, s |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
