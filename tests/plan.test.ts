@@ -95,7 +95,7 @@ describe("npm run plan", () => {
         writeFileSync(path.join(dir, "Pulumi.adopt.yaml"), BRIDGE_STACK.replace("      origin: origin-api.cq-route.com\n", `      origin: origin-api.cq-route.com\n      routing: origin\n      existingRecordId: ${recordId}\n`));
         const { status, stdout, stderr } = run("tools/plan/plan.ts", ["--stack", "adopt", "--dir", dir]);
         assert.equal(status, 0, stderr);
-        const rows = stdout.split("\n").filter((line) => /^  [+=] /.test(line));
+        const rows = stdout.split("\n").filter((line) => /^ {2}[+=] /.test(line));
         const kindColumn = (line: string) => line.search(/LoadBalancer|DnsRecord/);
         assert.equal(new Set(rows.map(kindColumn)).size, 1, `one column for the kind on every row:\n${rows.join("\n")}`);
         assert.match(stdout, new RegExp(`= adopt\\s+DnsRecord\\s+cutover-record\\s+CNAME api\\.cq-route\\.com → origin-api\\.cq-route\\.com.*adopts fedcba9876543210fedcba9876543210/${recordId}`));

@@ -110,8 +110,22 @@ export class RequestBudget {
         this.queue.shift()?.();
     }
 
+    /**
+     * Reservations in the order they were asked for: after a pause, each
+     * waiter's own timer could fire in any order, and the later request
+     * would then take the earlier one's place.
+     */
+    private reservations: Promise<void> = Promise.resolve();
+
+    private reserve(signal: AbortSignal): Promise<void> {
+        const turn = this.reservations.then(() => this.reserveNow(signal));
+        this.reservations = turn.catch(() => undefined);
+        return turn;
+    }
+
     /** Waits until the window has room and no pause holds, then takes the room in the same turn, so no two requests take the same place. */
-    private async reserve(signal: AbortSignal): Promise<void> {
+    private async reserveNow(signal: AbortSignal): Promise<void> {
+        signal.throwIfAborted();
         const windowMs = this.limit.windowSeconds * 1000;
         for (;;) {
             const now = this.now();
