@@ -463,6 +463,24 @@ describe("Cloudflare stand-in: what status and preflight read, through the SDK",
         await assert.rejects(f.sdk.dns.records.get(record.id, zone), (error: Error & { status?: number }) => error.status === 404);
     });
 
+    it("a zone's status and paused flag, as Cloudflare reports them, and the zone list filtered by status", async () => {
+        const f = await standInWithZone();
+        const zone = await f.sdk.zones.get({ zone_id: f.zone.id });
+        assert.deepEqual([zone.status, zone.paused, zone.type], ["active", false, "full"], "a new zone of the stand-in is an active full zone");
+        f.zone.paused = true;
+        f.zone.status = "moved";
+        const changed = await f.sdk.zones.get({ zone_id: f.zone.id });
+        assert.deepEqual([changed.status, changed.paused], ["moved", true]);
+        const other = f.standIn.state.addZone(f.account.id, "other.example");
+        const listed = async (status: "active" | "moved") => {
+            const ids: string[] = [];
+            for await (const z of f.sdk.zones.list({ status })) ids.push(z.id);
+            return ids;
+        };
+        assert.deepEqual(await listed("moved"), [f.zone.id]);
+        assert.deepEqual(await listed("active"), [other.id]);
+    });
+
     it("a monitor's preview covers the pools that use it", async () => {
         const f = await standInWithZone();
         const { monitorId, poolId } = await monitorAndPool(f);
