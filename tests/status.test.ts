@@ -32,6 +32,7 @@ const CEQUENCE = "cq-route.example.cequence.ai";
 
 interface StatusJson {
     stack: string;
+    zone: { name: string; status: string; paused: boolean };
     apps: Array<{
         hostname: string;
         cname: string | null;
@@ -149,23 +150,6 @@ describe("status: the traffic path of each app", () => {
         });
     }
 
-    // Nothing of the stack is on the path when Cloudflare does not proxy the zone, whatever its objects say.
-    const zoneStates: Array<{ traffic: TrafficPath; state: string; change: Change }> = [
-        { traffic: "zone-paused", state: "the zone is paused (DNS only)", change: (s) => (s.zone.paused = true) },
-        { traffic: "zone-not-active", state: "the zone's nameservers moved away", change: (s) => (s.zone.status = "moved") },
-        { traffic: "zone-not-active", state: "the zone is still pending", change: (s) => (s.zone.status = "pending") },
-    ];
-    for (const { traffic, state, change } of zoneStates) {
-        it(`${traffic} for every app when ${state}: exit 2`, async () => {
-            const config = withApp({});
-            (config.apps as unknown[]).push({ hostname: "api.cq-route.com", origin: "origin-api.cq-route.com", routing: "origin" });
-            const result = await statusOf(config, change);
-            assert.deepEqual(result.json.apps.map((app) => app.traffic), [traffic, traffic]);
-            assert.equal(row(result.text, HOST)[4], traffic);
-            assert.equal(result.code, 2);
-        });
-    }
-
     it("bypassed when the load balancer is disabled and a record holds its name", async () => {
         const result = await statusOf(guideConfig(), (s) => {
             lbOf(s).enabled = false;
@@ -226,6 +210,43 @@ describe("status: the traffic path of each app", () => {
         });
         assert.equal(result.json.apps[0]!.traffic, "failed-open");
     });
+});
+
+describe("status: a zone that is not active takes every app off the path", () => {
+    /** The guide's app, and one before its cutover (routing: origin), which exits 0 in an active zone. */
+    function twoApps(): ConfigObject {
+        const config = guideConfig();
+        config.apps = [...(config.apps as object[]), { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com", routing: "origin" }];
+        return config;
+    }
+
+    it("an active zone: the JSON says so, and the table adds nothing", async () => {
+        const result = await statusOf(twoApps());
+        assert.equal(result.code, 0, result.text.stderr);
+        assert.deepEqual(result.json.zone, { name: "cq-route.com", status: "active", paused: false });
+        assert.doesNotMatch(result.text.stdout, /^Zone /m);
+    });
+
+    it("paused: every app is zone-paused, the table says why, exit 2", async () => {
+        const result = await statusOf(twoApps(), (s) => (s.zone.paused = true));
+        assert.equal(result.code, 2);
+        assert.deepEqual(result.json.apps.map((a) => a.traffic), ["zone-paused", "zone-paused"]);
+        assert.deepEqual(result.json.zone, { name: "cq-route.com", status: "active", paused: true });
+        assert.equal(row(result.text, HOST)[4], "zone-paused");
+        assert.equal(row(result.text, "api.cq-route.com")[4], "zone-paused");
+        assert.match(result.text.stdout, /^Zone cq-route\.com is PAUSED: Cloudflare answers its DNS and proxies nothing, so no load balancer and no Cequence is on the path/m);
+        assert.match(result.text.stdout, /No drift/, "a paused zone is no difference from the config: pulumi up does not unpause it");
+    });
+
+    for (const zoneStatus of ["pending", "initializing", "moved"] as const) {
+        it(`status ${zoneStatus}: every app is zone-not-active, the table says why, exit 2`, async () => {
+            const result = await statusOf(twoApps(), (s) => (s.zone.status = zoneStatus));
+            assert.equal(result.code, 2);
+            assert.deepEqual(result.json.apps.map((a) => a.traffic), ["zone-not-active", "zone-not-active"]);
+            assert.deepEqual(result.json.zone, { name: "cq-route.com", status: zoneStatus, paused: false });
+            assert.match(result.text.stdout, new RegExp(`^Zone cq-route\\.com is NOT ACTIVE \\(status ${zoneStatus}\\)`, "m"));
+        });
+    }
 });
 
 describe("status: drift", () => {
@@ -360,7 +381,7 @@ describe("status: failures name the fix", () => {
         const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--json"], envFor(standIn));
         assertCleanFailure(result);
         assert.match(result.stderr, /\(403: 10000 Authentication error\)/);
-        for (const permission of ["Account · Load Balancing: Monitors And Pools · Read", "Zone · Load Balancers · Read", "Zone · DNS · Read"]) {
+        for (const permission of ["Account · Load Balancing: Monitors And Pools · Read", "Zone · Load Balancers · Read", "Zone · DNS · Read", "Zone · Zone · Read"]) {
             assert.ok(result.stderr.includes(`  - ${permission}`), `${permission} not listed`);
         }
         assert.deepEqual(Object.keys(JSON.parse(result.stdout) as object), ["stack", "error"]);

@@ -80,7 +80,7 @@ describe("status --watch", () => {
     it("stretches a period the rate limit cannot sustain, and says so", async () => {
         const fixture = await startLive(guideConfig());
         started.push(fixture);
-        // About 10 requests a read (the estimate before the first) against 900 per 300 s: at least 3.3 s between reads.
+        // About 11 requests a read (the estimate before the first) against 900 per 300 s: at least 3.7 s between reads.
         const result = await watch(fixture, ["--watch", "1"], { requests: 900, windowSeconds: 300 }, 1);
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stderr, /^--watch 1: a read sends 11 requests and Cloudflare allows 900 per 5 minutes, so reading every 4 s instead \(stretched\)$/m);

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { parseStackConfig } from "../config/parse";
 import { CONFIG_NAMESPACE } from "../config/rawConfig";
 import type { StackConfig } from "../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, PoolHealth } from "../tools/live/deployment";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, LiveZone, PoolHealth } from "../tools/live/deployment";
 import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/live/trafficVerdict";
 
 const CEQUENCE = "cq-route.example.cequence.ai";
@@ -54,6 +54,7 @@ class World {
         ["cequence", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
         ["origin", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
     ]);
+    zone: LiveZone = { name: "cq-route.com", status: "active", paused: false };
     noRecord = false;
     noLoadBalancer = false;
 
@@ -67,13 +68,10 @@ class World {
         };
     }
 
-    /** The zone, active and proxied unless a test changes it. */
-    zone = { status: "active", paused: false };
-
-    state(read: "all" | "cequence" = "all"): Pick<LiveState, "zone" | "pools" | "health"> {
+    state(read: "all" | "cequence" = "all"): Pick<LiveState, "pools" | "health" | "zone"> {
         const pools = new Map([this.cequence, this.origin, ...this.extra].map((p) => [p.id, p]));
         const health = read === "all" ? this.health : new Map([...this.health].filter(([id]) => id === "cequence"));
-        return { zone: this.zone, pools, health };
+        return { pools, health, zone: this.zone };
     }
 
     setHealth(id: string, healthy: boolean): void {
@@ -121,6 +119,13 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
         { traffic: "through-cequence", state: "steering \"\" without region pools (Cloudflare's off)", change: (w) => void (w.lb.steeringPolicy = "") },
         { traffic: "partly-through-cequence", state: "an active load balancer rule", change: (w) => void (w.lb.activeRules = 1) },
         { traffic: "partly-through-cequence", state: "Cequence's pool also holds the origin", change: (w) => void w.cequence.origins.push({ address: ORIGIN, enabled: true, weight: 1 }) },
+        { traffic: "zone-paused", state: "the zone is paused: DNS only, nothing proxied", change: (w) => void (w.zone.paused = true) },
+        { traffic: "zone-paused", state: "the zone is paused, the record points at the origin", change: (w) => ((w.zone.paused = true), (w.record.content = ORIGIN)) },
+        { traffic: "zone-paused", state: "the zone is paused, routing: cequence", change: (w) => ((w.zone.paused = true), (w.record.content = CEQUENCE)), stack: config({}, { routing: "cequence" }) },
+        { traffic: "zone-not-active", state: "the zone's nameservers moved away (status moved)", change: (w) => void (w.zone.status = "moved") },
+        { traffic: "zone-not-active", state: "the zone awaits its nameservers (status pending)", change: (w) => void (w.zone.status = "pending") },
+        { traffic: "zone-not-active", state: "the zone is being set up (status initializing)", change: (w) => void (w.zone.status = "initializing") },
+        { traffic: "zone-not-active", state: "the zone is pending and paused", change: (w) => ((w.zone.status = "pending"), (w.zone.paused = true)) },
         {
             traffic: "through-cequence",
             state: "a third pool first, disabled",
@@ -162,6 +167,9 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
             cequenceAddress: fc.constantFrom(CEQUENCE, ORIGIN),
             originHealthy: fc.boolean(),
             rules: fc.nat(2),
+            // Mostly an active, unpaused zone, so that the runs still meet the rare states of the rest of the path.
+            zoneStatus: fc.oneof({ weight: 6, arbitrary: fc.constant<LiveZone["status"]>("active") }, { weight: 1, arbitrary: fc.constantFrom<LiveZone["status"]>("pending", "initializing", "moved") }),
+            zonePaused: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         });
         fc.assert(
             fc.property(flips, (f) => {
@@ -172,9 +180,12 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
                 world.cequence.origins = [{ address: f.cequenceAddress, enabled: true, weight: 1 }];
                 world.setHealth("cequence", f.cequenceHealthy);
                 world.setHealth("origin", f.originHealthy);
+                world.zone = { ...world.zone, status: f.zoneStatus, paused: f.zonePaused };
                 const result = verdictOf(world);
                 assert.ok("traffic" in result, "every health is known, so there must be a verdict");
                 if (result.traffic !== "through-cequence") return;
+                assert.equal(f.zoneStatus, "active");
+                assert.equal(f.zonePaused, false);
                 assert.equal(f.recordType, "CNAME");
                 assert.equal(f.recordProxied, true);
                 assert.equal(f.recordTarget, LB);
@@ -185,7 +196,7 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
                 const failover = f.steering === "off" || f.steering === "";
                 if (f.order.includes("origin") && (!failover || f.order[0] === "origin")) assert.equal(f.originHealthy, false);
             }),
-            // The space is small (about 74,000 states): enough runs to meet the rare ones.
+            // The space is small (about 74,000 states in an active, unpaused zone, 590,000 in all): enough runs to meet the rare ones.
             { numRuns: 20_000 },
         );
     });

@@ -6,7 +6,7 @@
 import type { AppConfig, StackConfig } from "../../config/schema";
 import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../../components/defaults";
 import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../../components/naming";
-import type { FoundPool, LiveApp, LiveState, MonitorSetting, RegionHealth } from "./deployment";
+import type { FoundPool, LiveApp, LiveState, LiveZone, MonitorSetting, RegionHealth } from "./deployment";
 import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
@@ -66,6 +66,7 @@ export interface AppStatus {
 
 export interface StackStatus {
     stack: string;
+    zone: LiveZone;
     apps: AppStatus[];
 }
 
@@ -75,7 +76,7 @@ function expectedSteeringPolicy(config: StackConfig): string {
 }
 
 export function assessStack(stack: string, config: StackConfig, live: LiveState): StackStatus {
-    return { stack, apps: config.apps.map((app, index) => assessApp(app, config, live.apps[index]!, live)) };
+    return { stack, zone: live.zone, apps: config.apps.map((app, index) => assessApp(app, config, live.apps[index]!, live)) };
 }
 
 function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: LiveState): AppStatus {
@@ -98,7 +99,7 @@ function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
     };
 }
 
-/** 2 when any app needs attention (failed open, down, not deployed, not proxied, or drifted), else 0. */
+/** 2 when any app needs attention (failed open, down, not deployed, not proxied, its zone paused or not active, or drifted), else 0. */
 export function exitStatus(status: StackStatus): 0 | 2 {
     return status.apps.some((app) => ALARMING.has(app.traffic) || app.drift.length > 0) ? 2 : 0;
 }

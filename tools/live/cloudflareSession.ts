@@ -43,6 +43,9 @@ export const READ_PERMISSIONS: readonly string[] = [
     "Zone · DNS · Read",
 ];
 
+/** `status` reads the zone itself (Zone Details), whether it is active and not paused. */
+export const ZONE_PERMISSIONS: readonly string[] = ["Zone · Zone · Read"];
+
 /** Cloudflare counts a preview as a write to monitors and pools, though it changes nothing. */
 export const PREVIEW_PERMISSIONS: readonly string[] = ["Account · Load Balancing: Monitors And Pools · Edit"];
 

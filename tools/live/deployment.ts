@@ -102,11 +102,12 @@ export interface LiveApp {
     originPool: FoundPool | undefined;
 }
 
-/** The zone as Cloudflare serves it: only an active, unpaused zone is proxied, so only then is anything of the stack on the path. */
+/** The zone itself: whether Cloudflare is on its traffic's path at all. */
 export interface LiveZone {
-    /** `initializing`, `pending`, `active` or `moved` (its nameservers are no longer Cloudflare's). */
+    name: string;
+    /** `active` when the zone's nameservers are Cloudflare's; `initializing`, `pending` or `moved` otherwise. */
     status: string;
-    /** Paused: Cloudflare answers DNS only, proxying nothing. */
+    /** Paused: Cloudflare answers the zone's DNS and proxies nothing. */
     paused: boolean;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Reads what is deployed for a stack from Cloudflare's API alone (no Pulumi
- * state), in bulk: the zone's A, AAAA and CNAME records, the account's pools
- * and monitors and the zone's load balancers, one list each, every page; then the health
- * of each Cequence pool once, and of any other pool only when it decides
- * where traffic goes (trafficVerdict.ts) or `allHealth` asks. For N apps in a
- * healthy state that is N + 10 requests or fewer, the zone's own read included (docs/status.md).
+ * state), in bulk: the zone itself, its A, AAAA and CNAME records, the
+ * account's pools and monitors and the zone's load balancers, one list each,
+ * every page; then the health of each Cequence pool once, and of any other
+ * pool only when it decides where traffic goes (trafficVerdict.ts) or
+ * `allHealth` asks. For N apps in a healthy state that is N + 10 requests or
+ * fewer (docs/benchmark.md).
  */
 import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type PoolRole } from "../../components/naming";
 import { HTTPS_PORT } from "../../components/defaults";
@@ -87,6 +88,15 @@ export async function listMonitors(read: CloudflareRead, config: ListScope): Pro
     });
 }
 
+/** The zone's status and whether it is paused: Cloudflare is on no app's path unless it is active and not paused. */
+export async function readZone(read: CloudflareRead, config: ListScope): Promise<LiveZone> {
+    return read.request({ action: "read the zone", scope: "zone" }, async (client, options) => {
+        const zone = await client.zones.get({ zone_id: config.zoneId }, options);
+        // Cloudflare reports both on every zone; absent, they mean an active zone that is not paused.
+        return { name: normaliseHostname(zone.name), status: zone.status ?? "active", paused: zone.paused ?? false };
+    });
+}
+
 /** The record types that carry a hostname's web traffic; a TXT or MX record at the name changes nothing. */
 export const ROUTING_RECORD_TYPES = ["CNAME", "A", "AAAA"] as const;
 
@@ -143,15 +153,6 @@ export async function listLoadBalancers(read: CloudflareRead, config: ListScope)
 export interface ReadOptions {
     /** Read the health of every pool an app's load balancer names, not only what decides the traffic (`--regions`, `--origin-health`). */
     allHealth: boolean;
-}
-
-/** The zone's status and whether it is paused: one request. */
-async function readZone(read: CloudflareRead, config: StackConfig): Promise<LiveZone> {
-    return read.request({ action: "read the zone", scope: "zone" }, async (client, options) => {
-        const zone = await client.zones.get({ zone_id: config.zoneId }, options);
-        // Cloudflare's defaults: a zone is active and not paused unless it says otherwise.
-        return { status: zone.status ?? "active", paused: zone.paused ?? false };
-    });
 }
 
 export async function readLiveState(read: CloudflareRead, config: StackConfig, stack: string, options: ReadOptions): Promise<LiveState> {

@@ -2,16 +2,17 @@
  * `npm run status -- --stack <name>`: is traffic going through Cequence right
  * now, and does Cloudflare still hold what the config asks for? Reads
  * Cloudflare's API only (no Pulumi CLI or state). Exit status: 0 all well,
- * 2 an app failed open, is down, not deployed, not proxied or drifted,
- * 1 unreadable.
+ * 2 an app failed open, is down, not deployed, not proxied or drifted, or its
+ * zone is paused or not active, 1 unreadable.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StackConfig } from "../../config/schema";
-import { CliError, CloudflareSession, READ_PERMISSIONS } from "./cloudflareSession";
+import { CliError, CloudflareSession, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./cloudflareSession";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
 import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
+import type { LiveZone } from "./deployment";
 
 const USAGE = [
     "usage: npm run status -- [--stack <name>] [--json] [--regions] [--origin-health] [--watch <seconds>]",
@@ -35,7 +36,10 @@ export const status: Command = async (argv, io) => {
         const readOptions: ReadOptions = { allHealth: regions || (values["origin-health"] ?? false) };
         const watchSeconds = values.watch === undefined ? undefined : positiveNumber(values.watch, "--watch");
         const { config, configFile } = loadConfig(common, io);
-        const session = new CloudflareSession(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
+        const session = new CloudflareSession(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [
+            ...READ_PERMISSIONS,
+            ...ZONE_PERMISSIONS,
+        ]);
         const render = (result: StackStatus) =>
             json ? JSON.stringify(toJson(result, regions), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, regions);
         const readAndPrint = async () => {
@@ -54,10 +58,10 @@ export const status: Command = async (argv, io) => {
 
 /**
  * What one read sends in a healthy state, before the first read has been
- * counted: three record lists of one page each plus the empty page that ends
- * each (the SDK pages until then), the pool, monitor and load balancer lists, and the
- * health of each Cequence pool (one when shared), plus each origin pool's
- * when asked.
+ * counted: the zone, three record lists of one page each plus the empty page
+ * that ends each (the SDK pages until then), the pool, monitor and load
+ * balancer lists, and the health of each Cequence pool (one when shared),
+ * plus each origin pool's when asked.
  */
 function estimatedRequests(config: StackConfig, options: ReadOptions): number {
     // The zone, and up to six record-list pages.
@@ -141,6 +145,7 @@ function toJson(result: StackStatus, regions: boolean) {
         };
     return {
         stack: result.stack,
+        zone: result.zone,
         apps: result.apps.map((app) => ({
             hostname: app.hostname,
             cname: app.cname,
@@ -164,7 +169,8 @@ function renderTable(result: StackStatus, regions: boolean): string {
     ]);
     const widths = HEADERS.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
     const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
-    const lines = [`Stack ${result.stack}: ${result.apps.length} app${result.apps.length === 1 ? "" : "s"}`, "", line(HEADERS), ...rows.map(line)];
+    const zone = zoneNotice(result.zone);
+    const lines = [`Stack ${result.stack}: ${result.apps.length} app${result.apps.length === 1 ? "" : "s"}`, ...(zone ? [zone] : []), "", line(HEADERS), ...rows.map(line)];
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
     const drifted = result.apps.filter((app) => app.drift.length > 0);
     lines.push("");
@@ -179,6 +185,21 @@ function renderTable(result: StackStatus, regions: boolean): string {
         }
     }
     return lines.join("\n");
+}
+
+/** Why no app of a zone that is not active, or paused, has Cloudflare on its path; undefined for an active zone. */
+function zoneNotice(zone: LiveZone): string | undefined {
+    if (zone.status !== "active") {
+        const why =
+            zone.status === "moved"
+                ? "the domain's nameservers moved away from Cloudflare's"
+                : "Cloudflare is waiting for the domain's nameservers to be changed to Cloudflare's (the zone's Overview lists them)";
+        return `Zone ${zone.name} is NOT ACTIVE (status ${zone.status}): ${why}, so nothing Cloudflare holds for it, no record, load balancer or Cequence pool, is on any app's path.`;
+    }
+    if (zone.paused) {
+        return `Zone ${zone.name} is PAUSED: Cloudflare answers its DNS and proxies nothing, so no load balancer and no Cequence is on the path of any app; unpausing the zone (Edit Zone, "paused": false) puts them back.`;
+    }
+    return undefined;
 }
 
 function describePool(pool: PoolStatus | null, routing: Routing, isCequence: boolean): string {

@@ -1,6 +1,7 @@
 /**
  * Where Cloudflare sends an app's traffic now, following the path as
- * Cloudflare routes it: the public record (type, proxied, target), then the
+ * Cloudflare routes it: the zone (active, not paused), the public record
+ * (type, proxied, target), then the
  * load balancer (enabled, proxied, steering, `default_pools` in order, weights,
  * geo pools, rules), then the pools it picks (enabled, healthy, and whether
  * their origins are Cequence). Pure: it asks for a pool's health when that
@@ -50,9 +51,10 @@ function steeringMode(lb: LiveLoadBalancer): "failover" | "weighted" | "spread" 
 const verdict = (traffic: TrafficPath): TrafficVerdict => ({ traffic });
 
 export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveApp, state: Pick<LiveState, "zone" | "pools" | "health">): TrafficVerdict {
-    // A paused zone serves DNS only, and a zone that is not active answers nothing at all: no proxy, no load balancer, no Cequence.
-    if (state.zone.paused) return verdict("zone-paused");
+    // A zone whose nameservers are not Cloudflare's gets no traffic through Cloudflare at all.
     if (state.zone.status !== "active") return verdict("zone-not-active");
+    // A paused zone's DNS answers with the records' own targets: no proxy, so no load balancer and no Cequence.
+    if (state.zone.paused) return verdict("zone-paused");
     const cequenceHostname = config.cequence.hostname;
     const { record } = live;
     if (!record) return verdict("not-deployed");
