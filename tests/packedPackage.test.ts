@@ -1,12 +1,13 @@
 /**
- * The package as a consumer gets it: `npm pack` (which runs `prepare`, the
- * build), the tarball's contents and declared dependencies, then a scratch
+ * The package as a consumer gets it: `npm pack` (which runs `prepack`: the
+ * build, then package.json without its scripts), the tarball's contents and
+ * declared dependencies, then a scratch
  * project that installs the tarball, type-checks a program against its types
  * and runs it under Pulumi's mocks.
  *
  * Nothing here touches the repository's dist/: other tests build into it
  * concurrently, so the build inputs are copied into a temporary directory and
- * packed from there (`prepare` builds into that copy's dist/).
+ * packed from there (`prepack` builds into that copy's dist/).
  *
  * Offline: the machine's npm cache holds the repository's tarballs but not the
  * registry metadata npm needs to resolve a dependency range, so the scratch
@@ -18,7 +19,7 @@
  * repository's typeRoots instead of a link).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -34,6 +35,8 @@ const PROJECT_ROOT = path.resolve(__dirname, "..");
  */
 const BUILD_CONFIG = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "tsconfig.build.json"), "utf8")) as { include: string[] };
 const BUILD_INPUTS = ["package.json", "tsconfig.json", "tsconfig.build.json", ...BUILD_CONFIG.include.map((entry) => entry.split("/")[0]!)];
+/** What `prepack` and `postpack` run besides the build. */
+const PACK_SCRIPTS = ["tools/packedManifest.mjs"];
 const DOCUMENTS = ["README.md", "LICENSE", "CHANGELOG.md"];
 /** The repository's packages the scratch project links instead of installing from a registry. */
 const LINKED_PACKAGES = ["@pulumi/cloudflare", "@pulumi/pulumi", "@pulumi/random"];
@@ -135,13 +138,16 @@ function requiredPackages(distDir: string): string[] {
 
 describe("the packed package", { timeout: 4 * STEP_TIMEOUT_MS }, () => {
     let scratch: string;
+    let source: string;
     let pack: PackResult;
     let consumer: string;
+    /** What npm said on stderr while installing the tarball into the consumer. */
+    let installWarnings: string;
 
     before(() => {
         scratch = mkdtempSync(path.join(tmpdir(), "packed-package-"));
-        const source = path.join(scratch, "source");
-        for (const entry of [...BUILD_INPUTS, ...DOCUMENTS]) cpSync(path.join(PROJECT_ROOT, entry), path.join(source, entry), { recursive: true });
+        source = path.join(scratch, "source");
+        for (const entry of [...BUILD_INPUTS, ...PACK_SCRIPTS, ...DOCUMENTS]) cpSync(path.join(PROJECT_ROOT, entry), path.join(source, entry), { recursive: true });
         symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(source, "node_modules"), "dir");
         [pack] = JSON.parse(run("npm", ["pack", "--pack-destination", scratch, "--json", "--silent"], source)) as [PackResult];
 
@@ -155,7 +161,13 @@ describe("the packed package", { timeout: 4 * STEP_TIMEOUT_MS }, () => {
             private: true,
             dependencies: { "cloudflare-cequence": `file:../${pack.filename}` },
         }));
-        run("npm", ["install", "--offline", "--no-save", "--no-audit", "--no-fund", "--cache", path.join(scratch, "npm-cache")], consumer);
+        const install = spawnSync("npm", ["install", "--offline", "--no-save", "--no-audit", "--no-fund", "--cache", path.join(scratch, "npm-cache")], {
+            cwd: consumer,
+            encoding: "utf8",
+            timeout: STEP_TIMEOUT_MS,
+        });
+        assert.equal(install.status, 0, install.stderr);
+        installWarnings = install.stderr;
     });
 
     after(() => {
@@ -170,6 +182,14 @@ describe("the packed package", { timeout: 4 * STEP_TIMEOUT_MS }, () => {
             "package.json",
         ];
         assert.deepEqual(pack.files.map((f) => f.path).sort(), expected.sort());
+    });
+
+    it("has no scripts: a consumer has nothing to build or approve, and packing leaves the repository's package.json as it was", () => {
+        const installed = path.join(consumer, "node_modules", "cloudflare-cequence");
+        const manifest = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")) as { scripts?: unknown };
+        assert.equal(manifest.scripts, undefined, "the packed package.json keeps the repository's scripts (prepare: tsc, which the tarball cannot run)");
+        assert.doesNotMatch(installWarnings, /install-scripts|prepare/, "npm asked the consumer to approve a script");
+        assert.equal(readFileSync(path.join(source, "package.json"), "utf8"), readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
     });
 
     it("declares as dependencies exactly the packages its JavaScript requires", () => {
