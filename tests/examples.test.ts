@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { poolName } from "../components/naming";
 import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 import { buildIntoScratch, TSC } from "./support/scratchBuild";
 
@@ -37,5 +38,20 @@ describe("install instructions", () => {
         const tracked = execFileSync("git", ["ls-files", "README.md", "docs", "examples", "CHANGELOG.md"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim().split("\n");
         const offenders = tracked.filter((file) => /npm (install|i|add)\s+cloudflare-cequence(?![\w./-]*\.tgz)(\s|`|$)/m.test(readFileSync(path.join(PROJECT_ROOT, file), "utf8")));
         assert.deepEqual(offenders, []);
+    });
+});
+
+describe("docs/workflow.md's examples in other languages", () => {
+    it("name pools as the stack does, the stack's name at the end, so two stacks in one account never share a pool", () => {
+        const workflow = readFileSync(path.join(PROJECT_ROOT, "docs", "workflow.md"), "utf8");
+        // The stack's name in each language's example, as its program gets it.
+        const stackExpressions = ["{pulumi.get_stack()}", "${pulumi.stack}"];
+        const names = [...workflow.matchAll(/(?:pool_name=f?"|poolName: )([^"\s]+)/g)].map((m) => m[1]!);
+        assert.ok(names.length >= 2, "the Python and YAML examples name their pool");
+        for (const name of names) {
+            const expression = stackExpressions.find((e) => name.endsWith(e));
+            assert.ok(expression, `${name} does not end in the stack's name`);
+            assert.equal(name.replace(expression, "prod"), poolName("cequence", "prod", "api.example.com"));
+        }
     });
 });
