@@ -88,12 +88,24 @@ describe("preflight", () => {
         assert.match(app!.reason!, /no origin pool in Cloudflare: run `pulumi up` with routing: origin first/);
     });
 
-    it("before any deployment, says why it previews no pool", async () => {
-        const { standIn, dir } = await live((s) => (s.account.pools = []));
+    it("before any deployment, says why it previews no pool: Cloudflare previews only pools that exist", async () => {
+        const { standIn, dir } = await live((s) => {
+            s.account.pools = [];
+            s.account.monitors = [];
+            s.zone.loadBalancers = [];
+        });
         const result = await runInProcess(preflight, ["--stack", STACK, "--dir", dir, ...FAST_POLLING], envFor(standIn));
         assert.equal(result.code, 2);
-        assert.match(result.stderr, /^No pool of this stack exists in Cloudflare yet, so none can be previewed \(Cloudflare previews a pool it holds\): run `pulumi up` with routing: origin first\. The zone's records are checked all the same\.$/m);
-        assert.doesNotMatch(result.stderr, /Previewing 0 pools/);
+        assert.match(
+            result.stderr,
+            new RegExp(
+                `^Cannot preview 2 of 2 pools: not in Cloudflare yet \\(${poolName("cequence", STACK, HOST)}, ${poolName("origin", STACK, HOST)}\\), and Cloudflare previews only a pool that exists\\. ` +
+                    "Run `pulumi up` with routing: origin first: it creates the pools and load balancers without cutting over\\. The zone's records are checked all the same\\.$",
+                "m",
+            ),
+        );
+        assert.doesNotMatch(result.stderr, /Previewing/);
+        assert.equal(standIn.served.filter((s) => s.operationId === "account-load-balancer-pools-preview-pool").length, 0);
     });
 
     it("gives up after --wait when the results never arrive (exit 1)", async () => {

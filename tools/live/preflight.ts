@@ -12,7 +12,7 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
 import type { LivePool, LiveRecord } from "./deployment";
-import { findPool, listPools, listRecords } from "./readDeployment";
+import { configuredPoolName, findPool, listPools, listRecords } from "./readDeployment";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -101,15 +101,23 @@ export interface PoolToPreview {
     port: number | undefined;
 }
 
-/** The pools each app's preview needs, a shared Cequence pool once, with the monitor `pulumi up` deploys for it. */
+/**
+ * The pools each app's preview needs, a shared Cequence pool once, with the
+ * monitor `pulumi up` deploys for it; and the names of those not in
+ * Cloudflare yet, which cannot be previewed.
+ */
 export function poolsToPreview(config: StackConfig, stack: string, poolsByName: ReadonlyMap<string, LivePool>) {
     const toPreview = new Map<string, PoolToPreview>();
     const appPools = new Map<AppConfig, Partial<Record<PoolRole, string>>>();
+    const missing = new Set<string>();
     for (const app of config.apps.filter(hasLoadBalancer)) {
         const ids: Partial<Record<PoolRole, string>> = {};
         for (const role of ["cequence", "origin"] as const) {
             const found = findPool(poolsByName, role, stack, app, config);
-            if (!found) continue;
+            if (!found) {
+                missing.add(configuredPoolName(role, stack, app, config));
+                continue;
+            }
             ids[role] = found.pool.id;
             const cequence = role === "cequence";
             toPreview.set(found.pool.id, {
@@ -123,18 +131,14 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
         }
         appPools.set(app, ids);
     }
-    return { toPreview, appPools };
+    return { toPreview, appPools, missing: [...missing] };
 }
 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     const [records, pools] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : []]);
-    const { toPreview, appPools } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
-    if (toPreview.size === 0 && balanced) {
-        progress.note("No pool of this stack exists in Cloudflare yet, so none can be previewed (Cloudflare previews a pool it holds): run `pulumi up` with routing: origin first. The zone's records are checked all the same.");
-    } else {
-        progress.start(toPreview.size);
-    }
+    const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
+    progress.start(toPreview.size, missing);
     const verdicts = new Map(
         await Promise.all(
             [...toPreview.values()].map(async (pool) => {
@@ -297,14 +301,20 @@ class Progress {
 
     constructor(private readonly io: CliIo) {}
 
-    start(total: number): void {
+    /**
+     * @param missing Pools the config asks for that Cloudflare does not have:
+     * they cannot be previewed, and a line of their own (never redrawn) says why.
+     */
+    start(total: number, missing: readonly string[]): void {
         this.total = total;
-        this.write(`Previewing ${total} pool${total === 1 ? "" : "s"} with the configured monitors (Cloudflare probes from several regions)…`);
-    }
-
-    /** A line of its own, in place of the count when there is nothing to preview. */
-    note(line: string): void {
-        this.io.stderr.write(`${line}\n`);
+        const pools = (count: number) => `${count} pool${count === 1 ? "" : "s"}`;
+        if (missing.length > 0) {
+            this.io.stderr.write(
+                `Cannot preview ${missing.length} of ${pools(total + missing.length)}: not in Cloudflare yet (${missing.join(", ")}), and Cloudflare previews only a pool that exists. ` +
+                    "Run `pulumi up` with routing: origin first: it creates the pools and load balancers without cutting over. The zone's records are checked all the same.\n",
+            );
+        }
+        if (total > 0) this.write(`Previewing ${pools(total)} with the configured monitors (Cloudflare probes from several regions)…`);
     }
 
     done(what: string): void {

@@ -25,6 +25,11 @@ function poolNames(role: PoolRole, stack: string, app: AppConfig, config: StackC
     return [...shared, poolName(role, stack, app.hostname), legacyPoolName(role, stack, app.hostname)];
 }
 
+/** The name the config gives the app's pool of that role, which `pulumi up` creates it under. */
+export function configuredPoolName(role: PoolRole, stack: string, app: AppConfig, config: StackConfig): string {
+    return poolNames(role, stack, app, config)[0]!;
+}
+
 /** The app's pool of the given role, by the first of its names that Cloudflare has. */
 export function findPool(byName: ReadonlyMap<string, LivePool>, role: PoolRole, stack: string, app: AppConfig, config: StackConfig): FoundPool | undefined {
     const names = poolNames(role, stack, app, config);
