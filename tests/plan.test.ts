@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -100,6 +100,21 @@ describe("npm run plan", () => {
         assert.equal(new Set(rows.map(kindColumn)).size, 1, `one column for the kind on every row:\n${rows.join("\n")}`);
         assert.match(stdout, new RegExp(`= adopt\\s+DnsRecord\\s+cutover-record\\s+CNAME api\\.cq-route\\.com → origin-api\\.cq-route\\.com.*adopts fedcba9876543210fedcba9876543210/${recordId}`));
         assert.match(stdout, /^(\d+) resources to create, 1 to adopt\.$/m);
+    });
+
+    it("plans the new stack file the README shows how to write, with the command the README gives", () => {
+        const readme = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("### A stack of your own"), readme.indexOf("## Configuration reference"));
+        const file = /^```yaml\n# (Pulumi\.([\w.-]+)\.yaml)\n([\s\S]*?)^```$/m.exec(section);
+        assert.ok(file, "the README's section \"A stack of your own\" shows a stack file");
+        const [, fileName, stack, text] = file;
+        assert.ok(section.includes(`npm run plan -- --stack ${stack}`), "and how to plan it");
+        assert.ok(section.includes(`pulumi stack init ${stack}`), "and how to create the stack");
+        const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+        writeFileSync(path.join(dir, fileName!), text!);
+        const { status, stdout, stderr } = run("tools/plan/plan.ts", ["--stack", stack!, "--dir", dir]);
+        assert.equal(status, 0, stderr);
+        assert.ok(stdout.startsWith(`Plan for stack "${stack}"`), stdout);
     });
 
     for (const flag of ["--help", "-h"]) {
