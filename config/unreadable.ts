@@ -3,11 +3,9 @@
  * key with what to do: an encrypted (`secure:`) value, and keys an ESC
  * environment may set. The program itself gets both from the CLI, resolved.
  */
+import { FROM_PULUMI_FLAG } from "./flags";
 import type { ConfigIssue } from "./messages";
 import { CONFIG_NAMESPACE, type RawStackConfig } from "./rawConfig";
-
-/** How a tool reads the config through the Pulumi CLI instead (README, "Encrypted values and ESC environments"). */
-export const FROM_PULUMI_FLAG = "--from-pulumi";
 
 const ENCRYPTED_MESSAGE = `is encrypted (secure:), which only the Pulumi CLI can decrypt: set it in plain text (the project's keys are not secrets), or add ${FROM_PULUMI_FLAG} to read the config through the Pulumi CLI`;
 

@@ -17,37 +17,10 @@ import Cloudflare, {
     RateLimitError,
 } from "cloudflare";
 import { CLOUDFLARE_API_BASE } from "../../components/defaults";
+import { CliError } from "./cliError";
 import { budgetedFetch } from "./cloudflareFetch";
+import { MAX_TIMER_MS, type ConnectionSettings } from "./connectionSettings";
 import { RequestBudget } from "./requestBudget";
-
-/** A failure the user can fix: printed as is, with no stack trace. */
-export class CliError extends Error {}
-
-export interface ConnectionSettings {
-    /** Seconds one attempt may take, body included, before it is given up. */
-    timeoutSeconds: number;
-    /** Further attempts after a failed one. */
-    retries: number;
-}
-
-/** Node's longest timer (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** 30 s per attempt and 2 retries (the SDK's own defaults): at worst 90 s plus backoff before a request gives up. */
-export const DEFAULT_CONNECTION: Readonly<ConnectionSettings> = Object.freeze({ timeoutSeconds: 30, retries: 2 });
-
-/** Token permissions, as the dashboard's "Create Custom Token" page names them. */
-export const READ_PERMISSIONS: readonly string[] = [
-    "Account · Load Balancing: Monitors And Pools · Read",
-    "Zone · Load Balancers · Read",
-    "Zone · DNS · Read",
-];
-
-/** `status` reads the zone itself (Zone Details), whether it is active and not paused. */
-export const ZONE_PERMISSIONS: readonly string[] = ["Zone · Zone · Read"];
-
-/** Cloudflare counts a preview as a write to monitors and pools, though it changes nothing. */
-export const PREVIEW_PERMISSIONS: readonly string[] = ["Account · Load Balancing: Monitors And Pools · Edit"];
 
 /** What a request is about, so that an error can say which ID or permission to check. */
 export interface RequestContext {

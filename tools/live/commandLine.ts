@@ -1,17 +1,17 @@
 /**
- * What `status` and `preflight` share as command-line tools: their common
- * flags, reading the stack's config, and turning expected failures into a
- * message and exit status 1 with no stack trace.
+ * What `status`, `preflight` and `recover` share as command-line tools: their
+ * common flags, reading the stack's config, connecting to Cloudflare, and
+ * turning expected failures into a message and exit status 1 with no stack
+ * trace. What only a command that gets past its flags needs (the config's
+ * schema, Cloudflare's SDK) is loaded when it does, so `--help` answers at once.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatIssues } from "../../config/messages";
-import { parseStackConfig } from "../../config/parse";
-import type { StackConfig } from "../../config/schema";
-import { readConfigThroughCli } from "../../config/pulumiCli";
-import { readStackFile, stackFilePath } from "../../config/stackFile";
-import { FROM_PULUMI_FLAG, unreadableNotes } from "../../config/unreadable";
-import { CliError, DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings, type SessionIo } from "./cloudflareSession";
+import { FROM_PULUMI_FLAG } from "../../config/flags";
+import { CliError } from "./cliError";
+import type { CloudflareSession, Scopes, SessionIo } from "./cloudflareSession";
+import { DEFAULT_CONNECTION, MAX_TIMER_MS, type ConnectionSettings } from "./connectionSettings";
+import type { LoadedConfig } from "./stackConfig";
 
 // Not mockEngine's PROJECT_ROOT: importing it would load the Pulumi SDK, which these tools do not need.
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
@@ -103,33 +103,24 @@ function wholeNumber(text: string, flag: string): number {
     return value;
 }
 
-export interface LoadedConfig {
-    config: StackConfig;
-    configFile: string;
+/**
+ * The stack's config (stackConfig.ts). The config's schema and the YAML
+ * parser are loaded here, once a command needs them: never for `--help` or
+ * a bad flag, which must answer at once.
+ */
+export async function loadConfig(options: CommonOptions, io: Pick<CliIo, "env" | "stderr">): Promise<LoadedConfig> {
+    const { readStackConfig } = await import("./stackConfig");
+    return readStackConfig(options, io);
 }
 
 /**
- * The stack's config, validated by the same schema as the program, from the
- * stack file or, with `--from-pulumi`, the Pulumi CLI (run with `io.env`).
- * Notes on what the stack file alone cannot tell go to stderr.
+ * The session a command talks to Cloudflare through. Cloudflare's SDK is most
+ * of a live tool's start-up, so it is loaded here, once a command needs it:
+ * never for `--help`, a bad flag or a stack file that does not parse.
  */
-export function loadConfig(options: CommonOptions, io: Pick<CliIo, "env" | "stderr">): LoadedConfig {
-    const configFile = stackFilePath(options.dir, options.stack);
-    let raw;
-    try {
-        raw = options.fromPulumi ? readConfigThroughCli(options.dir, options.stack, io.env) : readStackFile(configFile);
-    } catch (error) {
-        // Only a missing file means another stack was meant; a file that does not parse says why itself.
-        const missing = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
-        throw new CliError(missing ? `${(error as Error).message}. Name an existing stack with --stack <name>.` : (error as Error).message);
-    }
-    const parsed = parseStackConfig(raw);
-    if (!parsed.ok) {
-        const count = parsed.issues.length;
-        throw new CliError(`Invalid config in ${configFile} (${count} problem${count === 1 ? "" : "s"}):\n${formatIssues(parsed.issues)}`);
-    }
-    for (const note of unreadableNotes(raw, configFile)) io.stderr.write(`note: ${note}\n`);
-    return { config: parsed.config, configFile };
+export async function connect(io: CliIo, connection: ConnectionSettings, scopes: Scopes, permissions: readonly string[]): Promise<CloudflareSession> {
+    const { CloudflareSession } = await import("./cloudflareSession");
+    return new CloudflareSession(io, connection, scopes, permissions);
 }
 
 /** `--help` or `-h`: not a failure, but it ends the command as one does, before anything is read. */

@@ -9,8 +9,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../../components/defaults";
 import { cnameTarget, hasLoadBalancer, type PoolRole } from "../../components/naming";
 import type { AppConfig, StackConfig } from "../../config/schema";
-import { CliError, CloudflareSession, PREVIEW_PERMISSIONS, READ_PERMISSIONS, type CloudflareRead } from "./cloudflareSession";
-import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { CliError } from "./cliError";
+import type { CloudflareRead } from "./cloudflareSession";
+import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { PREVIEW_PERMISSIONS, READ_PERMISSIONS } from "./permissions";
 import type { LivePool, LiveRecord } from "./deployment";
 import { configuredPoolName, findPool, listPools, listRecords } from "./readDeployment";
 
@@ -68,13 +70,8 @@ export const preflight: Command = async (argv, io) => {
             waitSeconds: values.wait === undefined ? DEFAULT_WAIT_SECONDS : positiveNumber(values.wait, "--wait"),
             pollSeconds: values.poll === undefined ? DEFAULT_POLL_SECONDS : positiveNumber(values.poll, "--poll"),
         };
-        const { config, configFile } = loadConfig(common, io);
-        const session = new CloudflareSession(
-            io,
-            common.connection,
-            { accountId: config.accountId, zoneId: config.zoneId, configFile },
-            [...READ_PERMISSIONS, ...PREVIEW_PERMISSIONS],
-        );
+        const { config, configFile } = await loadConfig(common, io);
+        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [...READ_PERMISSIONS, ...PREVIEW_PERMISSIONS]);
         const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;

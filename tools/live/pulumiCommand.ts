@@ -5,7 +5,7 @@
  * operations behind.
  */
 import { spawn } from "node:child_process";
-import { CliError } from "./cloudflareSession";
+import { CliError } from "./cliError";
 
 export interface PulumiRun {
     cwd: string;

@@ -12,8 +12,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { CliError, CloudflareSession, READ_PERMISSIONS } from "./cloudflareSession";
-import { COMMON_USAGE, loadConfig, parseCommandLine, reportFailure, runAsProcess, type Command } from "./commandLine";
+import { CliError } from "./cliError";
+import { COMMON_USAGE, connect, loadConfig, parseCommandLine, reportFailure, runAsProcess, type Command } from "./commandLine";
+import { READ_PERMISSIONS } from "./permissions";
 import { runPulumi, type PulumiRun } from "./pulumiCommand";
 import { listLoadBalancers, listMonitors, listPools, listRecords, ROUTING_RECORD_TYPES } from "./readDeployment";
 import { decide, importFile, readStackState, type Decision } from "./recoveryPlan";
@@ -35,7 +36,7 @@ export const recover: Command = async (argv, io) => {
     try {
         const { common, values } = parseCommandLine(argv, { yes: { type: "boolean" } }, USAGE);
         ({ json, stack } = common);
-        const { config, configFile } = loadConfig(common, io);
+        const { config, configFile } = await loadConfig(common, io);
         const pulumi = (args: string[], timeoutMs: number, onOutput?: PulumiRun["onOutput"]) =>
             runPulumi([...args, "--stack", common.stack], { cwd: common.dir, env: io.env, timeoutMs, signal: io.signal, onOutput });
 
@@ -44,7 +45,7 @@ export const recover: Command = async (argv, io) => {
             io.stdout.write(json ? `${JSON.stringify({ stack: common.stack, decisions: [], commands: [] })}\n` : `Stack ${common.stack} has no pending creates: nothing to recover.\n`);
             return 0;
         }
-        const session = new CloudflareSession(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
+        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
         const objects = await session.read(async (read) => {
             const [monitors, pools, loadBalancers, records] = await Promise.all([
                 listMonitors(read, config),

@@ -7,8 +7,10 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StackConfig } from "../../config/schema";
-import { CliError, CloudflareSession, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./cloudflareSession";
-import { COMMON_USAGE, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { CliError } from "./cliError";
+import type { CloudflareSession } from "./cloudflareSession";
+import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
@@ -35,11 +37,8 @@ export const status: Command = async (argv, io) => {
         const regions = values.regions ?? false;
         const readOptions: ReadOptions = { allHealth: regions || (values["origin-health"] ?? false) };
         const watchSeconds = values.watch === undefined ? undefined : positiveNumber(values.watch, "--watch");
-        const { config, configFile } = loadConfig(common, io);
-        const session = new CloudflareSession(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [
-            ...READ_PERMISSIONS,
-            ...ZONE_PERMISSIONS,
-        ]);
+        const { config, configFile } = await loadConfig(common, io);
+        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [...READ_PERMISSIONS, ...ZONE_PERMISSIONS]);
         const render = (result: StackStatus) =>
             json ? JSON.stringify(toJson(result, regions), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, regions);
         const readAndPrint = async () => {

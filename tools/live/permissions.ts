@@ -1,0 +1,17 @@
+/**
+ * What each live tool's API token needs, as the dashboard's "Create Custom
+ * Token" page names the permissions; listed when Cloudflare refuses the token.
+ */
+
+/** Reading the deployment: pools, monitors, load balancers and records. */
+export const READ_PERMISSIONS: readonly string[] = [
+    "Account · Load Balancing: Monitors And Pools · Read",
+    "Zone · Load Balancers · Read",
+    "Zone · DNS · Read",
+];
+
+/** `status` reads the zone itself (Zone Details), whether it is active and not paused. */
+export const ZONE_PERMISSIONS: readonly string[] = ["Zone · Zone · Read"];
+
+/** Cloudflare counts a preview as a write to monitors and pools, though it changes nothing. */
+export const PREVIEW_PERMISSIONS: readonly string[] = ["Account · Load Balancing: Monitors And Pools · Edit"];
