@@ -11,7 +11,7 @@ import { HTTPS_PORT } from "./defaults";
 export function directRoutingPortProblem(routing: string | undefined, port: number | undefined): string | undefined {
     if (routing !== "cequence" || port === undefined || port === HTTPS_PORT) return undefined;
     return (
-        `routing: cequence points the record straight at Cequence, and Cloudflare then connects on port ${HTTPS_PORT}, not ${port} where the Bridge listens; ` +
+        `cequence points the record straight at Cequence, and Cloudflare then connects on port ${HTTPS_PORT}, not ${port} where the Bridge listens; ` +
         `use routing: loadBalancer (its pool sends traffic to port ${port}) or a Cequence endpoint on ${HTTPS_PORT}`
     );
 }

@@ -95,7 +95,7 @@ describe("ProtectedHostname: arguments that would break the hostname register no
         ["a traffic percentage of 0", { cequenceTrafficPercent: 0 }, /^ {2}cequenceTrafficPercent: must be a whole number from 1 to 100, got 0$/m],
         ["a traffic percentage of 101", { cequenceTrafficPercent: 101 }, /^ {2}cequenceTrafficPercent: must be a whole number from 1 to 100, got 101$/m],
         ["an unknown routing", { routing: "lb" }, /^ {2}routing: must be one of loadBalancer, origin, cequence, got "lb"$/m],
-        ["routing: cequence to a Bridge's port", { routing: "cequence", cequencePort: 9443 }, /^ {2}routing: routing: cequence points the record straight at Cequence, and Cloudflare then connects on port 443, not 9443/m],
+        ["routing: cequence to a Bridge's port", { routing: "cequence", cequencePort: 9443 }, /^ {2}routing: cequence points the record straight at Cequence, and Cloudflare then connects on port 443, not 9443/m],
         ["an LB hostname outside the zone", { lbHostname: "lb.example.net" }, /^ {2}lbHostname: lb\.example\.net is not in the zone cq-route\.com$/m],
         ["an ill-formed existingRecordId", { existingRecordId: "abc" }, /^ {2}existingRecordId: must be 32 lower-case hex characters/m],
         ["an origin given as a URL", { origin: "https://origin-www.cq-route.com/" }, /^ {2}origin: must be a DNS hostname .*, got "https:\/\/origin-www\.cq-route\.com\/"$/m],
