@@ -1,0 +1,215 @@
+/**
+ * Path-scoped protection (`apps[].paths`; ProtectedHostname's and
+ * FailoverLoadBalancer's `paths`): what a listed path may be, the Cloudflare
+ * expression that matches the listed paths, and the one load balancer rule
+ * that sends every other request straight to the origin pool. The config, the
+ * components and the live tools share it, so the rule `pulumi up` deploys is
+ * the rule `status` recognises. docs/paths.md gives the reasons and cites
+ * Cloudflare. No runtime imports: the live tools load this without the
+ * Pulumi SDK.
+ *
+ * A listed path is exact (`/login`: that path only) or a prefix ending in
+ * `/*` (`/api/*`: `/api/` and everything under it, not `/api` nor `/apix`).
+ * Matching is on the path alone, without the query string, case-sensitive,
+ * as Cloudflare compares `http.request.uri.path`.
+ */
+import type { Problem } from "./problems";
+
+/** The request's path, without the query string: what a load balancer rule compares (proxied load balancers). */
+export const PATH_FIELD = "http.request.uri.path";
+
+/** Cloudflare's longest rule expression, in characters (Rules language, "Maximum rule expression length"). */
+export const MAX_EXPRESSION_LENGTH = 4096;
+
+/** How a listed path ends when it is a prefix. */
+const PREFIX_MARK = "/*";
+
+/**
+ * What a URL path may hold (RFC 3986 `path-abempty`): unreserved characters,
+ * sub-delimiters, `:`, `@`, `/` and percent-encoded octets. Of these only
+ * `. $ ( ) +` mean something in a regular expression, and no `"` or `\` can
+ * end or escape a quoted string in the rule's expression.
+ */
+const PATH_CHARACTER = /[A-Za-z0-9\-._~!$&'()+,;=:@/]|%[0-9A-Fa-f]{2}/y;
+
+/** The regular-expression characters a path may hold, each written as a one-character class (`[.]`): no backslash ever reaches the expression. */
+const REGEX_SPECIAL = /[.$()+]/g;
+
+/** One listed path: an exact path, or a prefix (`value` ends with `/`, the `*` dropped). */
+export interface PathPattern {
+    kind: "exact" | "prefix";
+    value: string;
+}
+
+/** The pattern a valid listed path stands for. */
+export function pathPattern(path: string): PathPattern {
+    return path.endsWith(PREFIX_MARK) ? { kind: "prefix", value: path.slice(0, -1) } : { kind: "exact", value: path };
+}
+
+/** The listed path a pattern is written as. */
+function writtenPath(pattern: PathPattern): string {
+    return pattern.kind === "prefix" ? `${pattern.value}*` : pattern.value;
+}
+
+/** The first character from `index` on that cannot be in a URL path, or undefined. */
+function invalidCharacterAt(text: string, index = 0): string | undefined {
+    let at = index;
+    while (at < text.length) {
+        PATH_CHARACTER.lastIndex = at;
+        if (!PATH_CHARACTER.test(text)) return text.codePointAt(at) === undefined ? undefined : String.fromCodePoint(text.codePointAt(at)!);
+        at = PATH_CHARACTER.lastIndex;
+    }
+    return undefined;
+}
+
+/** Why `path` cannot be listed, or undefined. */
+function pathProblem(path: unknown): string | undefined {
+    const example = 'e.g. "/login" or "/api/*"';
+    if (typeof path !== "string") return `must be a URL path, ${example}, got ${JSON.stringify(path) ?? String(path)}`;
+    const shown = JSON.stringify(path);
+    if (!path.startsWith("/")) return `must start with /, ${example}, got ${shown}`;
+    const query = path.search(/[?#]/);
+    if (query >= 0) return `${shown} holds a query string or fragment; only the path is matched: write ${JSON.stringify(path.slice(0, query) || "/")}`;
+    const star = path.indexOf("*");
+    if (star >= 0 && !(star === path.length - 1 && path.endsWith(PREFIX_MARK))) {
+        return `${shown}: * may only end a prefix, as in "/api/*" (/api/ and everything under it)`;
+    }
+    if (path === PREFIX_MARK) return `"/*" matches every path; to send every request through Cequence, remove paths`;
+    const invalid = invalidCharacterAt(star >= 0 ? path.slice(0, -1) : path);
+    if (invalid !== undefined) {
+        return `${shown} holds ${JSON.stringify(invalid)}, which cannot appear in a URL path (RFC 3986): percent-encode it as the request does (a space is %20)`;
+    }
+    return undefined;
+}
+
+/** True when `by`, another entry, already matches every request `other` matches. */
+function covers(by: PathPattern, other: PathPattern): boolean {
+    return by.kind === "prefix" && writtenPath(other) !== writtenPath(by) && other.value.startsWith(by.value);
+}
+
+/**
+ * Every problem of a `paths` list, each under `key` and the entry's index
+ * (`apps[0].paths[1]`), the list's own under `key`: not a list, empty, an
+ * entry that is no path or that another entry repeats or already covers, an
+ * expression longer than Cloudflare accepts.
+ */
+export function pathsProblems(paths: unknown, key: string): Problem[] {
+    if (!Array.isArray(paths)) return [{ path: key, message: `must be a list of URL paths, e.g. ["/login", "/api/*"], got ${JSON.stringify(paths) ?? String(paths)}` }];
+    if (paths.length === 0) return [{ path: key, message: "must list at least one path; to send every request through Cequence, remove paths" }];
+    const entries = paths.map((path, index) => ({ index, problem: pathProblem(path), pattern: typeof path === "string" ? pathPattern(path) : undefined }));
+    const valid = entries.filter((entry) => entry.problem === undefined);
+    const sibling = (other: { index: number; pattern?: PathPattern }) => `${key}[${other.index}] (${JSON.stringify(writtenPath(other.pattern!))})`;
+    for (const entry of valid) {
+        const pattern = entry.pattern!;
+        const earlier = valid.find((other) => other.index < entry.index && writtenPath(other.pattern!) === writtenPath(pattern));
+        const covering = valid.find((other) => covers(other.pattern!, pattern));
+        if (earlier) entry.problem = `repeats ${sibling(earlier)}`;
+        else if (covering) entry.problem = `${JSON.stringify(writtenPath(pattern))} is already under ${sibling(covering)}; remove one`;
+    }
+    const problems = entries.flatMap(({ index, problem }) => (problem === undefined ? [] : [{ path: `${key}[${index}]`, message: problem }]));
+    if (problems.length === 0) {
+        const length = pathRuleCondition(paths as string[]).length;
+        if (length > MAX_EXPRESSION_LENGTH) {
+            problems.push({
+                path: key,
+                message: `makes a load balancer rule condition of ${length} characters, and Cloudflare accepts ${MAX_EXPRESSION_LENGTH}: list fewer paths, or a prefix that covers several`,
+            });
+        }
+    }
+    return problems;
+}
+
+/** Why `paths` cannot go with `routing`, or undefined: only a load balancer can choose by path. */
+export function pathsRoutingProblem(routing: string | undefined): string | undefined {
+    if (routing !== "origin" && routing !== "cequence") return undefined;
+    return `applies only with routing: loadBalancer, whose load balancer rule chooses by path; with routing: ${routing} the record sends ${routing === "origin" ? "no request" : "every request"} through Cequence`;
+}
+
+/** The listed paths in one order, exact paths first: the same paths always make the same expression. */
+export function canonicalPaths(paths: readonly string[]): string[] {
+    const patterns = [...new Set(paths)].map(pathPattern);
+    const sorted = (kind: PathPattern["kind"]) =>
+        patterns
+            .filter((p) => p.kind === kind)
+            .map(writtenPath)
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...sorted("exact"), ...sorted("prefix")];
+}
+
+/** A string literal of Cloudflare's Rules language; a valid path holds neither `"` nor `\`. */
+function quoted(text: string): string {
+    return `"${text}"`;
+}
+
+/**
+ * The Cloudflare expression that matches a request for any of the (valid)
+ * paths: exact paths with `in`, each prefix with `matches` and an anchored
+ * regular expression, the only two of the operators Cloudflare documents for
+ * load balancer rules that can say "equals one of" and "starts with".
+ */
+export function protectedPathsExpression(paths: readonly string[]): string {
+    const patterns = canonicalPaths(paths).map(pathPattern);
+    const exact = patterns.filter((p) => p.kind === "exact").map((p) => quoted(p.value));
+    const clauses = exact.length > 0 ? [`${PATH_FIELD} in {${exact.join(" ")}}`] : [];
+    for (const prefix of patterns.filter((p) => p.kind === "prefix")) {
+        clauses.push(`${PATH_FIELD} matches ${quoted(`^${prefix.value.replace(REGEX_SPECIAL, (c) => `[${c}]`)}`)}`);
+    }
+    return clauses.join(" or ");
+}
+
+/** The rule's condition: every request whose path is none of the listed ones. */
+export function pathRuleCondition(paths: readonly string[]): string {
+    return `not (${protectedPathsExpression(paths)})`;
+}
+
+/**
+ * The listed paths a condition in exactly the form {@link pathRuleCondition}
+ * writes stands for, in canonical order; undefined for any other condition
+ * (an edited rule), so that `status` can tell "other paths" from "edited".
+ */
+export function pathsOfRuleCondition(condition: string): string[] | undefined {
+    const inner = /^not \((.*)\)$/.exec(condition)?.[1];
+    if (inner === undefined) return undefined;
+    const field = PATH_FIELD.replace(/\./g, "\\.");
+    const exactClause = new RegExp(`^${field} in \\{("[^"\\\\]*"(?: "[^"\\\\]*")*)\\}$`);
+    const prefixClause = new RegExp(`^${field} matches "\\^((?:[^"\\\\\\[\\]]|\\[[.$()+]\\])*)"$`);
+    const paths: string[] = [];
+    for (const clause of inner.split(" or ")) {
+        const exact = exactClause.exec(clause);
+        const prefix = prefixClause.exec(clause);
+        if (exact) paths.push(...exact[1]!.split(" ").map((literal) => literal.slice(1, -1)));
+        else if (prefix) paths.push(`${prefix[1]!.replace(/\[(.)\]/g, "$1")}*`);
+        else return undefined;
+    }
+    // Only the canonical form of valid paths: anything else was written by someone else.
+    if (pathsProblems(paths, "paths").length > 0 || pathRuleCondition(paths) !== condition) return undefined;
+    return canonicalPaths(paths);
+}
+
+/** The paths as a reader sees them: `/login, /api/*`. */
+export function describePaths(paths: readonly string[]): string {
+    return canonicalPaths(paths).join(", ");
+}
+
+/**
+ * The one load balancer rule path-scoped protection adds. Every field is
+ * given, so that what Cloudflare returns is what was sent: first and last
+ * (priority 0, terminates), enabled, and overriding only the pools, so that
+ * every other setting (steering, weights, adaptive routing) stays the load
+ * balancer's.
+ */
+export const PATH_RULE = Object.freeze({
+    name: "cloudflare-cequence: paths not listed go straight to the origin pool",
+    priority: 0,
+    terminates: true,
+    disabled: false,
+});
+
+/** The rule for the paths, sending every other request to the origin pool: in the provider's (camelCase) shape. */
+export function pathRule<Id>(paths: readonly string[], originPoolId: Id) {
+    return {
+        ...PATH_RULE,
+        condition: pathRuleCondition(paths),
+        overrides: { defaultPools: [originPoolId], fallbackPool: originPoolId },
+    };
+}
