@@ -81,6 +81,7 @@ const hostnames = config.apps.map(
             originMonitor: app.monitor,
             failoverAcrossPools: config.cequence.failoverAcrossPools,
             cequenceTrafficPercent: config.cequence.trafficPercent,
+            paths: app.paths,
             sharedCequencePool: sharedCequence && {
                 poolId: sharedCequence.poolId,
                 poolName: sharedCequencePoolName(stack),
@@ -129,6 +130,14 @@ export const routing = byHostname((hostname) => hostname.cnameTarget);
 export const poolHealthEndpoints = byHostname((hostname) => hostname.poolHealthEndpoints, hasLoadBalancer);
 /** Public hostname → worst-case seconds before its traffic fails open to the origin when Cequence is down. */
 export const failOpenSeconds = byHostname((hostname) => hostname.failOpenSeconds, hasLoadBalancer);
+/**
+ * Public hostname → the Cloudflare expression matching the requests that go
+ * through Cequence, for the apps with `paths`; absent (not even empty) in a
+ * stack without `paths`, whose outputs stay as they were.
+ */
+export const protectedPaths = config.apps.some((app) => app.paths !== undefined)
+    ? byHostname((hostname) => hostname.protectedPathsExpression, (app) => app.paths !== undefined)
+    : undefined;
 /** Cloudflare's IP ranges: the only sources Cequence should accept (guide, appendix E). */
 export const cloudflareIpRanges = { ipv4: ipRanges.ipv4Cidrs, ipv6: ipRanges.ipv6Cidrs };
 /** The edge-authentication header's name and the slot Cloudflare sends now. */

@@ -1,8 +1,10 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
+import { refuseArguments } from "./argumentChecks";
 import { DESCRIPTIONS } from "./naming";
 import { optionalInput } from "./optionalInput";
+import { pathRule, pathsProblems, protectedPathsExpression } from "./paths";
 
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */
@@ -27,6 +29,16 @@ export interface FailoverLoadBalancerArgs {
      * these weights; at 100 it is failover (`off`). Default 100.
      */
     cequenceTrafficPercent?: pulumi.Input<number>;
+    /**
+     * Only requests for these URL paths go through Cequence: exact paths
+     * (`/login`) or prefixes ending in `/*` (`/api/*`: `/api/` and everything
+     * under it), matched on the path alone, case-sensitive. One load balancer
+     * rule sends every other request straight to the origin pool; the
+     * Cequence pool keeps the origin as its fallback. Unset (the default):
+     * every request, and no rule. A plain list: it is checked, and the rule's
+     * condition built, before anything is registered.
+     */
+    paths?: string[];
 }
 
 /**
@@ -39,9 +51,12 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
     public readonly loadBalancerId: pulumi.Output<string>;
     /** The load balancer's hostname: the target of the public CNAME after the cutover. */
     public readonly hostname: pulumi.Output<string>;
+    /** With `paths`, the Cloudflare expression matching the requests that go through Cequence (the rule's condition is its negation); else undefined. */
+    public readonly protectedPathsExpression: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: FailoverLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:FailoverLoadBalancer", name, {}, opts);
+        if (args.paths !== undefined) refuseArguments(this, `FailoverLoadBalancer ${name}`, pathsProblems(args.paths, "paths"));
         const percent = pulumi.output(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT);
         // Random steering still skips an unhealthy pool, so a partial rollout keeps fail-open.
         const randomSteering = pulumi
@@ -62,11 +77,14 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [args.cequencePoolId, args.originPoolId],
                 fallbackPool: args.originPoolId,
+                // Without paths the key stays unset, so stacks deployed before paths existed see no change.
+                ...(args.paths === undefined ? {} : { rules: [pathRule(args.paths, args.originPoolId)] }),
             },
             { parent: this },
         );
         this.loadBalancerId = loadBalancer.id;
         this.hostname = loadBalancer.name;
-        this.registerOutputs({ loadBalancerId: this.loadBalancerId, hostname: this.hostname });
+        this.protectedPathsExpression = pulumi.output(args.paths === undefined ? undefined : protectedPathsExpression(args.paths));
+        this.registerOutputs({ loadBalancerId: this.loadBalancerId, hostname: this.hostname, protectedPathsExpression: this.protectedPathsExpression });
     }
 }

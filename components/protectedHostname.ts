@@ -9,6 +9,7 @@ import { FailoverLoadBalancer } from "./failoverLoadBalancer";
 import { dnsLengthProblem, hostnameProblem, normaliseHostname } from "./hostnames";
 import type { MonitorArgs } from "./monitoredPool";
 import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
+import { pathsProblems, pathsRoutingProblem } from "./paths";
 import { directRoutingPortProblem } from "./routingRules";
 import { cnameTarget, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
 import type { Problem } from "./problems";
@@ -80,8 +81,18 @@ export interface ProtectedHostnameArgs {
     originMonitor?: MonitorArgs;
     /** Retry a request on the origin pool at once when Cequence fails to connect (adaptive routing). Default `true`. */
     failoverAcrossPools?: pulumi.Input<boolean>;
-    /** Percent of requests (1–100) sent through Cequence; below 100 the steering is random (a rollout). Default 100. */
+    /** Percent of requests (1–100) sent through Cequence; below 100 the steering is random (a rollout), within `paths` when they are given. Default 100. */
     cequenceTrafficPercent?: number;
+    /**
+     * Only requests for these URL paths go through Cequence (and fail open
+     * to the origin as ever): exact paths (`/login`) or prefixes ending in
+     * `/*` (`/api/*`: `/api/` and everything under it, not `/apix`), matched
+     * on the path alone, case-sensitive. A load balancer rule sends every
+     * other request straight to the origin pool. Only with `routing:
+     * "loadBalancer"`. Unset (the default): every request goes through
+     * Cequence. A plain list, checked before anything is registered.
+     */
+    paths?: string[];
     /** A Cequence pool shared with other hostnames, used as pool 1 instead of a pool of this hostname's own. */
     sharedCequencePool?: SharedCequencePoolArgs;
     /** Name of the secret header every probe sends (edge authentication). A plain string: a key of the monitors' header map. */
@@ -134,6 +145,12 @@ export class ProtectedHostname extends pulumi.ComponentResource {
     public readonly cequencePoolId: pulumi.Output<string | undefined>;
     /** The public DNS record's ID. */
     public readonly recordId: pulumi.Output<string>;
+    /**
+     * With `paths`, the Cloudflare expression this component built that
+     * matches the requests going through Cequence; the load balancer rule's
+     * condition is `not (<expression>)`. Undefined without `paths`.
+     */
+    public readonly protectedPathsExpression: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ProtectedHostnameArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:ProtectedHostname", name, {}, opts);
@@ -151,6 +168,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
             this.poolHealthEndpoints = pulumi.output(undefined);
             this.failOpenSeconds = pulumi.output(undefined);
             this.cequencePoolId = pulumi.output(undefined);
+            this.protectedPathsExpression = pulumi.output(undefined);
         } else {
             const probeAuth = { authHeaderName: args.authHeaderName, authHeaderValue: args.authHeaderValue };
             const names = { cequence: poolName("cequence", args.stackName, hostname), origin: poolName("origin", args.stackName, hostname) };
@@ -191,6 +209,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                     publicHostname: hostname,
                     failoverAcrossPools: args.failoverAcrossPools,
                     cequenceTrafficPercent: args.cequenceTrafficPercent,
+                    paths: args.paths,
                 },
                 // While the public CNAME points at it, deleting the LB would leave the hostname dangling.
                 { ...child, protect: routing === "loadBalancer" },
@@ -201,6 +220,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
             this.poolHealthEndpoints = pulumi.output({ cequence: endpoints(cequence), origin: endpoints(origin) });
             this.failOpenSeconds = pulumi.output(args.cequenceMonitor ?? {}).apply((monitor) => worstCaseFailOpenSeconds(withMonitorDefaults(monitor)));
             this.cequencePoolId = pulumi.output(cequence.poolId);
+            this.protectedPathsExpression = loadBalancer.protectedPathsExpression;
         }
         this.cnameTarget = pulumi.output(target);
         this.registerOutputs({
@@ -210,6 +230,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
             failOpenSeconds: this.failOpenSeconds,
             cequencePoolId: this.cequencePoolId,
             recordId: this.recordId,
+            protectedPathsExpression: this.protectedPathsExpression,
         });
     }
 }
@@ -284,6 +305,10 @@ function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): Chec
     if (!(ROUTINGS as readonly string[]).includes(routing)) add("routing", `must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(routing)}`);
     const percent = args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT;
     if (!Number.isInteger(percent) || percent < 1 || percent > 100) add("cequenceTrafficPercent", `must be a whole number from 1 to 100, got ${percent}`);
+    if (args.paths !== undefined) {
+        problems.push(...pathsProblems(args.paths, "paths"));
+        add("paths", pathsRoutingProblem(routing));
+    }
     if (args.existingRecordId !== undefined && !/^[0-9a-f]{32}$/.test(args.existingRecordId)) {
         add("existingRecordId", `must be 32 lower-case hex characters, got ${JSON.stringify(args.existingRecordId)}`);
     }

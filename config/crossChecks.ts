@@ -4,8 +4,9 @@
  * are reported together with each key's own errors, using only the fields
  * that are well formed.
  */
-import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
+import { CONFLICTS_WITH_TRUE_CLIENT_IP, ROUTING_DEFAULT, TRUE_CLIENT_IP_TRANSFORM } from "../components/defaults";
 import { directRoutingPortProblem } from "../components/routingRules";
+import { pathsProblems, pathsRoutingProblem } from "../components/paths";
 import { probeTimingProblem } from "../components/monitorRules";
 import { defaultLbHostname, isInZone } from "../components/naming";
 import { dnsLengthProblem, isDnsHostname, normaliseHostname } from "../components/hostnames";
@@ -60,6 +61,7 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
         if (host && host === lb) add("lbHostname", `is the public hostname itself (${host}); the CNAME would point at itself`);
         const portProblem = directRoutingPortProblem(String(field(entry, "routing")), typeof cequencePort === "number" ? cequencePort : undefined);
         if (portProblem) add("routing", portProblem);
+        issues.push(...checkPaths(entry, path("paths")));
         if (host && host === cequenceHostname)
             add("hostname", `is the Cequence hostname (cequence.hostname); traffic would loop between Cloudflare and Cequence`);
         if (origin && origin === cequenceHostname)
@@ -109,6 +111,20 @@ export function crossCheck(input: Record<string, unknown>): ConfigIssue[] {
             add(`${lb} is the zone apex, and no app is the apex; the load balancer would take over the apex, usually the main site`);
     });
     return issues;
+}
+
+/**
+ * An app's `paths`, once the schema found it a list of strings: each entry,
+ * the list, and `routing`, which must be the load balancer's for a rule to
+ * choose by path.
+ */
+function checkPaths(app: unknown, key: string): ConfigIssue[] {
+    const paths = field(app, "paths");
+    if (paths === undefined) return [];
+    const routing = field(app, "routing") ?? ROUTING_DEFAULT;
+    const routingProblem = pathsRoutingProblem(typeof routing === "string" ? routing : undefined);
+    const wellTyped = Array.isArray(paths) && paths.every((entry) => typeof entry === "string");
+    return [...(wellTyped ? pathsProblems(paths, key) : []), ...(routingProblem === undefined ? [] : [{ path: key, message: routingProblem }])];
 }
 
 /** Cloudflare's rule between a monitor's interval, timeout and retries, whatever the monitor's other keys hold. */

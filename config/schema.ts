@@ -85,6 +85,8 @@ const app = z.strictObject({
         .default(ROUTING_DEFAULT),
     existingRecordId: cloudflareId.optional(),
     monitor: originMonitor,
+    // Each path's own rules, and paths against routing, are cross-checks (./crossChecks.ts): they name sibling entries.
+    paths: z.array(z.string()).optional(),
 });
 
 /** The schema of the project's config keys (unqualified), for tools that describe them. */

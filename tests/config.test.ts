@@ -164,6 +164,17 @@ const BAD_CONFIGS: Array<[string, Edit, string, string]> = [
         "cequence.monitor.host",
         'got "https://www.cq-route.com/"',
     ],
+    ["apps[].paths empty", (c) => (app(c).paths = []), "apps[0].paths", "at least one path"],
+    ["apps[].paths as a string", (c) => (app(c).paths = "/login"), "apps[0].paths", "must be an array"],
+    ["an apps[].paths entry that is no string", (c) => (app(c).paths = ["/login", 3]), "apps[0].paths[1]", "must be a string, got number 3"],
+    ["an apps[].paths entry without its leading /", (c) => (app(c).paths = ["/login", "api/*"]), "apps[0].paths[1]", "must start with /"],
+    ["a * that does not end an apps[].paths prefix", (c) => (app(c).paths = ["/api*"]), "apps[0].paths[0]", "* may only end a prefix"],
+    ["an apps[].paths entry with a query string", (c) => (app(c).paths = ["/login?x=1"]), "apps[0].paths[0]", "query string"],
+    ["an apps[].paths entry with a space", (c) => (app(c).paths = ["/log in"]), "apps[0].paths[0]", "cannot appear in a URL path"],
+    ["a repeated apps[].paths entry", (c) => (app(c).paths = ["/login", "/signup", "/login"]), "apps[0].paths[2]", "repeats apps[0].paths[0]"],
+    ["an apps[].paths entry under a listed prefix", (c) => (app(c).paths = ["/api/*", "/api/v1/*"]), "apps[0].paths[1]", "already under apps[0].paths[0]"],
+    ["apps[].paths with routing: origin", (c) => Object.assign(app(c), { paths: ["/login"], routing: "origin" }), "apps[0].paths", "applies only with routing: loadBalancer"],
+    ["apps[].paths with routing: cequence", (c) => Object.assign(app(c), { paths: ["/login"], routing: "cequence" }), "apps[0].paths", "every request through Cequence"],
 ];
 
 async function rejects(config: ConfigObject, extra: Record<string, string> = {}, secretKeys: string[] = []) {

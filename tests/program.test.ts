@@ -142,6 +142,29 @@ describe("the guide's use case (routing: loadBalancer)", async () => {
     });
 });
 
+describe("apps[].paths", () => {
+    it("without paths the load balancer has no rules key and the stack no protectedPaths output: stacks deployed before paths see no change", async () => {
+        const run = await runStack(guideConfig());
+        assert.equal("rules" in named(run, "www.cq-route.com-failover-lb").inputs, false);
+        assert.equal("protectedPaths" in run.outputs, false);
+    });
+
+    it("gives only the app with paths its rule, and outputs its expression by hostname", async () => {
+        const config = guideConfig();
+        config.apps = [
+            { hostname: "www.cq-route.com", origin: "origin-www.cq-route.com" },
+            { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com", paths: ["/v1/*", "/login"] },
+        ];
+        const run = await runStack(config);
+        assert.equal("rules" in named(run, "www.cq-route.com-failover-lb").inputs, false);
+        const rules = named(run, "api.cq-route.com-failover-lb").inputs.rules as Array<{ condition: string; overrides: { defaultPools: string[] } }>;
+        assert.equal(rules.length, 1);
+        assert.equal(rules[0]!.condition, 'not (http.request.uri.path in {"/login"} or http.request.uri.path matches "^/v1/")');
+        assert.deepEqual(rules[0]!.overrides.defaultPools, [named(run, "api.cq-route.com-origin-pool").id]);
+        assert.deepEqual(run.outputs.protectedPaths, { "api.cq-route.com": 'http.request.uri.path in {"/login"} or http.request.uri.path matches "^/v1/"' });
+    });
+});
+
 describe("routing and appendices", () => {
     it("routing: origin keeps the LB and pools but points the CNAME at the origin", async () => {
         const run = await runStack(withApp({ routing: "origin" }));

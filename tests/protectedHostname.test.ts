@@ -14,7 +14,7 @@ import { RESOURCE_TYPES } from "../policy/resourceTypes";
 
 const GUIDE = guideHostnameArgs();
 
-const OUTPUTS = ["lbHostname", "cnameTarget", "poolHealthEndpoints", "failOpenSeconds", "cequencePoolId"];
+const OUTPUTS = ["lbHostname", "cnameTarget", "poolHealthEndpoints", "failOpenSeconds", "cequencePoolId", "protectedPathsExpression"];
 const protect = (args: Record<string, unknown> = {}) => runComponent("ProtectedHostname", "www.cq-route.com", { ...GUIDE, ...args }, OUTPUTS);
 
 function lbOf(run: ProgramRun) {
@@ -100,6 +100,11 @@ describe("ProtectedHostname: arguments that would break the hostname register no
         ["an ill-formed existingRecordId", { existingRecordId: "abc" }, /^ {2}existingRecordId: must be 32 lower-case hex characters/m],
         ["an origin given as a URL", { origin: "https://origin-www.cq-route.com/" }, /^ {2}origin: must be a DNS hostname .*, got "https:\/\/origin-www\.cq-route\.com\/"$/m],
         ["a Cequence port of 0", { cequencePort: 0 }, /^ {2}cequencePort: must be a whole number from 1 to 65535, got 0$/m],
+        ["an empty paths list", { paths: [] }, /^ {2}paths: must list at least one path; to send every request through Cequence, remove paths$/m],
+        ["a path without its leading /", { paths: ["/login", "api/*"] }, /^ {2}paths\[1\]: must start with \//m],
+        ["a * inside a path", { paths: ["/api*"] }, /^ {2}paths\[0\]: "\/api\*": \* may only end a prefix/m],
+        ["a repeated path", { paths: ["/login", "/login"] }, /^ {2}paths\[1\]: repeats paths\[0\] \("\/login"\)$/m],
+        ["paths with routing: origin", { paths: ["/login"], routing: "origin" }, /^ {2}paths: applies only with routing: loadBalancer/m],
         [
             "a public hostname whose derived LB hostname is too long for DNS",
             { hostname: `${"a".repeat(60)}.cq-route.com` },
@@ -122,6 +127,55 @@ describe("ProtectedHostname: arguments that would break the hostname register no
         for (const argument of ["routing", "cequenceTrafficPercent", "cequenceMonitor.interval", "cequenceMonitor.expectedCodes"]) {
             assert.match(message, new RegExp(`^ {2}${argument.replace(".", "\\.")}: `, "m"));
         }
+        assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    });
+});
+
+describe("ProtectedHostname: paths", () => {
+    it("without paths the load balancer has no rules key at all, and the output is undefined", async () => {
+        const run = await protect();
+        assert.equal("rules" in lbOf(run).inputs, false);
+        assert.equal(run.outputs.protectedPathsExpression, undefined);
+    });
+
+    it("with paths: the pools stay [Cequence, origin], and one rule sends every other path to the origin pool", async () => {
+        const run = await protect({ paths: ["/login", "/api/*"] });
+        const lb = lbOf(run);
+        const [cequencePool, originPool] = ["www.cq-route.com-cequence-pool", "www.cq-route.com-origin-pool"].map((name) => named(run, name));
+        assert.deepEqual(lb.inputs.defaultPools, [cequencePool!.id, originPool!.id]);
+        assert.equal(lb.inputs.fallbackPool, originPool!.id);
+        assert.equal(lb.inputs.steeringPolicy, "off");
+        assert.deepEqual(lb.inputs.rules, [
+            {
+                name: "cloudflare-cequence: paths not listed go straight to the origin pool",
+                condition: 'not (http.request.uri.path in {"/login"} or http.request.uri.path matches "^/api/")',
+                disabled: false,
+                priority: 0,
+                terminates: true,
+                overrides: { defaultPools: [originPool!.id], fallbackPool: originPool!.id },
+            },
+        ]);
+        assert.equal(run.outputs.protectedPathsExpression, 'http.request.uri.path in {"/login"} or http.request.uri.path matches "^/api/"');
+    });
+
+    it("with paths and a rollout, the weights apply within the paths: random steering, and the rule's origin pool for the rest", async () => {
+        const run = await protect({ paths: ["/login"], cequenceTrafficPercent: 25 });
+        const lb = lbOf(run);
+        const originPool = named(run, "www.cq-route.com-origin-pool");
+        assert.equal(lb.inputs.steeringPolicy, "random");
+        assert.deepEqual((lb.inputs.rules as Array<{ overrides: unknown }>)[0]!.overrides, { defaultPools: [originPool.id], fallbackPool: originPool.id });
+    });
+
+    it("FailoverLoadBalancer, built directly, refuses bad paths itself, naming the argument", async () => {
+        const run = await runComponent("FailoverLoadBalancer", "lb", {
+            zoneId: GUIDE.zoneId,
+            hostname: "origin-www-lb.cq-route.com",
+            cequencePoolId: "c",
+            originPoolId: "o",
+            publicHostname: GUIDE.hostname,
+            paths: ["/ok", "/not ok"],
+        });
+        assert.match(String(run.error?.message), /^Invalid arguments for FailoverLoadBalancer lb \(1 problem\):\n {2}paths\[1\]: "\/not ok" holds " "/);
         assert.deepEqual(run.resources.filter((r) => r.custom), []);
     });
 });
