@@ -71,6 +71,24 @@ describe("npm run plan", () => {
         assert.deepEqual(plan.footprint.probed.map((p) => [p.role, p.port]), [["cequence", 9443], ["origin", 443], ["origin", 443]]);
     });
 
+    it("shows which paths go through Cequence and where the rest goes, in the traffic path, the load balancer's row and --json", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+        writeFileSync(path.join(dir, "Pulumi.paths.yaml"), BRIDGE_STACK.replace("    port: 9443\n    sharedPool: true\n", "").replace("      origin: origin-api.cq-route.com\n", '      origin: origin-api.cq-route.com\n      paths: ["/v1/*", "/login"]\n'));
+        const text = run("tools/plan/plan.ts", ["--stack", "paths", "--dir", dir]);
+        assert.equal(text.status, 0, text.stderr);
+        const api = text.stdout.slice(text.stdout.indexOf("api.cq-route.com  (routing"));
+        assert.match(api, /traffic: api\.cq-route\.com → CNAME origin-api-lb\.cq-route\.com \(load balancer, failover, steering off\)\n\s+requests for \/login, \/v1\/\* only:\n\s+1st: Cequence/);
+        assert.match(api, /every other request: straight to origin origin-api\.cq-route\.com:443, never Cequence \(the load balancer's rule\)/);
+        assert.match(api, /rule: every path but \/login, \/v1\/\* → origin_api_cq-route_com__paths/);
+        assert.doesNotMatch(text.stdout.slice(0, text.stdout.indexOf("api.cq-route.com  (routing")), /requests for|rule:/, "www has no paths");
+        const plan = JSON.parse(run("tools/plan/plan.ts", ["--stack", "paths", "--json", "--dir", dir]).stdout) as {
+            apps: Array<{ flow: { loadBalancer?: { paths?: string[] } } }>;
+            outputs: Record<string, unknown>;
+        };
+        assert.deepEqual(plan.apps.map((app) => app.flow.loadBalancer?.paths), [undefined, ["/login", "/v1/*"]]);
+        assert.deepEqual(plan.outputs.protectedPaths, { "api.cq-route.com": 'http.request.uri.path in {"/login"} or http.request.uri.path matches "^/v1/"' });
+    });
+
     it("lists every config problem and exits 1", () => {
         const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
         writeFileSync(

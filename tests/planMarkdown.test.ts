@@ -72,6 +72,16 @@ describe("plan --markdown", () => {
         ["a shared pool on a Bridge's port", withCequence({ sharedPool: true, port: 9443 }), [/cq-route\.example\.cequence\.ai:9443 \(shared pool\)/]],
         ["routing origin", withCequence({}, [{ hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", routing: "origin" }]), [/cloudflare -->\|"CNAME www\.cq-route\.com"\| origin/, /not in the path/]],
         ["routing cequence", withCequence({}, [{ hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", routing: "cequence" }]), [/cloudflare -->\|"CNAME www\.cq-route\.com"\| cequence/, /no fail-open/]],
+        [
+            "both branches of paths: the listed paths to Cequence, the rest by the rule to the origin",
+            withCequence({}, [{ hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", paths: ["/api/*", "/login", "/v1.2/(x)/*"] }]),
+            [/lb -->\|"pool 1: \/login, \/api\/\*, \/v1\.2\/\(x\)\/\*"\| cequence/, /lb -\.->\|"fallback: fails open within 75 s"\| origin/, /lb ==>\|"every other path: the rule, never Cequence"\| origin/],
+        ],
+        [
+            "a rollout within the paths",
+            withCequence({ trafficPercent: 25 }, [{ hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", paths: ["/login"] }]),
+            [/pool 1: 25% of \/login"/, /pool 2: 75% of \/login"/, /lb ==>\|"every other path: the rule, never Cequence"\| origin/],
+        ],
     ];
     for (const [label, config, expected] of states) {
         it(`draws ${label}, in a chart Mermaid parses`, async () => {

@@ -2,6 +2,7 @@
  * One-line summaries of registered resources for the plan: the settings a
  * reviewer checks before letting a change near a production hostname.
  */
+import { describePaths, pathsOfRuleCondition } from "../../components/paths";
 import { SECRET_MASK, type RegisteredResource } from "./mockEngine";
 
 type Inputs = Record<string, unknown>;
@@ -32,7 +33,12 @@ const DESCRIBERS: Record<string, Describer> = {
         const pools = (i.defaultPools as string[]).map(nameOf).join(" → ");
         const steering = i.steeringPolicy === "random" ? `random ${JSON.stringify((i.randomSteering as Inputs | undefined)?.poolWeights ?? {})}` : i.steeringPolicy;
         const adaptive = (i.adaptiveRouting as Inputs | undefined)?.failoverAcrossPools ? "; failover across pools" : "";
-        return `${i.name}: pools ${pools}, fallback ${nameOf(i.fallbackPool)}; steering ${steering}${adaptive}; ${i.proxied ? "proxied" : "NOT proxied"}`;
+        const rules = ((i.rules as Array<{ condition: string; overrides?: { defaultPools?: string[] } }> | undefined) ?? []).map((rule) => {
+            const paths = pathsOfRuleCondition(rule.condition);
+            const to = (rule.overrides?.defaultPools ?? []).map(nameOf).join(" → ");
+            return paths ? `; rule: every path but ${describePaths(paths)} → ${to}` : `; rule: when ${rule.condition} → ${to}`;
+        });
+        return `${i.name}: pools ${pools}, fallback ${nameOf(i.fallbackPool)}; steering ${steering}${adaptive}${rules.join("")}; ${i.proxied ? "proxied" : "NOT proxied"}`;
     },
     "cloudflare:index/notificationPolicy:NotificationPolicy": (i, nameOf) => {
         const filters = i.filters as { poolIds?: string[] } | undefined;

@@ -4,6 +4,7 @@
  * renders Mermaid there) and the table of its resources; then the stack's
  * shared resources, footprint, outputs and warnings.
  */
+import { describePaths } from "../../components/paths";
 import type { Plan, PlannedResource } from "./plan";
 import { compactJson, renderFootprint, resourceAction, resourceGuards, resourceSummary } from "./planFormat";
 import type { TrafficFlow } from "./trafficFlow";
@@ -45,12 +46,15 @@ export function flowchart(flow: TrafficFlow): string {
         return lines.join("\n");
     }
     lines.push(`  cloudflare -->|"${cname}"| lb`);
-    if (!flow.cequence.enabled) lines.push('  lb -.->|"pool 1: disabled"| cequence', '  lb -->|"fallback: all traffic"| origin');
+    // With paths, the pools below take only the listed paths' requests; the rule's branch takes the rest.
+    const scope = lb.paths ? ` of ${describePaths(lb.paths)}` : "";
+    if (!flow.cequence.enabled) lines.push(`  lb -.->|"pool 1: disabled"| cequence`, `  lb -->|"fallback: all traffic${scope}"| origin`);
     else if (lb.steering === "random") {
-        lines.push(`  lb -->|"pool 1: ${lb.cequencePercent}%"| cequence`, `  lb -->|"pool 2: ${100 - lb.cequencePercent}%"| origin`);
+        lines.push(`  lb -->|"pool 1: ${lb.cequencePercent}%${scope}"| cequence`, `  lb -->|"pool 2: ${100 - lb.cequencePercent}%${scope}"| origin`);
     } else {
-        lines.push('  lb -->|"pool 1"| cequence', `  lb -.->|"fallback: fails open within ${lb.failOpenSeconds} s"| origin`);
+        lines.push(`  lb -->|"pool 1${lb.paths ? `: ${describePaths(lb.paths)}` : ""}"| cequence`, `  lb -.->|"fallback: fails open within ${lb.failOpenSeconds} s"| origin`);
     }
+    if (lb.paths) lines.push('  lb ==>|"every other path: the rule, never Cequence"| origin');
     return lines.join("\n");
 }
 

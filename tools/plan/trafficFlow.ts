@@ -5,6 +5,7 @@
 import { HTTPS_PORT, steeringPolicyFor } from "../../components/defaults";
 import { worstCaseFailOpenSeconds } from "../../components/failOpen";
 import type { Routing } from "../../components/naming";
+import { canonicalPaths, describePaths } from "../../components/paths";
 import type { AppConfig, StackConfig } from "../../config/schema";
 
 export interface TrafficFlow {
@@ -24,6 +25,8 @@ export interface TrafficFlow {
         failoverAcrossPools: boolean;
         /** Worst-case seconds before traffic fails open to the origin when Cequence fails. */
         failOpenSeconds: number;
+        /** With `paths`, the only paths whose requests take the path above (canonical order); every other request goes straight to the origin pool. */
+        paths?: string[];
     };
 }
 
@@ -35,6 +38,7 @@ export function trafficFlow(config: StackConfig, app: AppConfig): TrafficFlow {
         cequencePercent: trafficPercent,
         failoverAcrossPools,
         failOpenSeconds: worstCaseFailOpenSeconds(monitor),
+        ...(app.paths === undefined ? {} : { paths: canonicalPaths(app.paths) }),
     };
     const cnameTarget = { loadBalancer: app.lbHostname, origin: app.origin, cequence: hostname }[app.routing];
     return {
@@ -59,10 +63,13 @@ export function describeFlow(flow: TrafficFlow): string[] {
         ];
     }
     const steering = lb.steering === "random" ? `rollout: random steering, ${lb.cequencePercent}% to Cequence` : "failover, steering off";
+    const origin = `origin ${flow.origin.hostname}:${flow.origin.port}`;
     return [
         `${cname} (load balancer, ${steering})`,
+        ...(lb.paths ? [`requests for ${describePaths(lb.paths)} only:`] : []),
         `1st: Cequence ${flow.cequence.hostname}:${flow.cequence.port}${flow.cequence.shared ? " (the stack's shared pool)" : ""}${flow.cequence.enabled ? "" : " (pool DISABLED: forced out of line)"}`,
-        `2nd and fallback: origin ${flow.origin.hostname}:${flow.origin.port} (fail-open when Cequence is unhealthy or disabled)`,
+        `2nd and fallback: ${origin} (fail-open when Cequence is unhealthy or disabled)`,
+        ...(lb.paths ? [`every other request: straight to ${origin}, never Cequence (the load balancer's rule)`] : []),
         `fail-open: within ${lb.failOpenSeconds} s of Cequence failing its health checks (worst case)${lb.failoverAcrossPools ? "; connection errors retried on the origin at once" : ""}`,
     ];
 }
