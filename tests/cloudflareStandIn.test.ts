@@ -90,6 +90,51 @@ describe("Cloudflare stand-in: names are stored as Cloudflare stores them", () =
     });
 });
 
+describe("Cloudflare stand-in: a load balancer's rules are held as Cloudflare holds them", () => {
+    const rule = (name: string, extra: Json = {}) => ({ name, condition: `http.request.uri.path eq "/${name}"`, ...extra });
+
+    it("each rule gets a priority from the array's order when no rule has one, and keeps its own otherwise", async () => {
+        const f = await standInWithZone();
+        const { poolId } = await monitorAndPool(f);
+        const body = { name: "origin-www-lb.cq-route.com", default_pools: [poolId], fallback_pool: poolId };
+        const unordered = (await f.api("POST", `${f.paths.zone}/load_balancers`, { ...body, rules: [rule("a"), rule("b"), rule("c")] })).body.result;
+        assert.deepEqual((unordered.rules as Json[]).map((r) => [r.name, r.priority, r.disabled, r.terminates]), [["a", 0, false, false], ["b", 1, false, false], ["c", 2, false, false]]);
+        const one = `${f.paths.zone}/load_balancers/${unordered.id as string}`;
+        const ordered = (await f.api("PUT", one, { ...body, rules: [rule("a", { priority: 10 }), rule("b")] })).body.result;
+        assert.deepEqual((ordered.rules as Json[]).map((r) => r.priority), [10, 0]);
+    });
+
+    it("a fixed response terminates; overrides come back as sent, with none of the schema's defaults filled in", async () => {
+        const f = await standInWithZone();
+        const { poolId } = await monitorAndPool(f);
+        const overrides = { default_pools: [poolId], fallback_pool: poolId };
+        const lb = (
+            await f.api("POST", `${f.paths.zone}/load_balancers`, {
+                name: "origin-www-lb.cq-route.com",
+                default_pools: [poolId],
+                fallback_pool: poolId,
+                rules: [rule("to-pool", { overrides }), rule("teapot", { fixed_response: { status_code: 418 } })],
+            })
+        ).body.result;
+        const [toPool, teapot] = lb.rules as Json[];
+        assert.deepEqual(toPool!.overrides, overrides, "an override present is applied: a default filled in (steering_policy \"\") would change the rule");
+        assert.equal(toPool!.terminates, false);
+        assert.equal(teapot!.terminates, true);
+        assert.equal("overrides" in teapot!, false);
+    });
+
+    it("a PATCH without rules keeps them as they were; a PUT without rules drops them", async () => {
+        const f = await standInWithZone();
+        const { poolId } = await monitorAndPool(f);
+        const body = { name: "origin-www-lb.cq-route.com", default_pools: [poolId], fallback_pool: poolId };
+        const rules = [rule("a", { overrides: { default_pools: [poolId] } })];
+        const created = (await f.api("POST", `${f.paths.zone}/load_balancers`, { ...body, rules })).body.result;
+        const one = `${f.paths.zone}/load_balancers/${created.id as string}`;
+        assert.deepEqual((await f.api("PATCH", one, { description: "patched" })).body.result.rules, created.rules);
+        assert.deepEqual((await f.api("PUT", one, body)).body.result.rules, []);
+    });
+});
+
 describe("Cloudflare stand-in: a pool's origins come back sorted by name", () => {
     it("whatever order they were sent in, on create, update and read", async () => {
         const f = await standInWithZone();
@@ -353,6 +398,8 @@ describe("Cloudflare stand-in: create, read, list, update, patch and delete, thr
         const f = await standInWithZone();
         assert.deepEqual((await f.api("GET", `/zones?name=${ZONE_NAME}`)).body.result.map((z: Json) => z.id), [f.zone.id]);
         assert.equal((await f.api("GET", f.paths.zone)).body.result.name, ZONE_NAME);
+        f.zone.plan = "pro";
+        assert.deepEqual(await f.sdk.zones.get({ zone_id: f.zone.id }).then((zone) => [zone.plan.legacy_id, zone.plan.name]), ["pro", "Pro Website"]);
         assert.equal((await f.api("GET", "/user/tokens/verify")).body.result.status, "active");
         assert.ok(((await f.api("GET", "/ips", undefined, {})).body.result.ipv4_cidrs as string[]).length > 0, "IP ranges need no token");
         assert.ok("Load Balancing" in (await f.api("GET", `${f.paths.account}/alerting/v3/available_alerts`)).body.result);

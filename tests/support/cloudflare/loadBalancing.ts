@@ -3,11 +3,14 @@
  * zone), pool health and previews. Where users get bitten:
  * - a pool's origins come back sorted by name, whatever order was sent;
  * - a monitor a pool uses, or a pool a load balancer uses, cannot be deleted;
- * - load balancer names are hostnames: lower-cased, no trailing dot, one per name.
+ * - load balancer names are hostnames: lower-cased, no trailing dot, one per name;
+ * - a load balancer's rules each get a priority (the array's order when the
+ *   body gives none), a fixed response terminates, and overrides are kept as
+ *   sent (see {@link heldRules}).
  */
 import { ApiError, bodyObject, found, remove, success, wholeList, type Call, type Handler } from "./answers";
 import { fillDefaults } from "./schema";
-import { newId, storedHostname, timestamp, type Account, type Json, type LoadBalancer, type Monitor, type Pool, type Zone } from "./store";
+import { newId, storedHostname, timestamp, type Account, type Json, type LoadBalancer, type LoadBalancerRule, type Monitor, type Pool, type Zone } from "./store";
 
 const MONITOR = "/accounts/{account_id}/load_balancers/monitors/{monitor_id}";
 const POOL = "/accounts/{account_id}/load_balancers/pools/{pool_id}";
@@ -192,6 +195,33 @@ const LOAD_BALANCER_SERVER_DEFAULTS: Json = { ttl: 30, session_affinity: "none" 
 const LOAD_BALANCER_SETTINGS = ["adaptive_routing", "location_strategy", "random_steering", "session_affinity_attributes"];
 const LOAD_BALANCER_MAPS = ["country_pools", "pop_pools", "region_pools"];
 
+/**
+ * A load balancer's rules as Cloudflare holds them, from what was sent and
+ * what the schema's defaults filled in (`disabled: false`, `priority: 0`,
+ * `terminates: false`), as the API describes `rules[]`
+ * (https://developers.cloudflare.com/api/resources/load_balancers/methods/create/):
+ * - "If no value is provided for any rule the array order of the rules field
+ *   will be used to assign a priority";
+ * - "If a fixed_response is supplied the rule will be marked as terminates";
+ * - `overrides` are "overrides to apply to the load balancer when this rule's
+ *   condition is true. All fields are optional": an override present is
+ *   applied, so Cloudflare adds none. The defaults the schema gives their
+ *   fields (`steering_policy: ""`, `session_affinity: ""`) are the load
+ *   balancer's own; filled into an override they would change what it does.
+ */
+function heldRules(sent: Json[], filled: LoadBalancerRule[]): LoadBalancerRule[] {
+    const prioritised = sent.some((rule) => rule.priority !== undefined);
+    return sent.map((rule, index) => {
+        const { overrides: _defaulted, ...held } = filled[index]!;
+        return {
+            ...held,
+            ...(rule.overrides === undefined ? {} : { overrides: rule.overrides as Json }),
+            priority: prioritised ? held.priority : index,
+            terminates: rule.fixed_response === undefined ? held.terminates : true,
+        };
+    });
+}
+
 function loadBalancerFrom(call: Call, previous: LoadBalancer | undefined, merge: boolean): LoadBalancer {
     const zone = call.zone();
     const account = call.account();
@@ -199,7 +229,12 @@ function loadBalancerFrom(call: Call, previous: LoadBalancer | undefined, merge:
     const base: Json = { ...LOAD_BALANCER_SERVER_DEFAULTS, rules: [] };
     for (const key of LOAD_BALANCER_SETTINGS) base[key] = {};
     for (const key of LOAD_BALANCER_MAPS) base[key] = {};
+    // Copied before the schema's defaults are filled in, in place: the rules sent, or those a PATCH keeps.
+    const sentRules = Array.isArray(sent.rules) ? (structuredClone(sent.rules) as Json[]) : undefined;
+    const keptRules = sentRules === undefined && merge && previous ? structuredClone(previous.rules) : undefined;
     const lb = revise<LoadBalancer>(LOAD_BALANCER, merge && previous ? sent : { ...base, ...sent }, previous, merge);
+    if (sentRules) lb.rules = heldRules(sentRules, lb.rules);
+    else if (keptRules) lb.rules = keptRules;
     lb.name = storedHostname(String(lb.name));
     if (zone.loadBalancers.some((other) => other.name === lb.name && other.id !== lb.id)) {
         throw new ApiError(400, 1000, `A load balancer named ${lb.name} already exists in this zone`);

@@ -64,13 +64,13 @@ const UNKNOWN_ACCOUNT = { code: 7003, message: "Could not route to /accounts/…
 
 /**
  * Newer real fields, by the path templates they appear under (README: "this schema lacks them");
- * `exact` for one template only. A zone's `status`, `paused` and `type` are in the API's Zone
+ * `exact` for one template only. A zone's `status`, `paused`, `type` and `plan` are in the API's Zone
  * object (https://developers.cloudflare.com/api/resources/zones/methods/get/) and the
  * `cloudflare` SDK's `Zone` type, not in the 2024 subset.
  */
 const NEWER_FIELDS: Array<{ under: string; fields: string[]; exact?: boolean }> = [
-    { under: "/zones", fields: ["status", "paused", "type"], exact: true },
-    { under: "/zones/{zone_id}", fields: ["status", "paused", "type"], exact: true },
+    { under: "/zones", fields: ["status", "paused", "type", "plan"], exact: true },
+    { under: "/zones/{zone_id}", fields: ["status", "paused", "type", "plan"], exact: true },
     { under: "", fields: ["total_pages"] },
     { under: "/accounts/{account_id}/load_balancers/pools", fields: ["monitor_group", "health_sources", "port", "flatten_cname", "check_regions"] },
     { under: "/zones/{zone_id}/load_balancers", fields: ["networks", "enabled"] },

@@ -36,8 +36,20 @@ export interface Pool extends ApiObject {
     modified_on: string;
 }
 
+/** One of a load balancer's custom rules, as Cloudflare holds it (./loadBalancing.ts, `heldRules`). */
+export interface LoadBalancerRule extends Json {
+    name?: string;
+    condition?: string;
+    disabled: boolean;
+    priority: number;
+    terminates: boolean;
+    /** Only what was sent: an override present is applied. */
+    overrides?: Json & { default_pools?: string[]; fallback_pool?: string };
+}
+
 export interface LoadBalancer extends ApiObject {
     name: string;
+    rules: LoadBalancerRule[];
     default_pools: string[];
     fallback_pool: string;
     steering_policy: string;
@@ -122,6 +134,9 @@ export interface Account {
 /** A zone's status (Cloudflare's Zone object): only an `active` zone's nameservers are Cloudflare's. */
 export type ZoneStatus = "initializing" | "pending" | "active" | "moved";
 
+/** A zone's plan, by the legacy ID the API's Zone object gives it (`plan.legacy_id`). */
+export type ZonePlan = "free" | "pro" | "business" | "enterprise";
+
 export interface Zone {
     id: string;
     name: string;
@@ -131,6 +146,8 @@ export interface Zone {
     status: ZoneStatus;
     /** A paused zone serves DNS only: nothing is proxied (dashboard → Overview → Pause Cloudflare on Site). */
     paused: boolean;
+    /** `enterprise` unless a test says otherwise. */
+    plan: ZonePlan;
     records: DnsRecord[];
     loadBalancers: LoadBalancer[];
     rulesets: Ruleset[];
@@ -186,6 +203,7 @@ export class CloudflareState {
             created_on: timestamp(),
             status: "active",
             paused: false,
+            plan: "enterprise",
             records: [],
             loadBalancers: [],
             rulesets: [],

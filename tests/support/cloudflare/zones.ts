@@ -5,10 +5,29 @@
 import { createHash } from "node:crypto";
 import { SAMPLE_CLOUDFLARE_IP_RANGES } from "../../../tools/plan/offlineCalls";
 import { ApiError, pageOf, success, type Call, type Handler } from "./answers";
-import type { Zone } from "./store";
+import type { Zone, ZonePlan } from "./store";
 
 // Cloudflare's answer for a zone ID that names nothing.
 export const UNKNOWN_ZONE = { code: 7003, message: "Could not route to /zones/…, perhaps your object identifier is invalid?" };
+
+/** Each plan's name, as the API's Zone object names it. */
+const PLAN_NAMES: Record<ZonePlan, string> = { free: "Free Website", pro: "Pro Website", business: "Business Website", enterprise: "Enterprise Website" };
+
+/** The Zone object's `plan` (https://developers.cloudflare.com/api/resources/zones/methods/get/), which the 2024 schema lacks. */
+function planJson(plan: ZonePlan) {
+    return {
+        id: createHash("md5").update(plan).digest("hex"),
+        name: PLAN_NAMES[plan],
+        legacy_id: plan,
+        is_subscribed: true,
+        can_subscribe: false,
+        externally_managed: false,
+        legacy_discount: false,
+        currency: "USD",
+        frequency: plan === "free" ? "" : "monthly",
+        price: 0,
+    };
+}
 
 function zoneJson(call: Call, zone: Zone) {
     const account = call.state.account(zone.accountId);
@@ -23,6 +42,7 @@ function zoneJson(call: Call, zone: Zone) {
         status: zone.status,
         paused: zone.paused,
         type: "full",
+        plan: planJson(zone.plan),
         activated_on: zone.created_on,
         development_mode: 0,
         meta: { cdn_only: false, custom_certificate_quota: 1, dns_only: false, foundation_dns: false, page_rule_quota: 125, phishing_detected: false, step: 2 },
