@@ -3,9 +3,11 @@ import { describe, it } from "node:test";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { legacyPoolName, poolName, sharedCequencePoolName } from "../components/naming";
+import { PATH_RULE, pathRuleCondition } from "../components/paths";
 import type { TrafficPath } from "../tools/live/trafficVerdict";
 import { status } from "../tools/live/status";
 import {
+    apiPathRule,
     envFor,
     idFor,
     poolOf,
@@ -37,6 +39,7 @@ interface StatusJson {
         hostname: string;
         cname: string | null;
         traffic: TrafficPath;
+        paths: string[] | null;
         cequencePool: { enabled: boolean; healthy: boolean | null; regions?: unknown } | null;
         originPool: { healthy: boolean | null } | null;
         drift: Array<{ kind: string; expected: string; actual: string }>;
@@ -355,6 +358,116 @@ describe("status: drift", () => {
         const stranger = idFor("deleted pool");
         const result = await statusOf(guideConfig(), (s) => (s.zone.loadBalancers[0]!.fallback_pool = stranger));
         assert.deepEqual(result.json.apps[0]!.drift, [{ kind: "fallback-pool", expected: originName, actual: `unknown pool ${stranger}` }]);
+    });
+});
+
+describe("status: apps[].paths, read from the load balancer's rules themselves", () => {
+    const PATHS = ["/api/*", "/login"];
+    const withPaths = (paths: string[] = PATHS, cequence: Record<string, unknown> = {}) => withApp({ paths }, cequence);
+    const originName = poolName("origin", STACK, HOST);
+    const ruleOf = (s: Deployment) => lbOf(s).rules[0]!;
+    const ruleName = JSON.stringify(PATH_RULE.name);
+
+    it("through-cequence-for-paths as deployed: exit 0, no drift, the paths in the text and the JSON", async () => {
+        const result = await statusOf(withPaths());
+        assert.equal(result.code, 0, result.text.stdout);
+        const [app] = result.json.apps;
+        assert.equal(app!.traffic, "through-cequence-for-paths");
+        assert.deepEqual(app!.paths, ["/login", "/api/*"]);
+        assert.deepEqual(app!.drift, []);
+        assert.equal(row(result.text, HOST)[4], "through-cequence-for-paths");
+        assert.match(result.text.stdout, /Only these paths take the path above; the load balancer's rule sends every other request straight to the origin:\n {2}www\.cq-route\.com: \/login, \/api\/\*/);
+        assert.match(result.text.stdout, /No drift/);
+    });
+
+    it("without paths, every app's paths are null", async () => {
+        assert.deepEqual((await statusOf(guideConfig())).json.apps[0]!.paths, null);
+    });
+
+    const drifts: Array<{ state: string; config?: ConfigObject; change: Change; traffic: TrafficPath; drift: Array<{ kind: string; expected: string; actual: string }> }> = [
+        {
+            state: "the rule disabled in the dashboard: every request goes through Cequence",
+            change: (s) => (ruleOf(s).disabled = true),
+            traffic: "through-cequence",
+            drift: [{ kind: "path-rule-disabled", expected: "enabled", actual: "disabled" }],
+        },
+        {
+            state: "the rule deleted",
+            change: (s) => (lbOf(s).rules = []),
+            traffic: "through-cequence",
+            drift: [{ kind: "path-rule-missing", expected: `a rule ${ruleName} sending every path but /login, /api/* to ${originName}`, actual: "none" }],
+        },
+        {
+            state: "the rule's condition edited by hand",
+            change: (s) => (ruleOf(s).condition = 'not (http.request.uri.path contains "/login")'),
+            traffic: "partly-through-cequence",
+            drift: [{ kind: "path-rule-edited", expected: `condition ${pathRuleCondition(PATHS)}`, actual: 'condition not (http.request.uri.path contains "/login")' }],
+        },
+        {
+            state: "the rule sending the rest to the Cequence pool",
+            change: (s) => (ruleOf(s).overrides = { default_pools: [poolOf(s, "cequence", HOST).id], fallback_pool: poolOf(s, "origin", HOST).id }),
+            traffic: "partly-through-cequence",
+            drift: [
+                {
+                    kind: "path-rule-edited",
+                    expected: `every other path to pools ${originName}, fallback ${originName}`,
+                    actual: `every other path to pools ${poolName("cequence", STACK, HOST)}, fallback ${originName}`,
+                },
+            ],
+        },
+        {
+            state: "the rule no longer terminating",
+            change: (s) => (ruleOf(s).terminates = false),
+            traffic: "through-cequence-for-paths",
+            drift: [{ kind: "path-rule-edited", expected: "terminates: true (no rule after it)", actual: "terminates: false" }],
+        },
+        {
+            state: "the config's paths changed and not yet deployed",
+            config: withPaths(["/api/*", "/login", "/signup"]),
+            change: (s) => (ruleOf(s).condition = pathRuleCondition(PATHS)),
+            traffic: "through-cequence-for-paths",
+            drift: [{ kind: "path-rule-paths", expected: "/login, /signup, /api/*", actual: "/login, /api/*" }],
+        },
+        {
+            state: "another rule added in the dashboard",
+            change: (s) => lbOf(s).rules.push({ name: "beta", condition: 'http.request.uri.path contains "/beta"', disabled: false, priority: 1, terminates: false }),
+            traffic: "partly-through-cequence",
+            drift: [{ kind: "lb-rules", expected: `only the stack's rule ${ruleName}`, actual: '1 active: "beta"' }],
+        },
+        {
+            state: "paths removed from the config but the rule still deployed",
+            config: guideConfig(),
+            change: (s) => lbOf(s).rules.push(lbOfPaths(s)),
+            traffic: "through-cequence-for-paths",
+            drift: [{ kind: "lb-rules", expected: "none", actual: `1 active: ${ruleName}` }],
+        },
+    ];
+    /** The path rule `pulumi up` deployed for PATHS, for a stack whose config no longer has them. */
+    function lbOfPaths(s: Deployment) {
+        return { ...apiPathRule(PATHS, poolOf(s, "origin", HOST).id), disabled: false, priority: 0, terminates: true };
+    }
+    for (const { state, config, change, traffic, drift } of drifts) {
+        it(`${traffic} when ${state}: drift, exit 2`, async () => {
+            const result = await statusOf(config ?? withPaths(), change);
+            assert.equal(result.json.apps[0]!.traffic, traffic);
+            assert.deepEqual(result.json.apps[0]!.drift, drift);
+            assert.equal(result.code, 2);
+            for (const { expected, actual } of drift) assert.ok(result.text.stdout.includes(`the config asks for ${expected}; Cloudflare has ${actual}`), result.text.stdout);
+        });
+    }
+
+    it("paths with a rollout: partly-through-cequence, as the config asks (exit 0)", async () => {
+        const result = await statusOf(withPaths(PATHS, { trafficPercent: 25 }));
+        assert.equal(result.json.apps[0]!.traffic, "partly-through-cequence");
+        assert.deepEqual(result.json.apps[0]!.paths, ["/login", "/api/*"]);
+        assert.deepEqual(result.json.apps[0]!.drift, []);
+        assert.equal(result.code, 0);
+    });
+
+    it("paths and Cequence unhealthy: failed-open, exit 2", async () => {
+        const result = await statusOf(withPaths(), (s) => setHealth(s, poolOf(s, "cequence", HOST), false));
+        assert.equal(result.json.apps[0]!.traffic, "failed-open");
+        assert.equal(result.code, 2);
     });
 });
 

@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { parseStackConfig } from "../config/parse";
 import { CONFIG_NAMESPACE } from "../config/rawConfig";
 import type { StackConfig } from "../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveState, LiveZone, PoolHealth } from "../tools/live/deployment";
+import { PATH_RULE, pathRuleCondition } from "../components/paths";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveRecord, LiveRule, LiveState, LiveZone, PoolHealth } from "../tools/live/deployment";
 import { trafficVerdict, type TrafficPath, type TrafficVerdict } from "../tools/live/trafficVerdict";
 
 const CEQUENCE = "cq-route.example.cequence.ai";
@@ -24,6 +25,14 @@ function config(cequence: Record<string, unknown> = {}, app: Record<string, unkn
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     return parsed.config;
 }
+
+/** The stack's path rule for /login and /api/*, sending every other path to the origin pool, as Cloudflare reports it. */
+function pathRule(changes: Partial<LiveRule> = {}): LiveRule {
+    return { name: PATH_RULE.name, condition: pathRuleCondition(["/login", "/api/*"]), disabled: false, terminates: true, pools: ["origin"], fallbackPool: "origin", fixedResponse: false, ...changes };
+}
+
+/** A rule someone added in the dashboard. */
+const otherRule: LiveRule = { name: "staging", condition: 'http.request.uri.path contains "/beta"', disabled: false, terminates: false, pools: ["origin"], fallbackPool: undefined, fixedResponse: false };
 
 function pool(id: string, address: string): LivePool {
     return { id, name: `${id}_pool`, enabled: true, monitor: `${id}-monitor`, origins: [{ address, enabled: true, weight: 1 }] };
@@ -47,7 +56,7 @@ class World {
         poolWeights: {},
         defaultWeight: 1,
         geoPools: [],
-        activeRules: 0,
+        rules: [],
         failoverAcrossPools: true,
     };
     health = new Map<string, PoolHealth>([
@@ -117,7 +126,21 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
         { traffic: "partly-through-cequence", state: "latency steering over both pools", change: (w) => void (w.lb.steeringPolicy = "dynamic_latency") },
         { traffic: "partly-through-cequence", state: "steering \"\" with region pools (Cloudflare's geo)", change: (w) => ((w.lb.steeringPolicy = ""), (w.lb.geoPools = ["origin"])) },
         { traffic: "through-cequence", state: "steering \"\" without region pools (Cloudflare's off)", change: (w) => void (w.lb.steeringPolicy = "") },
-        { traffic: "partly-through-cequence", state: "an active load balancer rule", change: (w) => void (w.lb.activeRules = 1) },
+        { traffic: "partly-through-cequence", state: "an active load balancer rule", change: (w) => void (w.lb.rules = [otherRule]) },
+        { traffic: "through-cequence", state: "a disabled load balancer rule", change: (w) => void (w.lb.rules = [{ ...otherRule, disabled: true }]) },
+        { traffic: "through-cequence-for-paths", state: "the stack's path rule sends every other path to the origin pool", change: (w) => void (w.lb.rules = [pathRule()]) },
+        { traffic: "through-cequence-for-paths", state: "a path rule in the stack's form, under another name", change: (w) => void (w.lb.rules = [pathRule({ name: "renamed" })]) },
+        { traffic: "through-cequence", state: "the stack's path rule disabled: every request goes through Cequence", change: (w) => void (w.lb.rules = [pathRule({ disabled: true })]) },
+        { traffic: "partly-through-cequence", state: "the path rule and another active rule", change: (w) => void (w.lb.rules = [pathRule(), otherRule]) },
+        { traffic: "partly-through-cequence", state: "a path rule whose condition was edited", change: (w) => void (w.lb.rules = [pathRule({ condition: 'not (http.request.uri.path contains "/login")' })]) },
+        { traffic: "partly-through-cequence", state: "a path rule sending the rest to the Cequence pool", change: (w) => void (w.lb.rules = [pathRule({ pools: ["cequence"] })]) },
+        { traffic: "partly-through-cequence", state: "a path rule with Cequence as its fallback", change: (w) => void (w.lb.rules = [pathRule({ fallbackPool: "cequence" })]) },
+        { traffic: "partly-through-cequence", state: "a path rule that overrides no pools", change: (w) => void (w.lb.rules = [pathRule({ pools: [], fallbackPool: undefined })]) },
+        { traffic: "partly-through-cequence", state: "a path rule sending to a pool that does not exist", change: (w) => void (w.lb.rules = [pathRule({ pools: ["gone"] })]) },
+        { traffic: "partly-through-cequence", state: "a path rule answering with a fixed response", change: (w) => void (w.lb.rules = [pathRule({ fixedResponse: true })]) },
+        { traffic: "partly-through-cequence", state: "the path rule during a rollout", change: (w) => ((w.lb.rules = [pathRule()]), (w.lb.steeringPolicy = "random")) },
+        { traffic: "failed-open", state: "the path rule, Cequence unhealthy", change: (w) => ((w.lb.rules = [pathRule()]), w.setHealth("cequence", false)) },
+        { traffic: "forced-out-of-line", state: "the path rule, Cequence disabled", change: (w) => ((w.lb.rules = [pathRule()]), (w.cequence.enabled = false)) },
         { traffic: "partly-through-cequence", state: "Cequence's pool also holds the origin", change: (w) => void w.cequence.origins.push({ address: ORIGIN, enabled: true, weight: 1 }) },
         { traffic: "zone-paused", state: "the zone is paused: DNS only, nothing proxied", change: (w) => void (w.zone.paused = true) },
         { traffic: "zone-paused", state: "the zone is paused, the record points at the origin", change: (w) => ((w.zone.paused = true), (w.record.content = ORIGIN)) },
@@ -166,7 +189,7 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
             cequenceHealthy: fc.boolean(),
             cequenceAddress: fc.constantFrom(CEQUENCE, ORIGIN),
             originHealthy: fc.boolean(),
-            rules: fc.nat(2),
+            rules: fc.subarray([pathRule(), pathRule({ disabled: true }), otherRule, pathRule({ pools: ["cequence"] })]),
             // Mostly an active, unpaused zone, so that the runs still meet the rare states of the rest of the path.
             zoneStatus: fc.oneof({ weight: 6, arbitrary: fc.constant<LiveZone["status"]>("active") }, { weight: 1, arbitrary: fc.constantFrom<LiveZone["status"]>("pending", "initializing", "moved") }),
             zonePaused: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
@@ -175,7 +198,7 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
             fc.property(flips, (f) => {
                 const world = new World();
                 world.record = { ...world.record, type: f.recordType, content: f.recordTarget, proxied: f.recordProxied };
-                Object.assign(world.lb, { enabled: f.lbEnabled, proxied: f.lbProxied, defaultPools: f.order, steeringPolicy: f.steering, activeRules: f.rules });
+                Object.assign(world.lb, { enabled: f.lbEnabled, proxied: f.lbProxied, defaultPools: f.order, steeringPolicy: f.steering, rules: f.rules });
                 world.cequence.enabled = f.cequenceEnabled;
                 world.cequence.origins = [{ address: f.cequenceAddress, enabled: true, weight: 1 }];
                 world.setHealth("cequence", f.cequenceHealthy);
@@ -183,13 +206,17 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
                 world.zone = { ...world.zone, status: f.zoneStatus, paused: f.zonePaused };
                 const result = verdictOf(world);
                 assert.ok("traffic" in result, "every health is known, so there must be a verdict");
-                if (result.traffic !== "through-cequence") return;
+                if (result.traffic !== "through-cequence" && result.traffic !== "through-cequence-for-paths") return;
                 assert.equal(f.zoneStatus, "active");
                 assert.equal(f.zonePaused, false);
                 assert.equal(f.recordType, "CNAME");
                 assert.equal(f.recordProxied, true);
                 assert.equal(f.recordTarget, LB);
-                assert.ok(f.lbEnabled && f.lbProxied && f.rules === 0);
+                assert.ok(f.lbEnabled && f.lbProxied);
+                const active = f.rules.filter((rule) => !rule.disabled);
+                // Every request through Cequence with no active rule; only the listed paths' with the one path rule to the origin.
+                if (result.traffic === "through-cequence") assert.equal(active.length, 0);
+                else assert.deepEqual(active, [pathRule()]);
                 assert.ok(f.cequenceEnabled && f.cequenceHealthy && f.cequenceAddress === CEQUENCE);
                 // Failover: the origin may come first only when it cannot take the traffic. Any other
                 // steering spreads traffic over the origin too, unless it cannot take any.

@@ -15,6 +15,7 @@ import { afterEach } from "node:test";
 import { stringify } from "yaml";
 import { PROBE_PROTOCOL, PROXIED_TTL, steeringPolicyFor } from "../../components/defaults";
 import { cnameTarget, DESCRIPTIONS, hasLoadBalancer, POOL_ORIGIN_NAMES, poolName, sharedCequencePoolName } from "../../components/naming";
+import { pathRule } from "../../components/paths";
 import type { MonitorSettings } from "../../components/defaults";
 import { parseStackConfig } from "../../config/parse";
 import { CONFIG_NAMESPACE } from "../../config/rawConfig";
@@ -80,6 +81,12 @@ function deployPool(
     return deployed.id;
 }
 
+/** The stack's path rule (components/paths.ts) as the API takes it: snake_case, as the provider sends it. */
+export function apiPathRule(paths: readonly string[], originPoolId: string) {
+    const { overrides, ...rule } = pathRule(paths, originPoolId);
+    return { ...rule, overrides: { default_pools: overrides.defaultPools, fallback_pool: overrides.fallbackPool } };
+}
+
 /** What `pulumi up` leaves in Cloudflare for the config (index.ts and components/), everything healthy. */
 export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = STACK): Deployment {
     const account = standIn.state.addAccount(config.accountId);
@@ -122,6 +129,7 @@ export function deploy(standIn: CloudflareStandIn, config: StackConfig, stack = 
                 adaptive_routing: { failover_across_pools: config.cequence.failoverAcrossPools },
                 default_pools: [cequence, origin],
                 fallback_pool: origin,
+                ...(app.paths === undefined ? {} : { rules: [apiPathRule(app.paths, origin)] }),
             });
             if (app.routing === "loadBalancer") target = app.lbHostname;
         }

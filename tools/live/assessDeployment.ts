@@ -6,8 +6,9 @@
 import type { AppConfig, StackConfig } from "../../config/schema";
 import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../../components/defaults";
 import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../../components/naming";
-import type { FoundPool, LiveApp, LiveState, LiveZone, MonitorSetting, RegionHealth } from "./deployment";
-import { trafficVerdict, type TrafficPath } from "./trafficVerdict";
+import { describePaths, PATH_RULE, pathRuleCondition, pathsOfRuleCondition } from "../../components/paths";
+import type { FoundPool, LiveApp, LiveLoadBalancer, LiveRule, LiveState, LiveZone, MonitorSetting, RegionHealth } from "./deployment";
+import { activeRules, pathsKeptBy, trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
 
@@ -26,6 +27,10 @@ export const DRIFT_LABELS = {
     "steering-policy": "steering policy",
     "geo-pools": "region, country and PoP pools",
     "lb-rules": "load balancer rules",
+    "path-rule-missing": "path rule",
+    "path-rule-disabled": "path rule enabled",
+    "path-rule-edited": "path rule",
+    "path-rule-paths": "path rule's paths",
     "failover-across-pools": "adaptive routing failover_across_pools",
     "pool-name": "pool name",
     "pool-origins": "pool origins",
@@ -58,6 +63,12 @@ export interface AppStatus {
     /** Where the public record points; null when there is no record. */
     cname: string | null;
     traffic: TrafficPath;
+    /**
+     * The paths the load balancer's rule keeps on its pools (the stack's path
+     * rule, active and in the stack's form); null when no such rule narrows
+     * the traffic.
+     */
+    paths: string[] | null;
     /** Null when the app has no load balancer (routing: cequence) or the pool is missing. */
     cequencePool: PoolStatus | null;
     originPool: PoolStatus | null;
@@ -93,10 +104,17 @@ function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
         routing: app.routing,
         cname: live.record?.content ?? null,
         traffic: verdict.traffic,
+        paths: livePaths(live.loadBalancer, config, state),
         cequencePool: pool(live.cequencePool),
         originPool: pool(live.originPool),
         drift: findDrift(app, config, live, state),
     };
+}
+
+/** The paths the load balancer's one active rule keeps on its pools, when it is a path rule in the stack's form. */
+function livePaths(lb: LiveLoadBalancer | undefined, config: StackConfig, state: LiveState): string[] | null {
+    const rules = lb ? activeRules(lb) : [];
+    return (rules.length === 1 && pathsKeptBy(rules[0]!, state.pools, config.cequence.hostname)) || null;
 }
 
 /** 2 when any app needs attention (failed open, down, not deployed, not proxied, its zone paused or not active, or drifted), else 0. */
@@ -159,8 +177,46 @@ function findDrift(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
     }
     differs("steering-policy", expectedSteeringPolicy(config), lb.steeringPolicy || '""');
     differs("geo-pools", "none", lb.geoPools.map(nameOf).join(", ") || "none");
-    differs("lb-rules", "none", lb.activeRules === 0 ? "none" : `${lb.activeRules} active`);
+    drift.push(...ruleDrift(app, lb, nameOf, origin));
     if (lb.failoverAcrossPools !== undefined) differs("failover-across-pools", String(config.cequence.failoverAcrossPools), String(lb.failoverAcrossPools));
+    return drift;
+}
+
+/** Rules as drift text: `2 active: "a", "b"`. */
+function describeRules(rules: readonly LiveRule[]): string {
+    return `${rules.length} active: ${rules.map((rule) => JSON.stringify(rule.name || rule.condition)).join(", ")}`;
+}
+
+/**
+ * The load balancer's rules against the config: none without `paths`; with
+ * them, the stack's path rule (components/paths.ts), found by its name,
+ * enabled, in the stack's form for the config's paths, sending what it
+ * matches to the origin pool, and no other active rule. Read from the API
+ * itself: `pulumi refresh` does not see a rule edited in the dashboard.
+ */
+function ruleDrift(app: AppConfig, lb: LiveLoadBalancer, nameOf: (id: string | undefined) => string, origin: FoundPool | undefined): Drift[] {
+    const drift: Drift[] = [];
+    const ours = app.paths === undefined ? undefined : lb.rules.find((rule) => rule.name === PATH_RULE.name);
+    const others = activeRules(lb).filter((rule) => rule !== ours);
+    if (others.length > 0) {
+        drift.push({ kind: "lb-rules", expected: app.paths === undefined ? "none" : `only the stack's rule "${PATH_RULE.name}"`, actual: describeRules(others) });
+    }
+    if (app.paths === undefined) return drift;
+    const originName = origin?.pool.name ?? "the origin pool";
+    if (!ours) {
+        drift.push({ kind: "path-rule-missing", expected: `a rule "${PATH_RULE.name}" sending every path but ${describePaths(app.paths)} to ${originName}`, actual: "none" });
+        return drift;
+    }
+    if (ours.disabled) drift.push({ kind: "path-rule-disabled", expected: "enabled", actual: "disabled" });
+    const paths = pathsOfRuleCondition(ours.condition);
+    if (paths === undefined) drift.push({ kind: "path-rule-edited", expected: `condition ${pathRuleCondition(app.paths)}`, actual: `condition ${ours.condition}` });
+    else if (describePaths(paths) !== describePaths(app.paths)) drift.push({ kind: "path-rule-paths", expected: describePaths(app.paths), actual: describePaths(paths) });
+    const sends = (pools: string, fallback: string) => `every other path to pools ${pools}, fallback ${fallback}`;
+    const actual = ours.fixedResponse
+        ? "a fixed response"
+        : sends(ours.pools.map(nameOf).join(", ") || "none", ours.fallbackPool === undefined ? "the load balancer's" : nameOf(ours.fallbackPool));
+    if (origin && actual !== sends(originName, originName)) drift.push({ kind: "path-rule-edited", expected: sends(originName, originName), actual });
+    if (!ours.terminates) drift.push({ kind: "path-rule-edited", expected: "terminates: true (no rule after it)", actual: "terminates: false" });
     return drift;
 }
 

@@ -55,6 +55,21 @@ export type MonitorSetting =
     | "followRedirects"
     | "allowInsecure";
 
+/** One of a load balancer's custom rules, by what it does to a request it matches. */
+export interface LiveRule {
+    /** `""` when it has none. */
+    name: string;
+    condition: string;
+    disabled: boolean;
+    terminates: boolean;
+    /** Pools it sends a matching request to: its overrides' default pools, then their region, country and PoP pools; empty when it overrides none. */
+    pools: string[];
+    /** Its override of the fallback pool; undefined when it keeps the load balancer's. */
+    fallbackPool: string | undefined;
+    /** It answers the request itself (`fixed_response`) instead of sending it to a pool. */
+    fixedResponse: boolean;
+}
+
 export interface LiveLoadBalancer {
     id: string;
     name: string;
@@ -69,8 +84,8 @@ export interface LiveLoadBalancer {
     defaultWeight: number;
     /** Every pool named by `region_pools`, `country_pools` and `pop_pools` (geo steering). */
     geoPools: string[];
-    /** Rules that are not disabled: each may send matching requests elsewhere. */
-    activeRules: number;
+    /** Its custom rules, disabled ones too, in the order Cloudflare gives them. */
+    rules: LiveRule[];
     /** Adaptive routing's `failover_across_pools`; undefined when Cloudflare does not say. */
     failoverAcrossPools: boolean | undefined;
 }

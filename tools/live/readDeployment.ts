@@ -11,8 +11,9 @@ import { hasLoadBalancer, legacyPoolName, poolName, sharedCequencePoolName, type
 import { HTTPS_PORT } from "../../components/defaults";
 import { normaliseHostname } from "../../components/hostnames";
 import type { AppConfig, StackConfig } from "../../config/schema";
+import type { Rules } from "cloudflare/resources/load-balancers/load-balancers";
 import type { CloudflareRead } from "./cloudflareSession";
-import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveState, LiveZone, PoolHealth, RegionHealth } from "./deployment";
+import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveRule, LiveState, LiveZone, PoolHealth, RegionHealth } from "./deployment";
 import { trafficVerdict } from "./trafficVerdict";
 
 /**
@@ -146,12 +147,33 @@ export async function listLoadBalancers(read: CloudflareRead, config: ListScope)
                 poolWeights: lb.random_steering?.pool_weights ?? {},
                 defaultWeight: lb.random_steering?.default_weight ?? 1,
                 geoPools: [...new Set(geoMaps.flatMap((map) => Object.values(map ?? {}).flat()))],
-                activeRules: (lb.rules ?? []).filter((rule) => rule.disabled !== true).length,
+                rules: (lb.rules ?? []).map(liveRule),
                 failoverAcrossPools: lb.adaptive_routing?.failover_across_pools,
             });
         }
         return loadBalancers;
     });
+}
+
+/**
+ * A rule as the API gives it (the `cloudflare` SDK's `Rules`), read from the
+ * API itself: terraform-provider-cloudflare v5 copies `rules` from its state
+ * when it reads a load balancer, so `pulumi refresh` never sees a rule edited
+ * in the dashboard, and `status` must.
+ */
+function liveRule(rule: Rules): LiveRule {
+    const overrides = rule.overrides ?? {};
+    const geoMaps = [overrides.region_pools, overrides.country_pools, overrides.pop_pools] as Array<Record<string, string[]> | undefined>;
+    return {
+        name: rule.name ?? "",
+        condition: rule.condition ?? "",
+        // Cloudflare's defaults: enabled, not terminating.
+        disabled: rule.disabled ?? false,
+        terminates: rule.terminates ?? false,
+        pools: [...new Set([...(overrides.default_pools ?? []), ...geoMaps.flatMap((map) => Object.values(map ?? {}).flat())])],
+        fallbackPool: overrides.fallback_pool || undefined,
+        fixedResponse: rule.fixed_response !== undefined && rule.fixed_response !== null,
+    };
 }
 
 /** What to read beyond the lists. */

@@ -12,6 +12,7 @@ import type { CloudflareSession } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
 import { READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { hasLoadBalancer, type Routing } from "../../components/naming";
+import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
 import type { LiveZone } from "./deployment";
@@ -149,6 +150,7 @@ function toJson(result: StackStatus, regions: boolean) {
             hostname: app.hostname,
             cname: app.cname,
             traffic: app.traffic,
+            paths: app.paths,
             cequencePool: pool(app.cequencePool, true),
             originPool: pool(app.originPool, false),
             drift: app.drift,
@@ -170,6 +172,11 @@ function renderTable(result: StackStatus, regions: boolean): string {
     const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
     const zone = zoneNotice(result.zone);
     const lines = [`Stack ${result.stack}: ${result.apps.length} app${result.apps.length === 1 ? "" : "s"}`, ...(zone ? [zone] : []), "", line(HEADERS), ...rows.map(line)];
+    const scoped = result.apps.filter((app) => app.paths !== null);
+    if (scoped.length > 0) {
+        lines.push("", "Only these paths take the path above; the load balancer's rule sends every other request straight to the origin:");
+        lines.push(...scoped.map((app) => `  ${app.hostname}: ${describePaths(app.paths!)}`));
+    }
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
     const drifted = result.apps.filter((app) => app.drift.length > 0);
     lines.push("");

@@ -4,15 +4,19 @@
  * (type, proxied, target), then the
  * load balancer (enabled, proxied, steering, `default_pools` in order, weights,
  * geo pools, rules), then the pools it picks (enabled, healthy, and whether
- * their origins are Cequence). Pure: it asks for a pool's health when that
+ * their origins are Cequence), and what its active rules do to that: the
+ * stack's path rule (components/paths.ts) narrows it to the listed paths,
+ * any other rule may send requests elsewhere. Pure: it asks for a pool's health when that
  * health decides the verdict and has not been read. docs/status.md documents
  * each verdict with the state that produces it.
  */
 import type { AppConfig, StackConfig } from "../../config/schema";
-import type { LiveApp, LiveLoadBalancer, LivePool, LiveState } from "./deployment";
+import { pathsOfRuleCondition } from "../../components/paths";
+import type { LiveApp, LiveLoadBalancer, LivePool, LiveRule, LiveState } from "./deployment";
 
 export const TRAFFIC_PATHS = [
     "through-cequence",
+    "through-cequence-for-paths",
     "partly-through-cequence",
     "failed-open",
     "forced-out-of-line",
@@ -50,6 +54,24 @@ function steeringMode(lb: LiveLoadBalancer): "failover" | "weighted" | "spread" 
 
 const verdict = (traffic: TrafficPath): TrafficVerdict => ({ traffic });
 
+/** The rules Cloudflare evaluates. */
+export function activeRules(lb: LiveLoadBalancer): LiveRule[] {
+    return lb.rules.filter((rule) => !rule.disabled);
+}
+
+/**
+ * The paths a rule keeps on the load balancer's pools, when it is a path
+ * rule in the stack's form (its condition matches every path but those, and
+ * it sends what it matches only to existing pools none of which is
+ * Cequence's); undefined for any other rule, whose effect the verdict cannot
+ * bound.
+ */
+export function pathsKeptBy(rule: LiveRule, pools: ReadonlyMap<string, LivePool>, cequenceHostname: string): string[] | undefined {
+    const targets = [...rule.pools, ...(rule.fallbackPool === undefined ? [] : [rule.fallbackPool])].map((id) => pools.get(id));
+    const elsewhere = rule.pools.length > 0 && targets.every((pool) => pool !== undefined && cequenceShare(pool, cequenceHostname) === "none");
+    return elsewhere && !rule.fixedResponse ? pathsOfRuleCondition(rule.condition) : undefined;
+}
+
 export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveApp, state: Pick<LiveState, "zone" | "pools" | "health">): TrafficVerdict {
     // A zone whose nameservers are not Cloudflare's gets no traffic through Cloudflare at all.
     if (state.zone.status !== "active") return verdict("zone-not-active");
@@ -79,7 +101,9 @@ export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveAp
     const pools = lb.defaultPools.flatMap((id) => state.pools.get(id) ?? []);
     if (pools.length === 0) return verdict("not-deployed");
     const healthy = (pool: LivePool) => state.health.get(pool.id)?.healthy;
-    const { activeRules } = lb;
+    const rules = activeRules(lb);
+    // No rule, or only the stack's path rule: then Cloudflare's choice below is every request's, or the listed paths' only.
+    const onlyPaths = rules.length === 1 && pathsKeptBy(rules[0]!, state.pools, cequenceHostname) !== undefined;
 
     const mode = steeringMode(lb);
     if (mode === "failover") {
@@ -105,7 +129,10 @@ export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveAp
     /** The verdict for traffic spread over `serving`, which is not empty. */
     function describe(serving: LivePool[]): TrafficVerdict {
         const shares = serving.map((pool) => cequenceShare(pool, cequenceHostname));
-        if (shares.every((share) => share === "all")) return verdict(activeRules > 0 ? "partly-through-cequence" : "through-cequence");
+        if (shares.every((share) => share === "all")) {
+            if (rules.length === 0) return verdict("through-cequence");
+            return verdict(onlyPaths ? "through-cequence-for-paths" : "partly-through-cequence");
+        }
         if (shares.some((share) => share !== "none")) return verdict("partly-through-cequence");
         // No traffic reaches Cequence: why, by the first Cequence pool in the load balancer's order.
         const cequence = pools.find((pool) => cequenceShare(pool, cequenceHostname) !== "none");
