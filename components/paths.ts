@@ -125,6 +125,19 @@ export function pathsRoutingProblem(routing: string | undefined): string | undef
     return `applies only with routing: loadBalancer, whose load balancer rule chooses by path; with routing: ${routing} the record sends ${routing === "origin" ? "no request" : "every request"} through Cequence`;
 }
 
+/**
+ * The zone plans whose rules may use `matches`, which a prefix needs:
+ * "Access to the `matches` operator requires a Cloudflare Business or
+ * Enterprise plan" (Rules language, "Operators"). Whether that holds for
+ * load balancer rules too, Cloudflare does not say; `preflight` warns.
+ */
+export const REGEX_PLANS: readonly string[] = ["business", "enterprise"];
+
+/** The listed prefixes: the entries the expression matches with a regular expression. */
+export function listedPrefixes(paths: readonly string[]): string[] {
+    return canonicalPaths(paths).filter((path) => pathPattern(path).kind === "prefix");
+}
+
 /** The listed paths in one order, exact paths first: the same paths always make the same expression. */
 export function canonicalPaths(paths: readonly string[]): string[] {
     const patterns = [...new Set(paths)].map(pathPattern);

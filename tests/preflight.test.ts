@@ -211,6 +211,48 @@ describe("preflight: what the zone's records say the plan cannot know", () => {
     });
 });
 
+describe("preflight: what the zone's plan may not allow in a path rule", () => {
+    const withPaths = (paths: string[]): ConfigObject => {
+        const config = guideConfig();
+        config.apps = [{ ...(config.apps as object[])[0], paths }];
+        return config;
+    };
+
+    async function run(config: ConfigObject, plan: "free" | "pro" | "business" | "enterprise") {
+        const fixture = await startLive(config);
+        started.push(fixture);
+        fixture.zone.plan = plan;
+        const args = ["--stack", STACK, "--dir", fixture.dir, ...FAST_POLLING];
+        const json = await runInProcess(preflight, [...args, "--json"], envFor(fixture.standIn));
+        const text = await runInProcess(preflight, args, envFor(fixture.standIn));
+        return { json: JSON.parse(json.stdout) as { apps: AppVerdict[] }, text, code: json.code, fixture };
+    }
+
+    it("warns, by key, that a prefix needs the regular-expression operator a Pro zone may not have; the app stays ready", async () => {
+        const { json, text, code } = await run(withPaths(["/login", "/api/*"]), "pro");
+        assert.equal(code, 0);
+        const [app] = json.apps;
+        assert.equal(app!.ready, true);
+        assert.deepEqual(app!.warnings.map((w) => w.key), ["apps[0].paths"]);
+        assert.match(app!.warnings[0]!.message, /^\/api\/\* is a prefix, which the load balancer rule matches with the regular-expression operator matches; .* Business and Enterprise plans only, and this zone is on the pro plan, so `pulumi up` may be refused/);
+        assert.match(text.stdout, /^warning: apps\[0\]\.paths: \/api\/\* is a prefix/m);
+    });
+
+    for (const [paths, plan] of [[["/login", "/signup"], "free"], [["/api/*"], "business"], [["/api/*"], "enterprise"]] as const) {
+        it(`no warning for ${paths.join(", ")} on the ${plan} plan`, async () => {
+            const { json } = await run(withPaths([...paths]), plan);
+            assert.deepEqual(json.apps[0]!.warnings, []);
+        });
+    }
+
+    it("reads the zone only for a stack with paths", async () => {
+        const { fixture } = await run(guideConfig(), "free");
+        assert.equal(fixture.standIn.served.filter((s) => s.operationId === "zones-0-get").length, 0);
+        const scoped = await run(withPaths(["/api/*"]), "free");
+        assert.equal(scoped.fixture.standIn.served.filter((s) => s.operationId === "zones-0-get").length, 2, "one read per run: --json, then the text");
+    });
+});
+
 describe("preflight: what it previews", () => {
     const pool = (name: string): LivePool => ({ id: `id-${name}`, name, enabled: true, monitor: "m", origins: [] });
 

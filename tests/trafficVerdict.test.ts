@@ -63,7 +63,7 @@ class World {
         ["cequence", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
         ["origin", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
     ]);
-    zone: LiveZone = { name: "cq-route.com", status: "active", paused: false };
+    zone: LiveZone = { name: "cq-route.com", status: "active", paused: false, plan: "enterprise" };
     noRecord = false;
     noLoadBalancer = false;
 

@@ -124,6 +124,8 @@ export interface LiveZone {
     status: string;
     /** Paused: Cloudflare answers the zone's DNS and proxies nothing. */
     paused: boolean;
+    /** The plan's legacy ID (`free`, `pro`, `business`, `enterprise`); undefined when Cloudflare does not say. */
+    plan: string | undefined;
 }
 
 export interface LiveState {

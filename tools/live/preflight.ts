@@ -8,13 +8,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../../components/defaults";
 import { cnameTarget, hasLoadBalancer, type PoolRole } from "../../components/naming";
+import { listedPrefixes, REGEX_PLANS } from "../../components/paths";
 import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS } from "./permissions";
-import type { LivePool, LiveRecord } from "./deployment";
-import { configuredPoolName, findPool, listPools, listRecords } from "./readDeployment";
+import type { LivePool, LiveRecord, LiveZone } from "./deployment";
+import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -56,6 +57,8 @@ export interface AppVerdict {
     reason: string | null;
     /** What the zone's DNS records say the config must change. */
     problems: ZoneProblem[];
+    /** What the zone's plan may not allow (`apps[].paths`), as far as Cloudflare tells; they leave the app ready. */
+    warnings: ZoneProblem[];
     cequencePool: PoolVerdict | null;
     originPool: PoolVerdict | null;
 }
@@ -133,7 +136,9 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
-    const [records, pools] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : []]);
+    // The zone's plan decides what a path rule may hold: read only for a stack that has one.
+    const scoped = config.apps.some((app) => hasLoadBalancer(app) && app.paths !== undefined);
+    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], scoped ? readZone(read, config) : undefined]);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     progress.start(toPreview.size, missing);
     const verdicts = new Map(
@@ -148,16 +153,17 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
     progress.finish();
     return config.apps.map((app, index): AppVerdict => {
         const problems = zoneProblems(app, index, config, records);
+        const warnings = zone === undefined ? [] : planWarnings(app, index, zone);
         if (!hasLoadBalancer(app)) {
             const ready = problems.length === 0;
             const reason = ready ? "routing: cequence has no load balancer, so no pools to preview" : problems.map((p) => `${p.key}: ${p.message}`).join("; ");
-            return { hostname: app.hostname, ready, reason, problems, cequencePool: null, originPool: null };
+            return { hostname: app.hostname, ready, reason, problems, warnings, cequencePool: null, originPool: null };
         }
         const ids = appPools.get(app) ?? {};
         const cequencePool = (ids.cequence && verdicts.get(ids.cequence)) || null;
         const originPool = (ids.origin && verdicts.get(ids.origin)) || null;
         const missing = (["cequence", "origin"] as const).filter((role) => ids[role] === undefined);
-        return { hostname: app.hostname, ...readiness(missing, problems, cequencePool, originPool), problems, cequencePool, originPool };
+        return { hostname: app.hostname, ...readiness(missing, problems, cequencePool, originPool), problems, warnings, cequencePool, originPool };
     });
 }
 
@@ -197,6 +203,24 @@ function zoneProblems(app: AppConfig, index: number, config: StackConfig, record
         }
     }
     return problems;
+}
+
+/**
+ * What the zone's plan may refuse in the app's path rule, when Cloudflare
+ * says the plan: a prefix is matched with `matches`, which the Rules
+ * language gives Business and Enterprise plans only. The rule itself fits
+ * every plan: non-Enterprise plans allow one rule per load balancer, and
+ * the stack adds one (docs/paths.md).
+ */
+function planWarnings(app: AppConfig, index: number, zone: LiveZone): ZoneProblem[] {
+    const prefixes = app.paths === undefined ? [] : listedPrefixes(app.paths);
+    if (prefixes.length === 0 || zone.plan === undefined || REGEX_PLANS.includes(zone.plan)) return [];
+    return [
+        {
+            key: `apps[${index}].paths`,
+            message: `${prefixes.join(", ")} ${prefixes.length === 1 ? "is a prefix" : "are prefixes"}, which the load balancer rule matches with the regular-expression operator matches; Cloudflare's Rules language gives it to Business and Enterprise plans only, and this zone is on the ${zone.plan} plan, so \`pulumi up\` may be refused. List exact paths instead, or ask Cloudflare whether load balancer rules may use it on your plan`,
+        },
+    ];
 }
 
 /**
@@ -339,6 +363,8 @@ function renderVerdicts(stack: string, verdicts: AppVerdict[]): string {
         const detail = [pools, verdict.reason].filter(Boolean).join("; ");
         lines.push(`${verdict.hostname.padEnd(width)}  ${verdict.ready ? "ready    " : "NOT READY"}  ${detail}`);
     }
+    const warnings = verdicts.flatMap((verdict) => verdict.warnings);
+    if (warnings.length > 0) lines.push("", ...warnings.map((warning) => `warning: ${warning.key}: ${warning.message}`));
     const notReady = verdicts.filter((v) => !v.ready);
     lines.push(
         "",

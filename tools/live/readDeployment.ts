@@ -94,12 +94,12 @@ export async function listMonitors(read: CloudflareRead, config: ListScope): Pro
     });
 }
 
-/** The zone's status and whether it is paused: Cloudflare is on no app's path unless it is active and not paused. */
+/** The zone's status and whether it is paused (Cloudflare is on no app's path unless it is active and not paused), and its plan. */
 export async function readZone(read: CloudflareRead, config: ListScope): Promise<LiveZone> {
     return read.request({ action: "read the zone", scope: "zone" }, async (client, options) => {
         const zone = await client.zones.get({ zone_id: config.zoneId }, options);
         // Cloudflare reports both on every zone; absent, they mean an active zone that is not paused.
-        return { name: normaliseHostname(zone.name), status: zone.status ?? "active", paused: zone.paused ?? false };
+        return { name: normaliseHostname(zone.name), status: zone.status ?? "active", paused: zone.paused ?? false, plan: zone.plan?.legacy_id || undefined };
     });
 }
 
