@@ -89,6 +89,27 @@ export const policies: readonly CequencePolicy[] = [
         },
     ),
     rule(
+        "load-balancer-rules-fail-open-to-origin",
+        "A load balancer rule that chooses pools ends them with the application origin, the load balancer's fallback pool, and falls back to it: matching traffic sent through Cequence still fails open.",
+        [RESOURCE_TYPES.loadBalancer],
+        (lb) => {
+            const rules = Array.isArray(lb.rules) ? (lb.rules as Props[]) : [];
+            const problems = rules.flatMap((rule, index) => {
+                const overrides = (rule.overrides ?? {}) as Props;
+                const pools = Array.isArray(overrides.defaultPools) ? overrides.defaultPools : [];
+                // A rule that keeps the load balancer's pools and fallback (or answers itself) fails open as the load balancer does.
+                if (pools.length === 0 && overrides.fallbackPool === undefined) return [];
+                const fallback = overrides.fallbackPool ?? lb.fallbackPool;
+                const last: unknown = pools[pools.length - 1];
+                if (fallback === lb.fallbackPool && (pools.length === 0 || last === lb.fallbackPool)) return [];
+                return [
+                    `rules[${index}] sends the requests it matches to ${show(pools)} with fallback ${show(fallback)}; end its defaultPools with the application origin, the load balancer's fallbackPool ${show(lb.fallbackPool)}, and fall back to it, so that they still fail open when Cequence is down`,
+                ];
+            });
+            return problems.length === 0 ? undefined : problems.join("; ");
+        },
+    ),
+    rule(
         "pool-has-monitor",
         "Every pool has a health monitor; without one Cloudflare never marks Cequence unhealthy, and never fails open.",
         [RESOURCE_TYPES.pool],

@@ -59,6 +59,13 @@ const cases: Case[] = [
     { policy: "load-balancer-proxied", type: RESOURCE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, proxied: false }, advice: /set proxied: true/ },
     { policy: "load-balancer-failover-steering", type: RESOURCE_TYPES.loadBalancer, passing: { ...guideLoadBalancer, steeringPolicy: "random" }, violating: { ...guideLoadBalancer, steeringPolicy: "dynamic_latency" }, advice: /"off".*"random"/ },
     { policy: "load-balancer-fails-open-to-origin", type: RESOURCE_TYPES.loadBalancer, passing: guideLoadBalancer, violating: { ...guideLoadBalancer, fallbackPool: CEQUENCE_POOL }, advice: /fail open to the application origin/ },
+    {
+        policy: "load-balancer-rules-fail-open-to-origin",
+        type: RESOURCE_TYPES.loadBalancer,
+        passing: { ...guideLoadBalancer, rules: [{ condition: 'not (http.request.uri.path in {"/login"})', overrides: { defaultPools: [ORIGIN_POOL], fallbackPool: ORIGIN_POOL } }] },
+        violating: { ...guideLoadBalancer, rules: [{ condition: 'http.request.uri.path in {"/login"}', overrides: { defaultPools: [CEQUENCE_POOL], fallbackPool: CEQUENCE_POOL } }] },
+        advice: /end its defaultPools with the application origin, the load balancer's fallbackPool "origin-pool-id", and fall back to it/,
+    },
     { policy: "pool-has-monitor", type: RESOURCE_TYPES.pool, passing: { name: "p", monitor: "monitor-id" }, violating: { name: "p" }, advice: /attach a LoadBalancerMonitor/ },
     { policy: "monitor-sends-host-header", type: RESOURCE_TYPES.monitor, passing: { ...guideMonitor, header: { host: ["www.cq-route.com"] } }, violating: { ...guideMonitor, header: {} }, advice: /Host: \["<public hostname>"\]/ },
     { policy: "monitor-explicit-expected-codes", type: RESOURCE_TYPES.monitor, passing: guideMonitor, violating: { ...guideMonitor, expectedCodes: undefined }, advice: /"200" or "2xx"/ },
@@ -98,12 +105,28 @@ describe("policy pack", () => {
         assert.deepEqual(await violations(policy("load-balancer-proxied"), RESOURCE_TYPES.pool, { proxied: false }), []);
     });
 
+    it("lets a load balancer rule fail open as the load balancer does, and refuses each that sends matching traffic to Cequence without the origin behind it", async () => {
+        const check = (rules: unknown[]) => violations(policy("load-balancer-rules-fail-open-to-origin"), RESOURCE_TYPES.loadBalancer, { ...guideLoadBalancer, rules });
+        const to = (defaultPools?: string[], fallbackPool?: string) => ({ condition: "true", overrides: { defaultPools, fallbackPool } });
+        for (const passing of [[to([CEQUENCE_POOL, ORIGIN_POOL])], [{ condition: "true", fixedResponse: { statusCode: 403 } }], [{ condition: "true", overrides: { steeringPolicy: "random" } }], []]) {
+            assert.deepEqual(await check(passing), [], JSON.stringify(passing));
+        }
+        for (const violating of [[to([CEQUENCE_POOL])], [to([CEQUENCE_POOL, ORIGIN_POOL], CEQUENCE_POOL)], [to(undefined, CEQUENCE_POOL)]]) {
+            assert.equal((await check(violating)).length, 1, JSON.stringify(violating));
+        }
+        const [both] = await check([to([ORIGIN_POOL]), to([CEQUENCE_POOL])]);
+        assert.match(both!, /^rules\[1\] sends the requests it matches to \["cequence-pool-id"\] with fallback "origin-pool-id"/);
+    });
+
     const sharedBridge = guideConfig();
     sharedBridge.cequence = { hostname: "bridge.cq-route.com", port: 9443, sharedPool: true };
     (sharedBridge.apps as unknown[]).push({ hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" });
+    const scoped = guideConfig();
+    scoped.apps = [{ ...(scoped.apps as object[])[0], paths: ["/login", "/api/*"] }];
     for (const [what, config] of [
         ["the main stack", guideConfig()],
         ["a stack with a shared Cequence pool on a Bridge's port", sharedBridge],
+        ["a stack with paths, whose load balancer has a rule", scoped],
     ] as const) {
         it(`passes every resource ${what} registers`, async () => {
             const run = await runStack(config);
