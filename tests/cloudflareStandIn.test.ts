@@ -98,13 +98,13 @@ describe("Cloudflare stand-in: a load balancer's rules are held as Cloudflare ho
         const { poolId } = await monitorAndPool(f);
         const body = { name: "origin-www-lb.cq-route.com", default_pools: [poolId], fallback_pool: poolId };
         const unordered = (await f.api("POST", `${f.paths.zone}/load_balancers`, { ...body, rules: [rule("a"), rule("b"), rule("c")] })).body.result;
-        assert.deepEqual((unordered.rules as Json[]).map((r) => [r.name, r.priority, r.disabled, r.terminates]), [["a", 0, false, false], ["b", 1, false, false], ["c", 2, false, false]]);
+        assert.deepEqual((unordered.rules as Json[]).map((r) => [r.name, r.priority, r.disabled, "terminates" in r]), [["a", 0, false, false], ["b", 1, false, false], ["c", 2, false, false]]);
         const one = `${f.paths.zone}/load_balancers/${unordered.id as string}`;
         const ordered = (await f.api("PUT", one, { ...body, rules: [rule("a", { priority: 10 }), rule("b")] })).body.result;
         assert.deepEqual((ordered.rules as Json[]).map((r) => r.priority), [10, 0]);
     });
 
-    it("a fixed response terminates; overrides come back as sent, with none of the schema's defaults filled in", async () => {
+    it("a fixed response terminates, a rule that does not has no terminates; overrides come back as sent, with none of the schema's defaults filled in", async () => {
         const f = await standInWithZone();
         const { poolId } = await monitorAndPool(f);
         const overrides = { default_pools: [poolId], fallback_pool: poolId };
@@ -118,12 +118,12 @@ describe("Cloudflare stand-in: a load balancer's rules are held as Cloudflare ho
         ).body.result;
         const [toPool, teapot] = lb.rules as Json[];
         assert.deepEqual(toPool!.overrides, overrides, "an override present is applied: a default filled in (steering_policy \"\") would change the rule");
-        assert.equal(toPool!.terminates, false);
+        assert.equal("terminates" in toPool!, false);
         assert.equal(teapot!.terminates, true);
         assert.equal("overrides" in teapot!, false);
     });
 
-    it("a PATCH without rules keeps them as they were; a PUT without rules drops them", async () => {
+    it("a load balancer without rules has no rules key; a PATCH without rules keeps them; a PUT without rules, or with none, drops them", async () => {
         const f = await standInWithZone();
         const { poolId } = await monitorAndPool(f);
         const body = { name: "origin-www-lb.cq-route.com", default_pools: [poolId], fallback_pool: poolId };
@@ -131,7 +131,10 @@ describe("Cloudflare stand-in: a load balancer's rules are held as Cloudflare ho
         const created = (await f.api("POST", `${f.paths.zone}/load_balancers`, { ...body, rules })).body.result;
         const one = `${f.paths.zone}/load_balancers/${created.id as string}`;
         assert.deepEqual((await f.api("PATCH", one, { description: "patched" })).body.result.rules, created.rules);
-        assert.deepEqual((await f.api("PUT", one, body)).body.result.rules, []);
+        assert.equal("rules" in (await f.api("PUT", one, body)).body.result, false);
+        await f.api("PUT", one, { ...body, rules });
+        assert.equal("rules" in (await f.api("PUT", one, { ...body, rules: [] })).body.result, false);
+        assert.equal("rules" in (await f.api("GET", one)).body.result, false);
     });
 });
 

@@ -6,7 +6,7 @@
  * - load balancer names are hostnames: lower-cased, no trailing dot, one per name;
  * - a load balancer's rules each get a priority (the array's order when the
  *   body gives none), a fixed response terminates, and overrides are kept as
- *   sent (see {@link heldRules}).
+ *   sent; a load balancer without rules has no `rules` at all (see {@link heldRules}).
  */
 import { ApiError, bodyObject, found, remove, success, wholeList, type Call, type Handler } from "./answers";
 import { fillDefaults } from "./schema";
@@ -197,44 +197,51 @@ const LOAD_BALANCER_MAPS = ["country_pools", "pop_pools", "region_pools"];
 
 /**
  * A load balancer's rules as Cloudflare holds them, from what was sent and
- * what the schema's defaults filled in (`disabled: false`, `priority: 0`,
- * `terminates: false`), as the API describes `rules[]`
- * (https://developers.cloudflare.com/api/resources/load_balancers/methods/create/):
+ * what the schema's defaults filled in (`disabled: false`, `priority: 0`), as
+ * the API describes `rules[]`
+ * (https://developers.cloudflare.com/api/resources/load_balancers/methods/create/)
+ * and answers it (a recorded answer of the API: cloudflare/cf-terraforming,
+ * testdata/cloudflare/v5/cloudflare_load_balancer.yaml):
  * - "If no value is provided for any rule the array order of the rules field
  *   will be used to assign a priority";
  * - "If a fixed_response is supplied the rule will be marked as terminates";
+ *   a rule that does not terminate has no `terminates` in the answer;
  * - `overrides` are "overrides to apply to the load balancer when this rule's
  *   condition is true. All fields are optional": an override present is
  *   applied, so Cloudflare adds none. The defaults the schema gives their
  *   fields (`steering_policy: ""`, `session_affinity: ""`) are the load
- *   balancer's own; filled into an override they would change what it does.
+ *   balancer's own; filled into an override they would change what it does;
+ * - a load balancer without rules answers with no `rules` at all.
  */
-function heldRules(sent: Json[], filled: LoadBalancerRule[]): LoadBalancerRule[] {
+function heldRules(sent: Json[], filled: LoadBalancerRule[]): LoadBalancerRule[] | undefined {
     const prioritised = sent.some((rule) => rule.priority !== undefined);
-    return sent.map((rule, index) => {
-        const { overrides: _defaulted, ...held } = filled[index]!;
+    const rules = sent.map((rule, index): LoadBalancerRule => {
+        const { overrides: _defaulted, terminates: _false, ...held } = filled[index]!;
+        const terminates = rule.fixed_response !== undefined || rule.terminates === true;
         return {
             ...held,
             ...(rule.overrides === undefined ? {} : { overrides: rule.overrides as Json }),
             priority: prioritised ? held.priority : index,
-            terminates: rule.fixed_response === undefined ? held.terminates : true,
+            ...(terminates ? { terminates } : {}),
         };
     });
+    return rules.length === 0 ? undefined : rules;
 }
 
 function loadBalancerFrom(call: Call, previous: LoadBalancer | undefined, merge: boolean): LoadBalancer {
     const zone = call.zone();
     const account = call.account();
     const sent = bodyObject(call);
-    const base: Json = { ...LOAD_BALANCER_SERVER_DEFAULTS, rules: [] };
+    const base: Json = { ...LOAD_BALANCER_SERVER_DEFAULTS };
     for (const key of LOAD_BALANCER_SETTINGS) base[key] = {};
     for (const key of LOAD_BALANCER_MAPS) base[key] = {};
     // Copied before the schema's defaults are filled in, in place: the rules sent, or those a PATCH keeps.
     const sentRules = Array.isArray(sent.rules) ? (structuredClone(sent.rules) as Json[]) : undefined;
     const keptRules = sentRules === undefined && merge && previous ? structuredClone(previous.rules) : undefined;
     const lb = revise<LoadBalancer>(LOAD_BALANCER, merge && previous ? sent : { ...base, ...sent }, previous, merge);
-    if (sentRules) lb.rules = heldRules(sentRules, lb.rules);
-    else if (keptRules) lb.rules = keptRules;
+    const rules = sentRules ? heldRules(sentRules, lb.rules ?? []) : keptRules;
+    if (rules) lb.rules = rules;
+    else delete lb.rules;
     lb.name = storedHostname(String(lb.name));
     if (zone.loadBalancers.some((other) => other.name === lb.name && other.id !== lb.id)) {
         throw new ApiError(400, 1000, `A load balancer named ${lb.name} already exists in this zone`);

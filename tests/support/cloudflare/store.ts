@@ -42,14 +42,16 @@ export interface LoadBalancerRule extends Json {
     condition?: string;
     disabled: boolean;
     priority: number;
-    terminates: boolean;
+    /** Present, and true, only on a rule that stops evaluation. */
+    terminates?: true;
     /** Only what was sent: an override present is applied. */
     overrides?: Json & { default_pools?: string[]; fallback_pool?: string };
 }
 
 export interface LoadBalancer extends ApiObject {
     name: string;
-    rules: LoadBalancerRule[];
+    /** Absent when it has none, as Cloudflare answers. */
+    rules?: LoadBalancerRule[];
     default_pools: string[];
     fallback_pool: string;
     steering_policy: string;
