@@ -35,8 +35,9 @@ export interface FailoverLoadBalancerArgs {
      * under it), matched on the path alone, case-sensitive. One load balancer
      * rule sends every other request straight to the origin pool; the
      * Cequence pool keeps the origin as its fallback. Unset (the default):
-     * every request, and no rule. A plain list: it is checked, and the rule's
-     * condition built, before anything is registered.
+     * every request, and no rule (removing `paths` removes the rule). A plain
+     * list: it is checked, and the rule's condition built, before anything
+     * is registered.
      */
     paths?: string[];
 }
@@ -77,7 +78,8 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [args.cequencePoolId, args.originPoolId],
                 fallbackPool: args.originPoolId,
-                // Without paths the key stays unset, so stacks deployed before paths existed see no change.
+                // Without paths the key stays unset: stacks deployed before paths existed see no change, and
+                // one that had paths loses its rule, as Pulumi diffs the removed input (tests/e2e/paths.e2e.ts).
                 ...(args.paths === undefined ? {} : { rules: [pathRule(args.paths, args.originPoolId)] }),
             },
             { parent: this },

@@ -376,7 +376,7 @@ describe("status: apps[].paths, read from the load balancer's rules themselves",
         assert.deepEqual(app!.paths, ["/login", "/api/*"]);
         assert.deepEqual(app!.drift, []);
         assert.equal(row(result.text, HOST)[4], "through-cequence-for-paths");
-        assert.match(result.text.stdout, /Only these paths take the path above; the load balancer's rule sends every other request straight to the origin:\n {2}www\.cq-route\.com: \/login, \/api\/\*/);
+        assert.match(result.text.stdout, /Through Cequence for these paths only; the load balancer's rule sends every other request straight to the origin:\n {2}www\.cq-route\.com: \/login, \/api\/\*/);
         assert.match(result.text.stdout, /No drift/);
     });
 
@@ -453,6 +453,7 @@ describe("status: apps[].paths, read from the load balancer's rules themselves",
             assert.deepEqual(result.json.apps[0]!.drift, drift);
             assert.equal(result.code, 2);
             for (const { expected, actual } of drift) assert.ok(result.text.stdout.includes(`the config asks for ${expected}; Cloudflare has ${actual}`), result.text.stdout);
+            assert.match(result.text.stdout, /^Load balancer rules: the provider reads them from its own state, so `pulumi up` puts back only what the config changed/m);
         });
     }
 

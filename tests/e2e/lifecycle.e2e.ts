@@ -8,23 +8,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { defaultLbHostname } from "../../components/naming";
-import { status } from "../../tools/live/status";
 import type { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { Zone } from "../support/cloudflare/store";
-import { runInProcess } from "../support/liveFixture";
 import type { ConfigObject } from "../support/stack";
 import { CONFIG_NAMESPACE } from "../../config/rawConfig";
-import { configSetPath, E2E_TOKEN, pulumiCli, stateResources } from "./support/engine";
+import { configSetPath, pulumiCli, stateResources } from "./support/engine";
 import { bundledStackConfig, heldApp, objectIds } from "./support/held";
-import { guide, HOST, inWorld, LB, manyApps, ORIGIN, upWithNoPerpetualDiff, type World } from "./support/world";
-
-async function statusJson(world: World, stackName: string) {
-    const result = await runInProcess(status, ["--stack", stackName, "--dir", world.run.project.workDir, "--json"], {
-        CLOUDFLARE_API_TOKEN: E2E_TOKEN,
-        CLOUDFLARE_BASE_URL: world.standIn.baseUrl,
-    });
-    return { code: result.code, json: JSON.parse(result.stdout) as { apps: Array<{ traffic: string; drift: Array<{ kind: string }> }> } };
-}
+import { guide, HOST, inWorld, LB, manyApps, ORIGIN, statusJson, upWithNoPerpetualDiff } from "./support/world";
 
 describe("the guide's stack, deployed by the real engine", () => {
     it("creates exactly the guide's objects: monitors attached, pools [Cequence, origin], fallback origin, steering off, proxied CNAME to the LB", async () => {

@@ -11,13 +11,21 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { E2E_TOKEN, engine } from "./support/engine";
 import { bundledStackConfig } from "./support/held";
 import { REPO_ROOT } from "./support/pulumiProject";
-import { inWorld } from "./support/world";
+import { guide, inWorld } from "./support/world";
 
 const POLICY_PACK = path.join(REPO_ROOT, "policy");
 
 describe("the policy pack, run by the real engine", () => {
     it("passes the bundled prod stack", async () => {
         await inWorld("prod", bundledStackConfig("prod"), async ({ stack }) => {
+            await stack.preview({ policyPacks: [POLICY_PACK] });
+        });
+    });
+
+    it("passes a stack with paths, whose load balancer rule sends the rest to the origin, before and after up", async () => {
+        await inWorld("prod", guide({ app: { paths: ["/login", "/api/*"] } }), async ({ stack }) => {
+            await stack.preview({ policyPacks: [POLICY_PACK] });
+            await stack.up();
             await stack.preview({ policyPacks: [POLICY_PACK] });
         });
     });

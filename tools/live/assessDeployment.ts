@@ -41,6 +41,12 @@ export const DRIFT_LABELS = {
 } as const;
 export type DriftKind = keyof typeof DRIFT_LABELS;
 
+/**
+ * Drift in a load balancer's rules, which `pulumi up` does not see: the
+ * provider's read copies `rules` from its state (docs/paths.md).
+ */
+export const RULE_DRIFT: ReadonlySet<DriftKind> = new Set(["lb-rules", "path-rule-missing", "path-rule-disabled", "path-rule-edited", "path-rule-paths"]);
+
 export interface Drift {
     kind: DriftKind;
     /** What the config asks for. */

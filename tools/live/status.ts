@@ -14,7 +14,7 @@ import { READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
-import { assessStack, DRIFT_LABELS, exitStatus, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
+import { assessStack, DRIFT_LABELS, exitStatus, RULE_DRIFT, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
 import type { LiveZone } from "./deployment";
 
 const USAGE = [
@@ -174,7 +174,7 @@ function renderTable(result: StackStatus, regions: boolean): string {
     const lines = [`Stack ${result.stack}: ${result.apps.length} app${result.apps.length === 1 ? "" : "s"}`, ...(zone ? [zone] : []), "", line(HEADERS), ...rows.map(line)];
     const scoped = result.apps.filter((app) => app.paths !== null);
     if (scoped.length > 0) {
-        lines.push("", "Only these paths take the path above; the load balancer's rule sends every other request straight to the origin:");
+        lines.push("", "Through Cequence for these paths only; the load balancer's rule sends every other request straight to the origin:");
         lines.push(...scoped.map((app) => `  ${app.hostname}: ${describePaths(app.paths!)}`));
     }
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
@@ -188,6 +188,11 @@ function renderTable(result: StackStatus, regions: boolean): string {
             for (const drift of app.drift) {
                 lines.push(`  ${app.hostname}: ${DRIFT_LABELS[drift.kind]}: the config asks for ${drift.expected}; Cloudflare has ${drift.actual}`);
             }
+        }
+        if (drifted.some((app) => app.drift.some((drift) => RULE_DRIFT.has(drift.kind)))) {
+            lines.push(
+                "Load balancer rules: the provider reads them from its own state, so `pulumi up` puts back only what the config changed; re-enable or fix the rule in the dashboard, or take paths out and back in with two `pulumi up`s (docs/paths.md).",
+            );
         }
     }
     return lines.join("\n");

@@ -7,7 +7,9 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { CloudflareStandIn } from "../../support/cloudflare/standIn";
 import type { Account, Zone } from "../../support/cloudflare/store";
 import type { ConfigObject } from "../../support/stack";
-import { engineStack, requireResourcePlugins, type EngineRun } from "./engine";
+import { runInProcess } from "../../support/liveFixture";
+import { status } from "../../../tools/live/status";
+import { E2E_TOKEN, engineStack, requireResourcePlugins, type EngineRun } from "./engine";
 import { bundledStackConfig, seedAccountAndZone } from "./held";
 
 /** The guide's use case, as Pulumi.prod.yaml has it. */
@@ -57,6 +59,18 @@ export async function upWithNoPerpetualDiff(stack: Stack): Promise<void> {
     await stack.preview({ expectNoChanges: true });
     await stack.refresh();
     await stack.preview({ expectNoChanges: true });
+}
+
+/** `npm run status -- --json` on the world's stack, against its stand-in: the exit status and the document. */
+export async function statusJson(world: World, stackName: string) {
+    const result = await runInProcess(status, ["--stack", stackName, "--dir", world.run.project.workDir, "--json"], {
+        CLOUDFLARE_API_TOKEN: E2E_TOKEN,
+        CLOUDFLARE_BASE_URL: world.standIn.baseUrl,
+    });
+    return {
+        code: result.code,
+        json: JSON.parse(result.stdout) as { apps: Array<{ traffic: string; paths: string[] | null; drift: Array<{ kind: string; expected: string; actual: string }> }> },
+    };
 }
 
 export function guide(changes: { cequence?: Record<string, unknown>; app?: Record<string, unknown>; extra?: ConfigObject } = {}): ConfigObject {
