@@ -10,7 +10,7 @@ export const READ_PERMISSIONS: readonly string[] = [
     "Zone · DNS · Read",
 ];
 
-/** `status` reads the zone itself (Zone Details), whether it is active and not paused. */
+/** `status` reads the zone itself (Zone Details), whether it is active and not paused; `preflight` its plan, for a stack with paths. */
 export const ZONE_PERMISSIONS: readonly string[] = ["Zone · Zone · Read"];
 
 /** Cloudflare counts a preview as a write to monitors and pools, though it changes nothing. */

@@ -13,7 +13,7 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
-import { PREVIEW_PERMISSIONS, READ_PERMISSIONS } from "./permissions";
+import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import type { LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
 
@@ -74,7 +74,9 @@ export const preflight: Command = async (argv, io) => {
             pollSeconds: values.poll === undefined ? DEFAULT_POLL_SECONDS : positiveNumber(values.poll, "--poll"),
         };
         const { config, configFile } = await loadConfig(common, io);
-        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [...READ_PERMISSIONS, ...PREVIEW_PERMISSIONS]);
+        // A stack with paths has the zone read for its plan.
+        const zoneRead = hasPaths(config) ? ZONE_PERMISSIONS : [];
+        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [...READ_PERMISSIONS, ...PREVIEW_PERMISSIONS, ...zoneRead]);
         const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
@@ -83,6 +85,11 @@ export const preflight: Command = async (argv, io) => {
         throw error;
     }
 };
+
+/** Whether an app of the stack has a path rule, whose prefixes the zone's plan may refuse. */
+function hasPaths(config: StackConfig): boolean {
+    return config.apps.some((app) => hasLoadBalancer(app) && app.paths !== undefined);
+}
 
 interface Polling {
     waitSeconds: number;
@@ -137,8 +144,7 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone's plan decides what a path rule may hold: read only for a stack that has one.
-    const scoped = config.apps.some((app) => hasLoadBalancer(app) && app.paths !== undefined);
-    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], scoped ? readZone(read, config) : undefined]);
+    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], hasPaths(config) ? readZone(read, config) : undefined]);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     progress.start(toPreview.size, missing);
     const verdicts = new Map(

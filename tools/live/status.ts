@@ -145,7 +145,7 @@ function toJson(result: StackStatus, regions: boolean) {
         };
     return {
         stack: result.stack,
-        zone: result.zone,
+        zone: { name: result.zone.name, status: result.zone.status, paused: result.zone.paused },
         apps: result.apps.map((app) => ({
             hostname: app.hostname,
             cname: app.cname,
