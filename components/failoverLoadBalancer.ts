@@ -45,7 +45,9 @@ export interface FailoverLoadBalancerArgs {
 /**
  * A proxied Cloudflare load balancer in failover mode (traffic steering off):
  * traffic goes to Cequence while its pool is healthy and enabled, and fails
- * open to the application origin otherwise (guide steps 1, 4 and 5).
+ * open to the application origin otherwise (guide steps 1, 4 and 5). With
+ * `paths`, that holds for the listed paths' requests, and one rule sends every
+ * other request straight to the origin pool (docs/paths.md).
  */
 export class FailoverLoadBalancer extends pulumi.ComponentResource {
     /** The load balancer's ID. */

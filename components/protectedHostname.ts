@@ -126,6 +126,8 @@ export interface HostnamePoolEndpoints {
  * CNAME cutover for its `routing`, with the guide's safety rules built in:
  * the load balancer is protected while the CNAME points at it, the cutover
  * waits for the load balancer, and the record is protected and retained.
+ * With `paths`, only those paths' requests take Cequence's pool; the others go
+ * straight to the origin pool.
  *
  * Its four children (`<name>-cequence`, `-origin`, `-failover`, `-cutover`)
  * carry an alias to the stack's top level, where this project's stacks
