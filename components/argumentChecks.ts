@@ -34,3 +34,48 @@ export function whenKnown<T, R>(value: T, use: (known: pulumi.Unwrap<T>) => R): 
     if (isKnown(value)) return use(value as pulumi.Unwrap<T>);
     return pulumi.output(value).apply((known) => use(known)) as pulumi.Output<R>;
 }
+
+/** What a check makes of one argument: the value to use, and what is wrong with it. */
+export interface Checked<R> {
+    value: R;
+    problems: Problem[];
+}
+
+/**
+ * A component's argument problems, gathered so that all of those known now
+ * are refused together (`refuseKnown`), before anything is registered; an
+ * argument given as an output is checked as it resolves, and refused then,
+ * before any resource that takes it is registered.
+ */
+export class ArgumentProblems {
+    private readonly known: Problem[] = [];
+
+    constructor(
+        private readonly resource: pulumi.Resource,
+        private readonly component: string,
+    ) {}
+
+    /** Records `message` under `path`; nothing when it is undefined. */
+    add(path: string, message: string | undefined): void {
+        if (message !== undefined) this.known.push({ path, message });
+    }
+
+    /** `check(value)` now, its problems kept with the others; for an output, as it resolves, refused then. */
+    check<T, R>(value: T, check: (known: pulumi.Unwrap<T>) => Checked<R>): R | pulumi.Output<R> {
+        if (isKnown(value)) {
+            const checked = check(value as pulumi.Unwrap<T>);
+            this.known.push(...checked.problems);
+            return checked.value;
+        }
+        return pulumi.output(value).apply((known) => {
+            const checked = check(known as pulumi.Unwrap<T>);
+            refuseArguments(this.resource, this.component, checked.problems);
+            return checked.value;
+        }) as pulumi.Output<R>;
+    }
+
+    /** Throws every problem known so far, in one ResourceError. */
+    refuseKnown(): void {
+        refuseArguments(this.resource, this.component, this.known);
+    }
+}

@@ -1,6 +1,9 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentProblems } from "./argumentChecks";
+import { cloudflareIdProblem } from "./cloudflareIds";
 import { PROXIED_TTL } from "./defaults";
+import { checkedHostname, normaliseHostname } from "./hostnames";
 
 export interface CnameCutoverArgs {
     /**
@@ -9,9 +12,13 @@ export interface CnameCutoverArgs {
      * before the program runs.
      */
     zoneId: string;
-    /** The public hostname whose CNAME this owns, e.g. `www.cq-route.com`. */
+    /**
+     * The public hostname whose CNAME this owns, e.g. `www.cq-route.com`;
+     * normalised as the stack's config does it and Cloudflare stores it (lower
+     * case, no trailing dot).
+     */
     hostname: pulumi.Input<string>;
-    /** Where the CNAME points: the load balancer, origin or Cequence hostname, with no trailing dot. */
+    /** Where the CNAME points: the load balancer, origin or Cequence hostname; normalised as `hostname`, and never `hostname` itself. */
     target: pulumi.Input<string>;
     /**
      * ID of the hostname's existing DNS record (32 hex characters). When set,
@@ -36,13 +43,26 @@ export class CnameCutover extends pulumi.ComponentResource {
 
     constructor(name: string, args: CnameCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:CnameCutover", name, {}, opts);
+        const problems = new ArgumentProblems(this, `CnameCutover ${name}`);
+        problems.add("zoneId", cloudflareIdProblem(args.zoneId));
+        const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));
+        if (args.existingRecordId !== undefined) problems.add("existingRecordId", cloudflareIdProblem(args.existingRecordId));
+        // Checked against the hostname, as both resolve: a record pointing at itself loops.
+        const target = problems.check({ given: args.hostname, goal: args.target }, ({ given, goal }) => {
+            const checked = checkedHostname("target", goal);
+            if (checked.problems.length === 0 && checked.value === normaliseHostname(given)) {
+                checked.problems.push({ path: "target", message: `must not be the hostname itself (${checked.value}): the record would point at itself` });
+            }
+            return checked;
+        });
+        problems.refuseKnown();
         const record = new cloudflare.DnsRecord(
             `${name}-record`,
             {
                 zoneId: args.zoneId,
-                name: args.hostname,
+                name: hostname,
                 type: "CNAME",
-                content: args.target,
+                content: target,
                 proxied: true,
                 ttl: PROXIED_TTL,
             },
@@ -57,7 +77,8 @@ export class CnameCutover extends pulumi.ComponentResource {
             },
         );
         this.recordId = record.id;
-        this.target = pulumi.output(args.target);
+        this.target = pulumi.output(target);
         this.registerOutputs({ recordId: this.recordId, target: this.target });
     }
 }
+

@@ -73,6 +73,8 @@ export const CEQUENCE_PORT_DEFAULT = HTTPS_PORT;
 
 /** Share of traffic sent to Cequence; 100 is the guide's failover (steering off). */
 export const TRAFFIC_PERCENT_DEFAULT = 100;
+/** The share of requests a rollout may send to Cequence, in percent, both ends included. */
+export const TRAFFIC_PERCENT_LIMITS = Object.freeze({ min: 1, max: 100 });
 
 /** True-Client-IP is an Enterprise feature, so it is off unless asked for (guide, appendix D). */
 export const TRUE_CLIENT_IP_DEFAULT = false;

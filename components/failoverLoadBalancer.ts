@@ -1,7 +1,10 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT } from "./defaults";
-import { refuseArguments } from "./argumentChecks";
+import { ArgumentProblems } from "./argumentChecks";
+import { cloudflareIdProblem } from "./cloudflareIds";
+import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT, TRAFFIC_PERCENT_LIMITS } from "./defaults";
+import { checkedHostname } from "./hostnames";
+import { wholeNumberProblem } from "./monitorRules";
 import { DESCRIPTIONS } from "./naming";
 import { optionalInput } from "./optionalInput";
 import { pathRule, pathsProblems, protectedPathsExpression } from "./paths";
@@ -9,11 +12,15 @@ import { pathRule, pathsProblems, protectedPathsExpression } from "./paths";
 export interface FailoverLoadBalancerArgs {
     /** Cloudflare zone ID (32 hex characters) of the zone the load balancer hostname is in. */
     zoneId: pulumi.Input<string>;
-    /** The load balancer's hostname (FQDN), e.g. `origin-www-lb.cq-route.com`; Cloudflare uses it as the LB's name. */
+    /**
+     * The load balancer's hostname (FQDN), e.g. `origin-www-lb.cq-route.com`;
+     * Cloudflare uses it as the LB's name. Normalised as the stack's config
+     * does it and Cloudflare stores it (lower case, no trailing dot).
+     */
     hostname: pulumi.Input<string>;
     /** ID of the Cequence pool: first in failover order. */
     cequencePoolId: pulumi.Input<string>;
-    /** ID of the application origin pool: second in failover order, and the fallback pool. */
+    /** ID of the application origin pool: second in failover order, and the fallback pool; another pool than `cequencePoolId`. */
     originPoolId: pulumi.Input<string>;
     /** The public hostname it serves, for the description. */
     publicHostname: pulumi.Input<string>;
@@ -59,30 +66,47 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
 
     constructor(name: string, args: FailoverLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudflare-cequence:index:FailoverLoadBalancer", name, {}, opts);
-        if (args.paths !== undefined) refuseArguments(this, `FailoverLoadBalancer ${name}`, pathsProblems(args.paths, "paths"));
-        const percent = pulumi.output(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT);
+        const problems = new ArgumentProblems(this, `FailoverLoadBalancer ${name}`);
+        const zoneId = problems.check(args.zoneId, (given) => ({ value: given, problems: idProblems("zoneId", given) }));
+        const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));
+        // The origin pool is the fallback when Cequence is down: the same pool twice would leave none.
+        const originPoolId = problems.check({ cequencePoolId: args.cequencePoolId, originPoolId: args.originPoolId }, ({ cequencePoolId, originPoolId }) => ({
+            value: originPoolId,
+            problems:
+                cequencePoolId === originPoolId
+                    ? [{ path: "originPoolId", message: `is cequencePoolId too (${originPoolId}): the origin pool is the fallback when Cequence is down, so it must be another pool` }]
+                    : [],
+        }));
+        const percent = pulumi.output(
+            problems.check(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT, (given) => {
+                const problem = wholeNumberProblem(given, TRAFFIC_PERCENT_LIMITS);
+                return { value: given, problems: problem === undefined ? [] : [{ path: "cequenceTrafficPercent", message: problem }] };
+            }),
+        );
+        if (args.paths !== undefined) for (const problem of pathsProblems(args.paths, "paths")) problems.add(problem.path, problem.message);
+        problems.refuseKnown();
         // Random steering still skips an unhealthy pool, so a partial rollout keeps fail-open.
         const randomSteering = pulumi
-            .all([percent, args.cequencePoolId, args.originPoolId])
+            .all([percent, args.cequencePoolId, originPoolId])
             .apply(([share, cequencePoolId, originPoolId]) =>
                 steeringPolicyFor(share) === "random" ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
             );
         const loadBalancer = new cloudflare.LoadBalancer(
             `${name}-lb`,
             {
-                zoneId: args.zoneId,
-                name: args.hostname,
+                zoneId,
+                name: hostname,
                 description: pulumi.output(args.publicHostname).apply(DESCRIPTIONS.loadBalancer),
                 proxied: true,
                 // "off" is failover: pools are tried in the order of defaultPools.
                 steeringPolicy: percent.apply(steeringPolicyFor),
                 randomSteering: optionalInput(randomSteering),
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
-                defaultPools: [args.cequencePoolId, args.originPoolId],
-                fallbackPool: args.originPoolId,
+                defaultPools: [args.cequencePoolId, originPoolId],
+                fallbackPool: originPoolId,
                 // Without paths the key stays unset: stacks deployed before paths existed see no change, and
                 // one that had paths loses its rule, as Pulumi diffs the removed input (tests/e2e/paths.e2e.ts).
-                ...(args.paths === undefined ? {} : { rules: [pathRule(args.paths, args.originPoolId)] }),
+                ...(args.paths === undefined ? {} : { rules: [pathRule(args.paths, originPoolId)] }),
             },
             { parent: this },
         );
@@ -91,4 +115,9 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
         this.protectedPathsExpression = pulumi.output(args.paths === undefined ? undefined : protectedPathsExpression(args.paths));
         this.registerOutputs({ loadBalancerId: this.loadBalancerId, hostname: this.hostname, protectedPathsExpression: this.protectedPathsExpression });
     }
+}
+
+function idProblems(path: string, given: string) {
+    const problem = cloudflareIdProblem(given);
+    return problem === undefined ? [] : [{ path, message: problem }];
 }

@@ -1,8 +1,9 @@
 /**
  * DNS names as the config, the components and Cloudflare treat them:
  * normalised as Cloudflare stores them, and checked against DNS's syntax and
- * length limits. No imports: the live tools and the package load this.
+ * length limits. No runtime imports: the live tools and the package load this.
  */
+import type { Problem } from "./problems";
 
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -25,6 +26,13 @@ export function isDnsHostname(name: string): boolean {
 export function hostnameProblem(name: string): string | undefined {
     if (isDnsHostname(name)) return undefined;
     return `must be a DNS hostname such as origin-www.example.com (letters, digits and hyphens in dot-separated labels; no scheme, port, path or IP address), got ${JSON.stringify(name)}`;
+}
+
+/** A hostname argument normalised, and why it is no DNS hostname (under `path`), if it is not. */
+export function checkedHostname(path: string, given: string): { value: string; problems: Problem[] } {
+    const value = normaliseHostname(given);
+    const problem = hostnameProblem(value);
+    return { value, problems: problem === undefined ? [] : [{ path, message: problem }] };
 }
 
 /** DNS's limits (RFC 1035): 63 characters a label, 253 a name. */

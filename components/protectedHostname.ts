@@ -3,7 +3,8 @@ import { AppOriginPool } from "./appOriginPool";
 import { CequencePool } from "./cequencePool";
 import { CnameCutover } from "./cnameCutover";
 import { isKnown, refuseArguments } from "./argumentChecks";
-import { CEQUENCE_PORT_DEFAULT, ROUTING_DEFAULT, TRAFFIC_PERCENT_DEFAULT, withMonitorDefaults } from "./defaults";
+import { cloudflareIdProblem } from "./cloudflareIds";
+import { CEQUENCE_PORT_DEFAULT, ROUTING_DEFAULT, TRAFFIC_PERCENT_DEFAULT, TRAFFIC_PERCENT_LIMITS, withMonitorDefaults } from "./defaults";
 import { worstCaseFailOpenSeconds } from "./failOpen";
 import { FailoverLoadBalancer } from "./failoverLoadBalancer";
 import { dnsLengthProblem, hostnameProblem, normaliseHostname } from "./hostnames";
@@ -305,15 +306,14 @@ function checkArgs(resource: pulumi.Resource, args: ProtectedHostnameArgs): Chec
     }
     const routing = args.routing ?? ROUTING_DEFAULT;
     if (!(ROUTINGS as readonly string[]).includes(routing)) add("routing", `must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(routing)}`);
-    const percent = args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT;
-    if (!Number.isInteger(percent) || percent < 1 || percent > 100) add("cequenceTrafficPercent", `must be a whole number from 1 to 100, got ${percent}`);
+    add("cequenceTrafficPercent", wholeNumberProblem(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT, TRAFFIC_PERCENT_LIMITS));
     if (args.paths !== undefined) {
         problems.push(...pathsProblems(args.paths, "paths"));
         add("paths", pathsRoutingProblem(routing));
     }
-    if (args.existingRecordId !== undefined && !/^[0-9a-f]{32}$/.test(args.existingRecordId)) {
-        add("existingRecordId", `must be 32 lower-case hex characters, got ${JSON.stringify(args.existingRecordId)}`);
-    }
+    if (args.existingRecordId !== undefined) add("existingRecordId", cloudflareIdProblem(args.existingRecordId));
+    add("zoneId", cloudflareIdProblem(args.zoneId));
+    if (isKnown(args.accountId)) add("accountId", cloudflareIdProblem(args.accountId));
     if (!/^[A-Za-z0-9._-]+$/.test(args.stackName)) add("stackName", `must be a Pulumi stack name, got ${JSON.stringify(args.stackName)}`);
     const monitors: Array<[string, PoolRole, MonitorArgs | undefined]> = [
         ["cequenceMonitor", "cequence", args.cequenceMonitor],

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runComponent } from "./support/componentProgram";
+import { runComponent, runComponentSource } from "./support/componentProgram";
 import { named, RECORD_ID, ZONE_ID } from "./support/stack";
 
 const cutover = (args: Record<string, unknown>) => runComponent("CnameCutover", "www", args);
@@ -30,5 +30,54 @@ describe("CnameCutover", () => {
         assert.equal(record.importId, `${ZONE_ID}/${RECORD_ID}`);
         assert.equal(record.inputs.comment, undefined);
         assert.deepEqual([...record.ignoreChanges].sort(), ["comment", "tags"]);
+    });
+
+    it("normalises the hostname and the target as the stack's config does (lower case, no trailing dot), given now or as outputs", async () => {
+        for (const run of [
+            await cutover({ zoneId: ZONE_ID, hostname: "WWW.cq-route.com.", target: "Origin-WWW-lb.cq-route.com." }),
+            await runComponentSource(
+                "CnameCutover",
+                "www",
+                `{ zoneId: ${JSON.stringify(ZONE_ID)}, hostname: pulumi.output("WWW.cq-route.com."), target: pulumi.output("Origin-WWW-lb.cq-route.com.") }`,
+                ["target"],
+            ),
+        ]) {
+            assert.equal(run.error, undefined);
+            const record = named(run, "www-record");
+            assert.deepEqual({ name: record.inputs.name, content: record.inputs.content }, { name: "www.cq-route.com", content: "origin-www-lb.cq-route.com" });
+        }
+    });
+
+    it("refuses its arguments itself, every problem at once, naming each, and registers nothing", async () => {
+        const dnsProblem = (given: string) =>
+            `must be a DNS hostname such as origin-www.example.com (letters, digits and hyphens in dot-separated labels; no scheme, port, path or IP address), got ${JSON.stringify(given)}`;
+        const run = await cutover({ zoneId: "not-a-zone", hostname: "https://www.cq-route.com", target: "origin www", existingRecordId: "42" });
+        assert.equal(
+            run.error?.message,
+            [
+                "Invalid arguments for CnameCutover www (4 problems):",
+                '  zoneId: must be 32 lower-case hex characters, got "not-a-zone"',
+                `  hostname: ${dnsProblem("https://www.cq-route.com")}`,
+                '  existingRecordId: must be 32 lower-case hex characters, got "42"',
+                `  target: ${dnsProblem("origin www")}`,
+            ].join("\n"),
+        );
+        assert.deepEqual(run.resources.filter((r) => r.custom), []);
+        const loop = await cutover({ zoneId: ZONE_ID, hostname: "www.cq-route.com", target: "WWW.cq-route.com." });
+        assert.equal(
+            loop.error?.message,
+            "Invalid arguments for CnameCutover www (1 problem):\n  target: must not be the hostname itself (www.cq-route.com): the record would point at itself",
+        );
+        assert.deepEqual(loop.resources.filter((r) => r.custom), []);
+    });
+
+    it("refuses a target that is its own hostname when both resolve later, before the record is registered", async () => {
+        const run = await runComponentSource(
+            "CnameCutover",
+            "www",
+            `{ zoneId: ${JSON.stringify(ZONE_ID)}, hostname: "www.cq-route.com", target: pulumi.output("WWW.cq-route.com.") }`,
+        );
+        assert.match(String(run.error?.message), /Invalid arguments for CnameCutover www \(1 problem\):\n {2}target: must not be the hostname itself/);
+        assert.deepEqual(run.resources.filter((r) => r.custom), []);
     });
 });

@@ -98,6 +98,8 @@ describe("ProtectedHostname: arguments that would break the hostname register no
         ["routing: cequence to a Bridge's port", { routing: "cequence", cequencePort: 9443 }, /^ {2}routing: cequence points the record straight at Cequence, and Cloudflare then connects on port 443, not 9443/m],
         ["an LB hostname outside the zone", { lbHostname: "lb.example.net" }, /^ {2}lbHostname: lb\.example\.net is not in the zone cq-route\.com$/m],
         ["an ill-formed existingRecordId", { existingRecordId: "abc" }, /^ {2}existingRecordId: must be 32 lower-case hex characters/m],
+        ["an ill-formed zoneId", { zoneId: "cq-route.com" }, /^ {2}zoneId: must be 32 lower-case hex characters, got "cq-route\.com"$/m],
+        ["an ill-formed accountId", { accountId: "ACCOUNT" }, /^ {2}accountId: must be 32 lower-case hex characters, got "ACCOUNT"$/m],
         ["an origin given as a URL", { origin: "https://origin-www.cq-route.com/" }, /^ {2}origin: must be a DNS hostname .*, got "https:\/\/origin-www\.cq-route\.com\/"$/m],
         ["a Cequence port of 0", { cequencePort: 0 }, /^ {2}cequencePort: must be a whole number from 1 to 65535, got 0$/m],
         ["an empty paths list", { paths: [] }, /^ {2}paths: must list at least one path; to send every request through Cequence, remove paths$/m],
