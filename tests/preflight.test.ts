@@ -245,11 +245,39 @@ describe("preflight: what the zone's plan may not allow in a path rule", () => {
         });
     }
 
-    it("reads the zone only for a stack with paths", async () => {
-        const { fixture } = await run(guideConfig(), "free");
-        assert.equal(fixture.standIn.served.filter((s) => s.operationId === "zones-0-get").length, 0);
-        const scoped = await run(withPaths(["/api/*"]), "free");
-        assert.equal(scoped.fixture.standIn.served.filter((s) => s.operationId === "zones-0-get").length, 2, "one read per run: --json, then the text");
+    it("reads the zone once per run, with paths or without", async () => {
+        for (const config of [guideConfig(), withPaths(["/api/*"])]) {
+            const { fixture } = await run(config, "free");
+            assert.equal(fixture.standIn.served.filter((s) => s.operationId === "zones-0-get").length, 2, "one read per run: --json, then the text");
+        }
+    });
+});
+
+describe("preflight: a zone that is paused or not active", () => {
+    async function run(change: (zone: Live["zone"]) => void) {
+        const fixture = await startLive(guideConfig());
+        started.push(fixture);
+        change(fixture.zone);
+        const args = ["--stack", STACK, "--dir", fixture.dir, ...FAST_POLLING];
+        const json = await runInProcess(preflight, [...args, "--json"], envFor(fixture.standIn));
+        const text = await runInProcess(preflight, args, envFor(fixture.standIn));
+        return { apps: (JSON.parse(json.stdout) as { apps: AppVerdict[] }).apps, text, code: json.code };
+    }
+
+    it("paused: no app is ready, since a cutover would put nothing on the path; the reason says why, exit 2", async () => {
+        const { apps, text, code } = await run((zone) => (zone.paused = true));
+        assert.equal(code, 2);
+        assert.equal(text.code, 2);
+        assert.deepEqual(apps.map((a) => a.ready), [false]);
+        assert.deepEqual(apps[0]!.problems.map((p) => p.key), ["zoneId"]);
+        assert.match(apps[0]!.reason!, /^zoneId: Zone cq-route\.com is PAUSED: Cloudflare answers its DNS and proxies nothing/);
+        assert.match(text.stdout, /Zone cq-route\.com is PAUSED/);
+    });
+
+    it("not active (nameservers not Cloudflare's): no app is ready, exit 2", async () => {
+        const { apps, code } = await run((zone) => (zone.status = "pending"));
+        assert.equal(code, 2);
+        assert.match(apps[0]!.reason!, /^zoneId: Zone cq-route\.com is NOT ACTIVE \(status pending\)/);
     });
 });
 

@@ -10,7 +10,7 @@ export const READ_PERMISSIONS: readonly string[] = [
     "Zone · DNS · Read",
 ];
 
-/** `status` reads the zone itself (Zone Details), whether it is active and not paused; `preflight` its plan, for a stack with paths. */
+/** `status` and `preflight` read the zone itself (Zone Details): whether it is active and not paused, and its plan. */
 export const ZONE_PERMISSIONS: readonly string[] = ["Zone · Zone · Read"];
 
 /** Cloudflare counts a preview as a write to monitors and pools, though it changes nothing. */

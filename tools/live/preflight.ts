@@ -16,6 +16,7 @@ import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, re
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import type { LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
+import { zoneNotice } from "./zoneNotice";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -74,9 +75,11 @@ export const preflight: Command = async (argv, io) => {
             pollSeconds: values.poll === undefined ? DEFAULT_POLL_SECONDS : positiveNumber(values.poll, "--poll"),
         };
         const { config, configFile } = await loadConfig(common, io);
-        // A stack with paths has the zone read for its plan.
-        const zoneRead = hasPaths(config) ? ZONE_PERMISSIONS : [];
-        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [...READ_PERMISSIONS, ...PREVIEW_PERMISSIONS, ...zoneRead]);
+        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [
+            ...READ_PERMISSIONS,
+            ...PREVIEW_PERMISSIONS,
+            ...ZONE_PERMISSIONS,
+        ]);
         const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
@@ -85,11 +88,6 @@ export const preflight: Command = async (argv, io) => {
         throw error;
     }
 };
-
-/** Whether an app of the stack has a path rule, whose prefixes the zone's plan may refuse. */
-function hasPaths(config: StackConfig): boolean {
-    return config.apps.some((app) => hasLoadBalancer(app) && app.paths !== undefined);
-}
 
 interface Polling {
     waitSeconds: number;
@@ -143,8 +141,9 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
-    // The zone's plan decides what a path rule may hold: read only for a stack that has one.
-    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], hasPaths(config) ? readZone(read, config) : undefined]);
+    // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
+    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], readZone(read, config)]);
+    const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     progress.start(toPreview.size, missing);
     const verdicts = new Map(
@@ -158,8 +157,9 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
     );
     progress.finish();
     return config.apps.map((app, index): AppVerdict => {
-        const problems = zoneProblems(app, index, config, records);
-        const warnings = zone === undefined ? [] : planWarnings(app, index, zone);
+        // A cutover in a zone off every path changes nothing: no app is ready until the zone is active and not paused.
+        const problems = [...(unreachable === undefined ? [] : [{ key: "zoneId", message: unreachable }]), ...zoneProblems(app, index, config, records)];
+        const warnings = planWarnings(app, index, zone);
         if (!hasLoadBalancer(app)) {
             const ready = problems.length === 0;
             const reason = ready ? "routing: cequence has no load balancer, so no pools to preview" : problems.map((p) => `${p.key}: ${p.message}`).join("; ");

@@ -15,7 +15,7 @@ import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, RULE_DRIFT, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
-import type { LiveZone } from "./deployment";
+import { zoneNotice } from "./zoneNotice";
 
 const USAGE = [
     "usage: npm run status -- [--stack <name>] [--json] [--regions] [--origin-health] [--watch <seconds>]",
@@ -196,21 +196,6 @@ function renderTable(result: StackStatus, regions: boolean): string {
         }
     }
     return lines.join("\n");
-}
-
-/** Why no app of a zone that is not active, or paused, has Cloudflare on its path; undefined for an active zone. */
-function zoneNotice(zone: LiveZone): string | undefined {
-    if (zone.status !== "active") {
-        const why =
-            zone.status === "moved"
-                ? "the domain's nameservers moved away from Cloudflare's"
-                : "Cloudflare is waiting for the domain's nameservers to be changed to Cloudflare's (the zone's Overview lists them)";
-        return `Zone ${zone.name} is NOT ACTIVE (status ${zone.status}): ${why}, so nothing Cloudflare holds for it, no record, load balancer or Cequence pool, is on any app's path.`;
-    }
-    if (zone.paused) {
-        return `Zone ${zone.name} is PAUSED: Cloudflare answers its DNS and proxies nothing, so no load balancer and no Cequence is on the path of any app; unpausing the zone (Edit Zone, "paused": false) puts them back.`;
-    }
-    return undefined;
 }
 
 function describePool(pool: PoolStatus | null, routing: Routing, isCequence: boolean): string {
