@@ -3,28 +3,38 @@
 // where they are (docs/engine.md). A `pulumi` on PATH is used as it is; without
 // one, the CLI is built from Go modules and the host from its source in
 // ../shared/engine into .engine/<key>/bin, once, and the resource plugins are
-// installed from ../shared/engine. Plain Node with no dependencies: it runs
-// before `npm ci`.
+// installed from ../shared/engine. The Python and
+// YAML language hosts are built the same way, each into .engine/hosts/<key>,
+// and linked beside the CLI; the Python packages go into .engine/python-venv,
+// pinned. Plain Node with no dependencies: it runs before `npm ci`.
 //
 //   --require-plugins  exit 3 when a resource plugin is missing
 //   --build            build from Go modules even when PATH has a `pulumi`
 import { createHash } from "node:crypto";
 import { accessSync, chmodSync, closeSync, constants, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, dirname, join, relative } from "node:path";
+import { basename, delimiter, dirname, join, relative } from "node:path";
 import process from "node:process";
 import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingPlugins, pluginEntry } from "./manifest.mjs";
 import { endStepsOnSignal, runBounded } from "./run.mjs";
 import { wantedPlugins } from "./plugins.mjs";
 import { SHARED_ENGINE_DIR, pluginBinaryName, readSharedChecksums, sha256File, sharedHostSource, sharedPluginFiles, sharedPluginVersions } from "./sharedParts.mjs";
-import { buildKey, checkCliVersion, dependencyVersion, mainModule, requiredVersion } from "./versions.mjs";
+import { buildKey, checkCliVersion, dependencyVersion, hostBuildKey, mainModule, pinnedRequirement, requiredVersion } from "./versions.mjs";
 
 const CLI_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "cli");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
-// The host is a module of its own since Pulumi 3.100; the Go module proxy here
-// does not serve it, so it is built from its source in ../shared/engine.
-const HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3";
 const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+// The YAML host is served by the Go module proxy, and built from a module that requires it.
+const YAML_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "language-yaml");
+const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
+const YAML_VERSION_VARIABLE = "github.com/pulumi/pulumi-yaml/pkg/version.Version";
+/** The languages whose hosts the engine has besides Node.js: the examples/python and examples/yaml stacks. */
+const OTHER_LANGUAGES = ["python", "yaml"];
+const PYTHON_DIR = join(PROJECT_ROOT, "tools", "engine", "python");
+const PYTHON_REQUIREMENTS = join(PYTHON_DIR, "requirements.txt");
+// The Python host runs each program through this runner, which it expects beside itself.
+const PYTHON_RUNNER = join(PYTHON_DIR, "pulumi-language-python-exec");
+const PYTHON_VENV = join(ENGINE_DIR, "python-venv");
 
 const MINUTE = 60_000;
 // Cold, on 2 cores, the CLI took 7.5 minutes on a quiet machine and 22 on a
@@ -67,10 +77,14 @@ async function useInstalled(pulumiPath, wanted) {
     const check = checkCliVersion(versionRun.stdout, pulumiPath);
     if (!check.ok) throw new EngineError(check.message);
     const binDir = dirname(pulumiPath);
-    const host = [join(binDir, "pulumi-language-nodejs"), findOnPath("pulumi-language-nodejs")].find(
-        (path) => path && isExecutable(path),
-    );
-    if (!host) throw new EngineError(`${pulumiPath} has no pulumi-language-nodejs beside it or on PATH; reinstall the Pulumi CLI`);
+    const languageHosts = ["nodejs", ...OTHER_LANGUAGES].map((language) => {
+        const name = `pulumi-language-${language}`;
+        const host = [join(binDir, name), findOnPath(name)].find((path) => path && isExecutable(path));
+        if (!host) throw new EngineError(`${pulumiPath} has no ${name} beside it or on PATH; reinstall the Pulumi CLI`);
+        // A release ships the hosts beside the CLI at the CLI's version, but only
+        // a host itself could say which it is: no label rather than a guess.
+        return { name: language, path: host, version: null };
+    });
 
     const userHome = process.env.PULUMI_HOME ?? join(homedir(), ".pulumi");
     linkUserPlugins(join(userHome, "plugins"));
@@ -94,11 +108,10 @@ async function useInstalled(pulumiPath, wanted) {
     return {
         source: "path",
         pulumi: { path: pulumiPath, version: check.version },
-        // A release ships the host beside the CLI at the CLI's version, but only
-        // the host itself could say which it is: no label rather than a guess.
-        languageHost: { name: "nodejs", path: host, version: null },
+        languageHosts,
         binDir,
         plugins,
+        python: await pythonVenv(),
     };
 }
 
@@ -163,17 +176,21 @@ function goBuildEnv() {
     return { ...process.env, GOFLAGS: goflags, GOWORK: "off" };
 }
 
-/** A digest of every file a build reads that is not a Go module: the CLI's go.mod/go.sum and the host's source. */
-function modulesDigest(hostSource) {
+/**
+ * A digest of every file a build reads that is not a Go module (go.mod/go.sum
+ * files, a host's source), by name and content, folder by folder.
+ */
+function filesDigest(dirs) {
     const hash = createHash("sha256");
-    for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(join(CLI_MODULE_DIR, file)));
-    for (const file of readdirSync(hostSource).sort()) hash.update(file).update(readFileSync(join(hostSource, file)));
+    for (const dir of dirs) {
+        for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(join(dir, file)));
+    }
     return hash.digest("hex").slice(0, 10);
 }
 
-async function step(number, total, { label, args, cwd, timeoutMs }) {
+async function step(number, total, { label, command = "go", args, cwd, timeoutMs, env = goBuildEnv() }) {
     log(`step ${number}/${total}: ${label}`);
-    const result = await runBounded("go", args, { cwd, env: goBuildEnv(), timeoutMs, progress: label });
+    const result = await runBounded(command, args, { cwd, env, timeoutMs, progress: label });
     if (result.timedOut) throw new EngineError(`${label} did not finish within ${timeoutMs / MINUTE} minutes; stopped it`);
     if (result.code !== 0) {
         throw new EngineError(`${label} failed (exit ${result.code}) after ${result.seconds} s:\n${result.stderr.trim()}`);
@@ -182,36 +199,127 @@ async function step(number, total, { label, args, cwd, timeoutMs }) {
     return result.seconds;
 }
 
-function goBuildArgs(output, version, pkg) {
-    return ["build", "-trimpath", "-ldflags", `-s -w -X ${VERSION_VARIABLE}=v${version}`, "-o", output, pkg];
+function goBuildArgs(output, version, pkg, versionVariable = VERSION_VARIABLE) {
+    return ["build", "-trimpath", "-ldflags", `-s -w -X ${versionVariable}=v${version}`, "-o", output, pkg];
 }
 
-/** The shared host source, or why the engine cannot be built without it. */
-function hostSourceOrFail() {
-    const host = sharedHostSource("nodejs");
+/**
+ * How a language host is built and recognised. `copyFrom`: a source folder
+ * (the nodejs and python hosts, whose modules the proxy does not serve, from
+ * ../shared/engine); else `moduleDir`, a module of ours that requires the
+ * host's (yaml). `companions`: files the host expects beside itself. `inputs`:
+ * the folders whose files key the build. `verify` checks the built binary's
+ * own labels.
+ */
+function hostSpec(language) {
+    if (language === "yaml") {
+        const version = requiredVersion(readFileSync(join(YAML_MODULE_DIR, "go.mod"), "utf8"), YAML_MODULE);
+        if (!version) throw new EngineError(`${join(YAML_MODULE_DIR, "go.mod")} requires no ${YAML_MODULE}`);
+        return {
+            language,
+            version,
+            moduleDir: YAML_MODULE_DIR,
+            pkg: `${YAML_MODULE}/cmd/pulumi-language-yaml`,
+            versionVariable: YAML_VERSION_VARIABLE,
+            companions: [],
+            inputs: [YAML_MODULE_DIR],
+            // The YAML host has no -version flag; its build info names the module it was built from.
+            verify: (binary) => assertBuiltFrom(binary, YAML_MODULE, version),
+        };
+    }
+    const host = sharedHostSource(language);
     if (!host) {
         throw new EngineError(
-            `no pulumi on PATH, and no Node.js language-host source at ${join(SHARED_ENGINE_DIR, "hosts", "pulumi-language-nodejs")} ` +
+            `no pulumi on PATH, and no ${language} language-host source at ${join(SHARED_ENGINE_DIR, "hosts", `pulumi-language-${language}`)} ` +
                 `to build one from; install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/) or lay ../shared beside the repository`,
         );
     }
-    return host;
+    // Each host is a module of its own since Pulumi 3.100; the Go module proxy here does not serve them.
+    const module = `github.com/pulumi/pulumi/sdk/${language}/cmd/pulumi-language-${language}/v3`;
+    return {
+        language,
+        version: host.version,
+        copyFrom: host.source,
+        pkg: ".",
+        versionVariable: VERSION_VARIABLE,
+        companions: language === "python" ? [PYTHON_RUNNER] : [],
+        inputs: language === "python" ? [host.source, PYTHON_DIR] : [host.source],
+        verify: (binary) => assertHostBuild(binary, module, host.version),
+    };
+}
+
+/**
+ * The steps that build `spec`'s host into `output` (renamed into place by the
+ * caller), in `workDir`: a writable copy of its source (../shared is
+ * read-only, and Go may write beside go.mod), or its module folder.
+ */
+function hostBuildSteps(spec, workDir, output) {
+    const name = `pulumi-language-${spec.language}`;
+    if (spec.copyFrom) {
+        cpSync(spec.copyFrom, workDir, { recursive: true });
+        chmodTree(workDir);
+    }
+    const cwd = spec.copyFrom ? workDir : spec.moduleDir;
+    return [
+        { name: `download-${spec.language}`, label: `go mod download (${name} modules)`, args: ["mod", "download"], cwd, timeoutMs: DOWNLOAD_TIMEOUT },
+        { name: `build-${spec.language}`, label: `go build ${name} v${spec.version}`, args: goBuildArgs(output, spec.version, spec.pkg, spec.versionVariable), cwd, timeoutMs: BUILD_TIMEOUT },
+    ];
+}
+
+async function runSteps(steps) {
+    const seconds = {};
+    for (const [index, each] of steps.entries()) seconds[each.name] = await step(index + 1, steps.length, each);
+    return seconds;
+}
+
+/**
+ * The Python or YAML host, built once into .engine/hosts/<key> (its own key,
+ * so a change of the CLI does not rebuild it), checked, and linked into the
+ * CLI's bin folder, where the CLI looks for language hosts.
+ */
+async function otherHost(language, go, binDir) {
+    const spec = hostSpec(language);
+    const name = `pulumi-language-${language}`;
+    const key = hostBuildKey({ language, hostVersion: spec.version, goVersion: go.GOVERSION, goos: go.GOOS, goarch: go.GOARCH, modulesDigest: filesDigest(spec.inputs) });
+    const keyDir = join(ENGINE_DIR, "hosts", key);
+    const host = join(keyDir, name);
+    const stampPath = join(keyDir, "build.json");
+    const companions = spec.companions.map((file) => ({ from: file, to: join(keyDir, basename(file)) }));
+    if (existsSync(stampPath) && isExecutable(host) && companions.every(({ to }) => isExecutable(to))) {
+        log(`reusing ${name} in ${relative(PROJECT_ROOT, keyDir)}`);
+    } else {
+        log(`building ${name} v${spec.version} from ${spec.copyFrom ?? spec.moduleDir} into ${relative(PROJECT_ROOT, keyDir)}, once`);
+        rmSync(keyDir, { recursive: true, force: true });
+        mkdirSync(keyDir, { recursive: true });
+        const seconds = await runSteps(hostBuildSteps(spec, join(keyDir, "src"), `${host}.partial`));
+        renameSync(`${host}.partial`, host);
+        for (const { from, to } of companions) {
+            cpSync(from, to);
+            chmodSync(to, 0o755);
+        }
+        writeFileSync(stampPath, JSON.stringify({ language, version: spec.version, go, builtAt: new Date().toISOString(), seconds }, null, 2) + "\n");
+    }
+    await spec.verify(host);
+    const link = join(binDir, name);
+    rmSync(link, { force: true });
+    symlinkSync(host, link);
+    return { name: language, path: host, version: spec.version };
 }
 
 /** The CLI built from tools/engine/go and the host from ../shared/engine, reused when this key was built before. */
 async function useBuilt(wanted) {
     unlinkUserPlugins();
     const go = await goEnv();
-    const hostSource = hostSourceOrFail();
+    const nodejs = hostSpec("nodejs");
     const cliVersion = requiredVersion(readFileSync(join(CLI_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/pkg/v3");
-    const hostVersion = hostSource.version;
+    const hostVersion = nodejs.version;
     const key = buildKey({
         cliVersion,
         hostVersion,
         goVersion: go.GOVERSION,
         goos: go.GOOS,
         goarch: go.GOARCH,
-        modulesDigest: modulesDigest(hostSource.source),
+        modulesDigest: filesDigest([CLI_MODULE_DIR, ...nodejs.inputs]),
     });
     const keyDir = join(ENGINE_DIR, key);
     const binDir = join(keyDir, "bin");
@@ -223,21 +331,15 @@ async function useBuilt(wanted) {
     if (existsSync(stampPath) && isExecutable(pulumi) && isExecutable(host)) {
         log(`reusing the build in ${relative(PROJECT_ROOT, keyDir)}`);
     } else {
-        log(`no pulumi on PATH: building Pulumi CLI v${cliVersion} from Go modules, and pulumi-language-nodejs v${hostVersion} from ${hostSource.source}`);
+        log(`no pulumi on PATH: building Pulumi CLI v${cliVersion} from Go modules, and pulumi-language-nodejs v${hostVersion} from ${nodejs.copyFrom}`);
         log(`into ${relative(PROJECT_ROOT, keyDir)}, once (a cold build takes minutes)`);
         rmSync(keyDir, { recursive: true, force: true });
         mkdirSync(binDir, { recursive: true });
-        // A writable copy: ../shared is read-only, and Go may write beside go.mod.
-        cpSync(hostSource.source, hostBuildDir, { recursive: true });
-        chmodTree(hostBuildDir);
-        const steps = [
+        const seconds = await runSteps([
             { name: "downloadCli", label: "go mod download (CLI modules)", args: ["mod", "download"], cwd: CLI_MODULE_DIR, timeoutMs: DOWNLOAD_TIMEOUT },
             { name: "buildCli", label: `go build pulumi v${cliVersion}`, args: goBuildArgs(`${pulumi}.partial`, cliVersion, CLI_PACKAGE), cwd: CLI_MODULE_DIR, timeoutMs: BUILD_TIMEOUT },
-            { name: "downloadHost", label: "go mod download (language host modules)", args: ["mod", "download"], cwd: hostBuildDir, timeoutMs: DOWNLOAD_TIMEOUT },
-            { name: "buildHost", label: `go build pulumi-language-nodejs v${hostVersion}`, args: goBuildArgs(`${host}.partial`, hostVersion, "."), cwd: hostBuildDir, timeoutMs: BUILD_TIMEOUT },
-        ];
-        const seconds = {};
-        for (const [index, each] of steps.entries()) seconds[each.name] = await step(index + 1, steps.length, each);
+            ...hostBuildSteps(nodejs, hostBuildDir, `${host}.partial`),
+        ]);
         renameSync(`${pulumi}.partial`, pulumi);
         renameSync(`${host}.partial`, host);
         writeFileSync(stampPath, JSON.stringify({ cliVersion, hostVersion, go, builtAt: new Date().toISOString(), seconds }, null, 2) + "\n");
@@ -245,20 +347,23 @@ async function useBuilt(wanted) {
 
     // The labels come from the binaries themselves, never from what we meant to build.
     await assertBuiltFrom(pulumi, "github.com/pulumi/pulumi/pkg/v3", cliVersion);
-    await assertHostBuild(host, hostVersion);
+    await nodejs.verify(host);
     const versionRun = await quickRun(pulumi, ["version"], { ...process.env, ...engineVariables() });
     const check = checkCliVersion(versionRun.stdout, pulumi);
     if (!check.ok) throw new EngineError(check.message);
     if (check.version !== cliVersion) throw new EngineError(`${pulumi} reports ${check.version}, not the v${cliVersion} it was built as`);
 
+    const languageHosts = [{ name: "nodejs", path: host, version: hostVersion }];
+    for (const language of OTHER_LANGUAGES) languageHosts.push(await otherHost(language, go, binDir));
     const plugins = [];
     for (const plugin of wanted) plugins.push(await sharedPlugin(plugin, pulumi, go));
     return {
         source: "built",
         pulumi: { path: pulumi, version: check.version },
-        languageHost: { name: "nodejs", path: host, version: hostVersion },
+        languageHosts,
         binDir,
         plugins,
+        python: await pythonVenv(),
     };
 }
 
@@ -285,11 +390,11 @@ async function assertBuiltFrom(binary, module, version) {
  * records "(devel)"): it must be the host's module, built against the Pulumi
  * SDK of its version, and say that version itself.
  */
-async function assertHostBuild(host, version) {
+async function assertHostBuild(host, module, version) {
     const info = await quickRun("go", ["version", "-m", host]);
     const sdk = dependencyVersion(info.stdout, "github.com/pulumi/pulumi/sdk/v3");
-    if (!info.stdout.includes(`\tmod\t${HOST_MODULE}\t`) || sdk !== version) {
-        throw new EngineError(`${host} is not ${HOST_MODULE} built against sdk/v3 v${version} (its build info names sdk ${sdk ?? "none"}); delete it`);
+    if (!info.stdout.includes(`\tmod\t${module}\t`) || sdk !== version) {
+        throw new EngineError(`${host} is not ${module} built against sdk/v3 v${version} (its build info names sdk ${sdk ?? "none"}); delete it`);
     }
     const printed = (await quickRun(host, ["-version"])).stdout.trim();
     if (printed !== `v${version}`) throw new EngineError(`${host} -version printed "${printed}", not v${version}; delete it`);
@@ -355,6 +460,46 @@ function runBoundedTo(fd, command, args) {
     return runBounded(command, args, { cwd: ENGINE_DIR, env: process.env, timeoutMs: QUICK_TIMEOUT, stdout: fd });
 }
 
+/**
+ * The Python packages the examples/python stack runs with, in a virtual
+ * environment of the project's own (.engine/python-venv), every version pinned
+ * by tools/engine/python/requirements.txt. Made once per Python version and
+ * requirements file; the `pulumi` it holds is checked by the venv's Python.
+ */
+async function pythonVenv() {
+    const requirements = readFileSync(PYTHON_REQUIREMENTS, "utf8");
+    const sdkVersion = pinnedRequirement(requirements, "pulumi");
+    if (!sdkVersion) throw new EngineError(`${PYTHON_REQUIREMENTS} pins no \`pulumi==<version>\``);
+    const python = findOnPath("python3");
+    if (!python) throw new EngineError("no python3 on PATH: the examples/python stack needs Python 3.9 or later");
+    const pythonVersion = (await quickRun(python, ["-c", "import platform; print(platform.python_version())"])).stdout.trim();
+    const venvPython = join(PYTHON_VENV, "bin", "python");
+    const stampPath = join(PYTHON_VENV, "engine-stamp.json");
+    const stamp = JSON.stringify({ python: pythonVersion, requirements: createHash("sha256").update(requirements).digest("hex").slice(0, 10) });
+    if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === stamp && isExecutable(venvPython)) {
+        log(`reusing the Python packages in ${relative(PROJECT_ROOT, PYTHON_VENV)}`);
+    } else {
+        log(`installing the pinned Python packages (pulumi ${sdkVersion}) into ${relative(PROJECT_ROOT, PYTHON_VENV)} for Python ${pythonVersion}`);
+        rmSync(PYTHON_VENV, { recursive: true, force: true });
+        await runSteps([
+            { name: "venv", label: `python3 -m venv ${relative(PROJECT_ROOT, PYTHON_VENV)}`, command: python, args: ["-m", "venv", PYTHON_VENV], cwd: PROJECT_ROOT, timeoutMs: QUICK_TIMEOUT, env: process.env },
+            {
+                name: "pip",
+                label: `pip install -r ${relative(PROJECT_ROOT, PYTHON_REQUIREMENTS)}`,
+                command: venvPython,
+                args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--require-virtualenv", "-r", PYTHON_REQUIREMENTS],
+                cwd: PROJECT_ROOT,
+                timeoutMs: DOWNLOAD_TIMEOUT,
+                env: process.env,
+            },
+        ]);
+        writeFileSync(stampPath, stamp);
+    }
+    const installed = (await quickRun(venvPython, ["-c", "import importlib.metadata as m; print(m.version('pulumi'))"])).stdout.trim();
+    if (installed !== sdkVersion) throw new EngineError(`${PYTHON_VENV} holds pulumi ${installed || "(none)"}, not the pinned ${sdkVersion}; delete it`);
+    return { venv: PYTHON_VENV, version: pythonVersion, pulumiSdk: installed };
+}
+
 function writeManifest(engine) {
     const manifest = { schema: MANIFEST_SCHEMA, writtenAt: new Date().toISOString(), ...engine, env: engineVariables() };
     mkdirSync(manifest.env.PULUMI_HOME, { recursive: true });
@@ -367,7 +512,8 @@ function report(manifest) {
     const lines = [
         `Pulumi engine (${manifest.source === "built" ? "built here from Go modules" : "the pulumi on PATH"}):`,
         `  pulumi                  ${manifest.pulumi.version}  ${manifest.pulumi.path}`,
-        `  pulumi-language-nodejs  ${manifest.languageHost.version ?? "(version not reported)"}  ${manifest.languageHost.path}`,
+        ...manifest.languageHosts.map((host) => `  ${`pulumi-language-${host.name}`.padEnd(22)}  ${host.version ?? "(version not reported)"}  ${host.path}`),
+        `  Python venv                  ${manifest.python.venv} (Python ${manifest.python.version}, pulumi ${manifest.python.pulumiSdk})`,
         `  bin dir (put first on PATH)  ${manifest.binDir}`,
         `  PULUMI_HOME                  ${manifest.env.PULUMI_HOME}`,
         `  manifest                     ${MANIFEST_PATH}`,

@@ -27,12 +27,14 @@ export interface EngineManifest {
     /** "path": the user's pulumi on PATH; "built": built here from Go modules. */
     source: "path" | "built";
     pulumi: { path: string; version: string };
-    /** version null: the host did not say which it is. */
-    languageHost: { name: "nodejs"; path: string; version: string | null };
-    /** Holds pulumi and pulumi-language-nodejs: put first on PATH. */
+    /** nodejs, python and yaml; version null: the host did not say which it is. */
+    languageHosts: Array<{ name: "nodejs" | "python" | "yaml"; path: string; version: string | null }>;
+    /** Holds pulumi and its language hosts: put first on PATH. */
     binDir: string;
     env: EngineVariables;
     plugins: PluginEntry[];
+    /** The virtual environment examples/python runs in, its Python's version and the `pulumi` package it holds. */
+    python: { venv: string; version: string; pulumiSdk: string };
 }
 
 export declare function engineVariables(engineDir?: string): EngineVariables;

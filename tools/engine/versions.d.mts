@@ -30,3 +30,12 @@ export declare function buildKey(inputs: {
 }): string;
 export declare function mainModule(goVersionM: string): { path: string; version: string } | undefined;
 export declare function dependencyVersion(goVersionM: string, modulePath: string): string | undefined;
+export declare function hostBuildKey(inputs: {
+    language: string;
+    hostVersion: string;
+    goVersion: string;
+    goos: string;
+    goarch: string;
+    modulesDigest: string;
+}): string;
+export declare function pinnedRequirement(requirementsText: string, name: string): string | undefined;

@@ -115,16 +115,38 @@ export function dependencyVersion(goVersionM, modulePath) {
     return match ? match[1].replace(/^v/, "") : undefined;
 }
 
+/** Fails unless every input of a build key is a plain version or name (nothing that could leave the folder). */
+function assertPlainInputs(caller, inputs) {
+    for (const [name, value] of Object.entries(inputs)) {
+        if (typeof value !== "string" || !/^[0-9A-Za-z.+_-]+$/.test(value)) {
+            throw new Error(`${caller}: ${name} must be a plain version or name, got ${JSON.stringify(value)}`);
+        }
+    }
+}
+
 /**
  * The folder name a build is kept under: what went into it (the CLI's and the
  * language host's versions, a digest of the CLI's go.mod/go.sum and the host's
  * source, which pin every other module), the Go toolchain and the platform. Anything else is a new build.
  */
 export function buildKey({ cliVersion, hostVersion, goVersion, goos, goarch, modulesDigest }) {
-    for (const [name, value] of Object.entries({ cliVersion, hostVersion, goVersion, goos, goarch, modulesDigest })) {
-        if (typeof value !== "string" || !/^[0-9A-Za-z.+_-]+$/.test(value)) {
-            throw new Error(`buildKey: ${name} must be a plain version or name, got ${JSON.stringify(value)}`);
-        }
-    }
+    assertPlainInputs("buildKey", { cliVersion, hostVersion, goVersion, goos, goarch, modulesDigest });
     return `pulumi-v${cliVersion}_nodejs-v${hostVersion}_${goVersion}_${goos}-${goarch}_${modulesDigest}`;
+}
+
+/**
+ * The folder name one more language host (python, yaml) is kept under, on the
+ * same rule: its language and version, the Go toolchain, the platform and a
+ * digest of the files its build reads.
+ */
+export function hostBuildKey({ language, hostVersion, goVersion, goos, goarch, modulesDigest }) {
+    assertPlainInputs("hostBuildKey", { language, hostVersion, goVersion, goos, goarch, modulesDigest });
+    return `pulumi-language-${language}-v${hostVersion}_${goVersion}_${goos}-${goarch}_${modulesDigest}`;
+}
+
+/** The version a pip requirements file pins a package at (`name==version`); undefined when it pins none. */
+export function pinnedRequirement(requirementsText, name) {
+    const escaped = escapeRegExp(name);
+    const match = new RegExp(`^${escaped}==(\\S+)\\s*$`, "im").exec(requirementsText);
+    return match?.[1];
 }
