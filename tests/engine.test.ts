@@ -30,6 +30,8 @@ import {
 import {
     MIN_CLI_VERSION,
     buildKey,
+    hostBuildKey,
+    pinnedRequirement,
     checkCliVersion,
     compareVersions,
     dependencyVersion,
@@ -205,6 +207,30 @@ describe("build keys", () => {
 
     it("refuse an input that could leave the folder", () => {
         assert.throws(() => buildKey({ ...inputs, goos: "../x" }), /goos must be a plain version or name/);
+        assert.throws(() => hostBuildKey({ ...hostInputs, language: "../x" }), /language must be a plain version or name/);
+    });
+
+    const hostInputs = { language: "python", hostVersion: "3.259.0", goVersion: "go1.26.8", goos: "linux", goarch: "amd64", modulesDigest: "0123456789" };
+
+    it("of the other language hosts name their language and every input", () => {
+        assert.equal(hostBuildKey(hostInputs), "pulumi-language-python-v3.259.0_go1.26.8_linux-amd64_0123456789");
+        for (const [field, value] of Object.entries({ language: "yaml", hostVersion: "1.25.0", goVersion: "go1.27.0", modulesDigest: "9876543210" })) {
+            assert.notEqual(hostBuildKey({ ...hostInputs, [field]: value }), hostBuildKey(hostInputs), field);
+        }
+    });
+});
+
+describe("the Python packages of the engine", () => {
+    it("pin pulumi at the Python language host's own version", () => {
+        const requirements = readFileSync(path.join(PROJECT_ROOT, "tools", "engine", "python", "requirements.txt"), "utf8");
+        assert.equal(pinnedRequirement(requirements, "pulumi"), sharedHostSource("python")?.version);
+        for (const line of requirements.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"))) assert.match(line, /^[A-Za-z0-9_.-]+==\S+$/, "every package pinned");
+    });
+
+    it("read a pin, and nothing from a range or another package's name", () => {
+        assert.equal(pinnedRequirement("pulumi==3.259.0\n", "pulumi"), "3.259.0");
+        assert.equal(pinnedRequirement("pulumi>=3.0\n", "pulumi"), undefined);
+        assert.equal(pinnedRequirement("pulumi-random==4.0.0\n", "pulumi"), undefined);
     });
 });
 

@@ -56,8 +56,10 @@ export interface EngineRun {
  * Starts the CLI itself on the stack, for what the Automation API does not
  * offer (`state unprotect`) or must not do for us (being killed mid-update).
  */
-export function pulumiProcess(run: EngineRun, args: string[]): ChildProcess {
-    return spawn(engine().pulumi.path, [...args, "--stack", run.stack.name, "--non-interactive"], {
+export function pulumiProcess(run: EngineRun, args: string[], { forStack = true } = {}): ChildProcess {
+    // A project-wide command (`package add`) takes no --stack.
+    const target = forStack ? ["--stack", run.stack.name] : [];
+    return spawn(engine().pulumi.path, [...args, ...target, "--non-interactive"], {
         cwd: run.project.workDir,
         env: run.env,
         stdio: ["ignore", "pipe", "pipe"],
@@ -99,8 +101,8 @@ export function killProcessTree(rootPid: number): string[] {
 }
 
 /** Runs the CLI to completion; rejects with its output when it fails. */
-export function pulumiCli(run: EngineRun, args: string[]): Promise<string> {
-    const child = pulumiProcess(run, args);
+export function pulumiCli(run: EngineRun, args: string[], options?: { forStack?: boolean }): Promise<string> {
+    const child = pulumiProcess(run, args, options);
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -126,12 +128,21 @@ export async function configSetPath(run: EngineRun, keyPath: string, value: stri
  * provider pointed at the stand-in.
  */
 export async function engineStack(stackName: string, config: ConfigObject, standIn: CloudflareStandIn, main?: string): Promise<EngineRun> {
-    const { binDir } = engine();
-    const project = scratchProject(main);
     const qualified = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value]));
+    return engineStackIn(scratchProject(main), stackName, qualified, standIn);
+}
+
+/**
+ * A new stack of any Pulumi project prepared in a scratch directory (this
+ * project, or a consumer of its components in another language), with
+ * `config` (keys as in a stack file, qualified as the project needs) and the
+ * Cloudflare provider pointed at the stand-in.
+ */
+export async function engineStackIn(project: ScratchProject, stackName: string, config: ConfigObject, standIn: CloudflareStandIn): Promise<EngineRun> {
+    const { binDir } = engine();
     writeFileSync(
         path.join(project.workDir, `Pulumi.${stackName}.yaml`),
-        stringify({ config: { ...qualified, "cloudflare:baseUrl": standIn.baseUrl } }),
+        stringify({ config: { ...config, "cloudflare:baseUrl": standIn.baseUrl } }),
     );
     const env = stringValues({
         ...engineEnv(engine()),

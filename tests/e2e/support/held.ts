@@ -61,3 +61,43 @@ export function objectIds(account: Account, zone: Zone): Record<string, string[]
         rulesets: ids(zone.rulesets),
     };
 }
+
+/** Fields that differ between two deployments of the same objects: the IDs Cloudflare assigns and the times it stamps. */
+const ASSIGNED_FIELDS = new Set(["id", "created", "modified", "created_on", "modified_on", "last_updated", "version"]);
+
+/**
+ * Everything the stand-in holds for an account and its zone, in a form that two
+ * deployments of the same inputs share field for field, whatever program or
+ * language made them: each ID Cloudflare assigned (a pool's monitor, a load
+ * balancer's pools, a record's ID in a ruleset) is replaced by what it names,
+ * assigned times are left out, and each list is in a stable order.
+ */
+export function comparableObjects(account: Account, zone: Zone): Record<string, unknown[]> {
+    const names = new Map<string, string>();
+    for (const pool of account.pools) names.set(pool.id, `pool ${pool.name}`);
+    for (const monitor of account.monitors) {
+        const watched = account.pools.filter((pool) => pool.monitor === monitor.id).map((pool) => pool.name).sort();
+        names.set(monitor.id, `monitor of ${watched.join(", ") || "no pool"}`);
+    }
+    for (const lb of zone.loadBalancers) names.set(lb.id, `load balancer ${lb.name}`);
+    for (const record of zone.records) names.set(record.id, `record ${record.type} ${record.name}`);
+    for (const policy of account.policies) names.set(policy.id, `policy ${policy.name}`);
+    for (const ruleset of zone.rulesets) names.set(ruleset.id, `ruleset ${ruleset.phase} ${ruleset.name}`);
+    const named = (value: unknown): unknown => {
+        if (typeof value === "string") return names.get(value) ?? value;
+        if (Array.isArray(value)) return value.map(named);
+        if (value !== null && typeof value === "object") {
+            return Object.fromEntries(Object.entries(value).filter(([key]) => !ASSIGNED_FIELDS.has(key)).map(([key, field]) => [key, named(field)]));
+        }
+        return value;
+    };
+    const sorted = (objects: unknown[]) => objects.map(named).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return {
+        monitors: sorted(account.monitors),
+        pools: sorted(account.pools),
+        policies: sorted(account.policies),
+        loadBalancers: sorted(zone.loadBalancers),
+        records: sorted(zone.records),
+        rulesets: sorted(zone.rulesets),
+    };
+}
