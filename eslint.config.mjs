@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "dist/**", "bench/results/**", "sdks/**"] },
+    { ignores: ["node_modules/**", "dist/**", "bench/results/**", "sdks/**", ".engine/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
