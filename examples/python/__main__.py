@@ -44,6 +44,8 @@ standby = cequence.CequencePool(
     public_hostname=hostname,
     cequence_hostname=cequence_hostname,
     monitor={"path": "/", "expected_codes": "200"},
+    # After the hostname's own objects: when ProtectedHostname refuses its arguments, nothing is created.
+    opts=pulumi.ResourceOptions(depends_on=[www]),
 )
 
 pulumi.export("lbHostname", www.lb_hostname)

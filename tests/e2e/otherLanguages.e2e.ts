@@ -124,7 +124,7 @@ describe("the components from other languages", () => {
                         await world.run.stack.removeConfig(`${name}:origin`).catch(() => undefined);
                         for (const [key, value] of Object.entries(config)) await world.run.stack.setConfig(`${name}:${key}`, { value: String(value) });
                         const refusal = await world.run.stack.up().then(() => assert.fail("up succeeded"), (error: Error) => error.message);
-                        assert.match(refusal, /Invalid arguments for ProtectedHostname www \(1 problem\)/);
+                        assert.match(refusal, /Invalid arguments for ProtectedHostname www\.cq-route\.com \(1 problem\)/);
                         assert.match(refusal, problem);
                         assert.deepEqual(Object.values(comparableObjects(world.account, world.zone)).flat(), [], "nothing was created");
                     }
