@@ -219,12 +219,15 @@ function hostSpec(language) {
             language,
             version,
             moduleDir: YAML_MODULE_DIR,
-            pkg: `${YAML_MODULE}/cmd/pulumi-language-yaml`,
+            // Our command over pulumi-yaml's server, with the engine's schema loader on (see its main.go);
+            // its version says so, rather than passing for upstream's command.
+            pkg: ".",
+            stampedVersion: `${version}+rpc-loader`,
             versionVariable: YAML_VERSION_VARIABLE,
             companions: [],
             inputs: [YAML_MODULE_DIR],
-            // The YAML host has no -version flag; its build info names the module it was built from.
-            verify: (binary) => assertBuiltFrom(binary, YAML_MODULE, version),
+            // The YAML host has no -version flag; its build info names the pulumi-yaml it was built with.
+            verify: (binary) => assertBuiltWith(binary, YAML_MODULE, version),
         };
     }
     const host = sharedHostSource(language);
@@ -262,7 +265,7 @@ function hostBuildSteps(spec, workDir, output) {
     const cwd = spec.copyFrom ? workDir : spec.moduleDir;
     return [
         { name: `download-${spec.language}`, label: `go mod download (${name} modules)`, args: ["mod", "download"], cwd, timeoutMs: DOWNLOAD_TIMEOUT },
-        { name: `build-${spec.language}`, label: `go build ${name} v${spec.version}`, args: goBuildArgs(output, spec.version, spec.pkg, spec.versionVariable), cwd, timeoutMs: BUILD_TIMEOUT },
+        { name: `build-${spec.language}`, label: `go build ${name} v${spec.version}`, args: goBuildArgs(output, spec.stampedVersion ?? spec.version, spec.pkg, spec.versionVariable), cwd, timeoutMs: BUILD_TIMEOUT },
     ];
 }
 
@@ -383,6 +386,12 @@ async function assertBuiltFrom(binary, module, version) {
     if (built?.path !== module || built.version !== version) {
         throw new EngineError(`${binary} was built from ${built ? `${built.path}@v${built.version}` : "an unknown module"}, not ${module}@v${version}; delete it`);
     }
+}
+
+/** `binary`'s build info records `module` at `version` among its dependencies. */
+async function assertBuiltWith(binary, module, version) {
+    const built = dependencyVersion((await quickRun("go", ["version", "-m", binary])).stdout, module);
+    if (built !== version) throw new EngineError(`${binary} was built with ${module} ${built ? `v${built}` : "absent"}, not v${version}; delete it`);
 }
 
 /**
