@@ -8,10 +8,13 @@
  * component's own message before anything is created.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
+import { COMMITTED_SCHEMA, engineComponentSchema } from "../../tools/engine/componentSchema.mjs";
 import { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { ConfigObject } from "../support/stack";
 import { engine, engineStackIn, pulumiCli, requireResourcePlugins, type EngineRun } from "./support/engine";
@@ -130,4 +133,37 @@ describe("the components from other languages", () => {
             });
         });
     }
+});
+
+/** Runs `command` in `cwd` to completion (bounded), failing with its output. */
+function run(command: string, args: string[], cwd: string): void {
+    const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 10 * 60_000 });
+    assert.equal(result.status, 0, `${command} ${args.join(" ")} in ${cwd} exited ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
+}
+
+describe("the package's contract for other languages", () => {
+    let schema: string;
+
+    before(() => {
+        schema = engineComponentSchema(engine());
+    });
+
+    it("pulumi package get-schema prints the committed schema (a change to it is deliberate: npm run schema, and a CHANGELOG line)", () => {
+        assert.equal(schema, readFileSync(COMMITTED_SCHEMA, "utf8"), "the component schema changed: run `npm run schema`, review the diff and add a CHANGELOG line");
+    });
+
+    it("examples/go builds against the Go SDK generated from that schema, as its README does it", () => {
+        const scratch = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-go-"));
+        try {
+            const example = path.join(REPO_ROOT, "examples", "go");
+            for (const file of ["Pulumi.yaml", "go.mod", "go.sum", "main.go"]) copyFileSync(path.join(example, file), path.join(scratch, file));
+            const schemaFile = path.join(scratch, "schema.json");
+            writeFileSync(schemaFile, schema);
+            run("go", ["run", ".", schemaFile, path.join(scratch, "sdks", "cloudflare-cequence")], path.join(REPO_ROOT, "tools", "engine", "go", "sdkgen"));
+            run("go", ["build", "-o", path.join(scratch, "cequence-go-consumer"), "."], scratch);
+            run("go", ["vet", "./..."], scratch);
+        } finally {
+            rmSync(scratch, { recursive: true, force: true });
+        }
+    });
 });
