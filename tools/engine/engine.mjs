@@ -251,6 +251,11 @@ function hostSpec(language) {
     };
 }
 
+/** The version a host's binary says it is: its source's, or what we built over it (`stampedVersion`). */
+function hostLabel(spec) {
+    return spec.stampedVersion ?? spec.version;
+}
+
 /**
  * The steps that build `spec`'s host into `output` (renamed into place by the
  * caller), in `workDir`: a writable copy of its source (../shared is
@@ -265,7 +270,7 @@ function hostBuildSteps(spec, workDir, output) {
     const cwd = spec.copyFrom ? workDir : spec.moduleDir;
     return [
         { name: `download-${spec.language}`, label: `go mod download (${name} modules)`, args: ["mod", "download"], cwd, timeoutMs: DOWNLOAD_TIMEOUT },
-        { name: `build-${spec.language}`, label: `go build ${name} v${spec.version}`, args: goBuildArgs(output, spec.stampedVersion ?? spec.version, spec.pkg, spec.versionVariable), cwd, timeoutMs: BUILD_TIMEOUT },
+        { name: `build-${spec.language}`, label: `go build ${name} v${hostLabel(spec)}`, args: goBuildArgs(output, hostLabel(spec), spec.pkg, spec.versionVariable), cwd, timeoutMs: BUILD_TIMEOUT },
     ];
 }
 
@@ -291,7 +296,7 @@ async function otherHost(language, go, binDir) {
     if (existsSync(stampPath) && isExecutable(host) && companions.every(({ to }) => isExecutable(to))) {
         log(`reusing ${name} in ${relative(PROJECT_ROOT, keyDir)}`);
     } else {
-        log(`building ${name} v${spec.version} from ${spec.copyFrom ?? spec.moduleDir} into ${relative(PROJECT_ROOT, keyDir)}, once`);
+        log(`building ${name} v${hostLabel(spec)} from ${spec.copyFrom ?? spec.moduleDir} into ${relative(PROJECT_ROOT, keyDir)}, once`);
         rmSync(keyDir, { recursive: true, force: true });
         mkdirSync(keyDir, { recursive: true });
         const seconds = await runSteps(hostBuildSteps(spec, join(keyDir, "src"), `${host}.partial`));
@@ -300,13 +305,13 @@ async function otherHost(language, go, binDir) {
             cpSync(from, to);
             chmodSync(to, 0o755);
         }
-        writeFileSync(stampPath, JSON.stringify({ language, version: spec.version, go, builtAt: new Date().toISOString(), seconds }, null, 2) + "\n");
+        writeFileSync(stampPath, JSON.stringify({ language, version: hostLabel(spec), go, builtAt: new Date().toISOString(), seconds }, null, 2) + "\n");
     }
     await spec.verify(host);
     const link = join(binDir, name);
     rmSync(link, { force: true });
     symlinkSync(host, link);
-    return { name: language, path: host, version: spec.version };
+    return { name: language, path: host, version: hostLabel(spec) };
 }
 
 /** The CLI built from tools/engine/go and the host from ../shared/engine, reused when this key was built before. */
