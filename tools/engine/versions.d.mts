@@ -20,22 +20,15 @@ export interface ResourcePlugin {
 }
 export declare function resourcePluginOf(packageJson: unknown): ResourcePlugin | null;
 export declare function requiredVersion(goModText: string, modulePath: string): string | undefined;
-export declare function buildKey(inputs: {
-    cliVersion: string;
-    hostVersion: string;
+/** What every build key names besides the versions built: the Go toolchain, the platform and a digest of the sources. */
+export interface BuildInputs {
     goVersion: string;
     goos: string;
     goarch: string;
     modulesDigest: string;
-}): string;
+}
+export declare function buildKey(inputs: BuildInputs & { cliVersion: string; hostVersion: string }): string;
 export declare function mainModule(goVersionM: string): { path: string; version: string } | undefined;
 export declare function dependencyVersion(goVersionM: string, modulePath: string): string | undefined;
-export declare function hostBuildKey(inputs: {
-    language: string;
-    hostVersion: string;
-    goVersion: string;
-    goos: string;
-    goarch: string;
-    modulesDigest: string;
-}): string;
+export declare function hostBuildKey(inputs: BuildInputs & { language: string; hostVersion: string }): string;
 export declare function pinnedRequirement(requirementsText: string, name: string): string | undefined;
