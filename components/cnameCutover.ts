@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblems } from "./argumentChecks";
+import { ArgumentProblems, isKnown, type Checked } from "./argumentChecks";
 import { cloudflareIdProblem } from "./cloudflareIds";
 import { PROXIED_TTL } from "./defaults";
 import { checkedHostname, normaliseHostname } from "./hostnames";
@@ -47,14 +47,11 @@ export class CnameCutover extends pulumi.ComponentResource {
         problems.add("zoneId", cloudflareIdProblem(args.zoneId));
         const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));
         if (args.existingRecordId !== undefined) problems.add("existingRecordId", cloudflareIdProblem(args.existingRecordId));
-        // Checked against the hostname, as both resolve: a record pointing at itself loops.
-        const target = problems.check({ given: args.hostname, goal: args.target }, ({ given, goal }) => {
-            const checked = checkedHostname("target", goal);
-            if (checked.problems.length === 0 && checked.value === normaliseHostname(given)) {
-                checked.problems.push({ path: "target", message: `must not be the hostname itself (${checked.value}): the record would point at itself` });
-            }
-            return checked;
-        });
+        // Checked against the hostname, as both resolve: a record pointing at itself loops. With the
+        // hostname known now (as ProtectedHostname gives it), only the target waits: one output fewer a record.
+        const target = isKnown(args.hostname)
+            ? problems.check(args.target, (goal) => checkedTarget(goal, args.hostname as string))
+            : problems.check({ given: args.hostname, goal: args.target }, ({ given, goal }) => checkedTarget(goal, given));
         problems.refuseKnown();
         const record = new cloudflare.DnsRecord(
             `${name}-record`,
@@ -82,3 +79,11 @@ export class CnameCutover extends pulumi.ComponentResource {
     }
 }
 
+/** The target normalised; refused when it is no DNS name, or the hostname itself. */
+function checkedTarget(goal: string, hostname: string): Checked<string> {
+    const checked = checkedHostname("target", goal);
+    if (checked.problems.length === 0 && checked.value === normaliseHostname(hostname)) {
+        checked.problems.push({ path: "target", message: `must not be the hostname itself (${checked.value}): the record would point at itself` });
+    }
+    return checked;
+}

@@ -69,14 +69,12 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
         const problems = new ArgumentProblems(this, `FailoverLoadBalancer ${name}`);
         const zoneId = problems.check(args.zoneId, (given) => ({ value: given, problems: idProblems("zoneId", given) }));
         const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));
-        // The origin pool is the fallback when Cequence is down: the same pool twice would leave none.
-        const originPoolId = problems.check({ cequencePoolId: args.cequencePoolId, originPoolId: args.originPoolId }, ({ cequencePoolId, originPoolId }) => ({
-            value: originPoolId,
-            problems:
-                cequencePoolId === originPoolId
-                    ? [{ path: "originPoolId", message: `is cequencePoolId too (${originPoolId}): the origin pool is the fallback when Cequence is down, so it must be another pool` }]
-                    : [],
-        }));
+        // The origin pool is the fallback when Cequence is down: the same pool twice would leave none. The same
+        // ID, or the same output passed twice; IDs of two pools resolve to two IDs, so they wait for nothing.
+        if (args.cequencePoolId === args.originPoolId) {
+            const id = typeof args.originPoolId === "string" ? ` (${args.originPoolId})` : "";
+            problems.add("originPoolId", `is cequencePoolId too${id}: the origin pool is the fallback when Cequence is down, so it must be another pool`);
+        }
         const percent = pulumi.output(
             problems.check(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT, (given) => {
                 const problem = wholeNumberProblem(given, TRAFFIC_PERCENT_LIMITS);
@@ -87,7 +85,7 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
         problems.refuseKnown();
         // Random steering still skips an unhealthy pool, so a partial rollout keeps fail-open.
         const randomSteering = pulumi
-            .all([percent, args.cequencePoolId, originPoolId])
+            .all([percent, args.cequencePoolId, args.originPoolId])
             .apply(([share, cequencePoolId, originPoolId]) =>
                 steeringPolicyFor(share) === "random" ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
             );
@@ -102,11 +100,11 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
                 steeringPolicy: percent.apply(steeringPolicyFor),
                 randomSteering: optionalInput(randomSteering),
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
-                defaultPools: [args.cequencePoolId, originPoolId],
-                fallbackPool: originPoolId,
+                defaultPools: [args.cequencePoolId, args.originPoolId],
+                fallbackPool: args.originPoolId,
                 // Without paths the key stays unset: stacks deployed before paths existed see no change, and
                 // one that had paths loses its rule, as Pulumi diffs the removed input (tests/e2e/paths.e2e.ts).
-                ...(args.paths === undefined ? {} : { rules: [pathRule(args.paths, originPoolId)] }),
+                ...(args.paths === undefined ? {} : { rules: [pathRule(args.paths, args.originPoolId)] }),
             },
             { parent: this },
         );

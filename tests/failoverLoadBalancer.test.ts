@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runComponent } from "./support/componentProgram";
+import { runComponent, runComponentSource } from "./support/componentProgram";
 import { named, ZONE_ID } from "./support/stack";
 
 const ARGS = { zoneId: ZONE_ID, hostname: "origin-www-lb.cq-route.com", cequencePoolId: "cequence-pool", originPoolId: "origin-pool", publicHostname: "www.cq-route.com" };
@@ -37,6 +37,21 @@ describe("FailoverLoadBalancer", () => {
                 "  originPoolId: is cequencePoolId too (cequence-pool): the origin pool is the fallback when Cequence is down, so it must be another pool",
                 "  cequenceTrafficPercent: must be a whole number from 1 to 100, got 0",
             ].join("\n"),
+        );
+        assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    });
+
+    it("refuses the same pool output as both pools, before registering the load balancer", async () => {
+        const run = await runComponentSource(
+            "FailoverLoadBalancer",
+            "lb",
+            `(() => { const pool = pulumi.output("cequence-pool"); return { ${Object.entries({ zoneId: ARGS.zoneId, hostname: ARGS.hostname, publicHostname: ARGS.publicHostname })
+                .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+                .join(", ")}, cequencePoolId: pool, originPoolId: pool }; })()`,
+        );
+        assert.equal(
+            run.error?.message,
+            "Invalid arguments for FailoverLoadBalancer lb (1 problem):\n  originPoolId: is cequencePoolId too: the origin pool is the fallback when Cequence is down, so it must be another pool",
         );
         assert.deepEqual(run.resources.filter((r) => r.custom), []);
     });
