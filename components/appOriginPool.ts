@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HTTPS_PORT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
-import { DESCRIPTIONS } from "./naming";
+import { componentType, DESCRIPTIONS } from "./naming";
+import { whenKnown } from "./argumentChecks";
 
 export interface AppOriginPoolArgs extends MonitoredPoolArgs {
     /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. */
@@ -23,7 +24,7 @@ export class AppOriginPool extends pulumi.ComponentResource {
     public readonly probeUrl: pulumi.Output<string>;
 
     constructor(name: string, args: AppOriginPoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:AppOriginPool", name, {}, opts);
+        super(componentType("AppOriginPool"), name, {}, opts);
         const outputs = createMonitoredPool(this, name, {
             component: `AppOriginPool ${name}`,
             role: "origin",
@@ -32,7 +33,7 @@ export class AppOriginPool extends pulumi.ComponentResource {
             address: args.originHostname,
             port: HTTPS_PORT,
             publicHostname: args.publicHostname,
-            description: pulumi.output(args.publicHostname).apply((hostname) => DESCRIPTIONS.pool("origin", hostname)),
+            description: whenKnown(args.publicHostname, (hostname) => DESCRIPTIONS.pool("origin", hostname)),
             // The fallback pool stays enabled: disabling it would leave nowhere to fail open to.
             enabled: true,
             monitor: args.monitor,

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CEQUENCE_ENABLED_DEFAULT, CEQUENCE_PORT_DEFAULT } from "./defaults";
 import { authHeader, createMonitoredPool, type MonitoredPoolArgs } from "./monitoredPool";
-import { DESCRIPTIONS } from "./naming";
+import { componentType, DESCRIPTIONS } from "./naming";
+import { whenKnown } from "./argumentChecks";
 
 export interface CequencePoolArgs extends MonitoredPoolArgs {
     /**
@@ -35,7 +36,7 @@ export class CequencePool extends pulumi.ComponentResource {
     public readonly probeUrl: pulumi.Output<string>;
 
     constructor(name: string, args: CequencePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:CequencePool", name, {}, opts);
+        super(componentType("CequencePool"), name, {}, opts);
         const outputs = createMonitoredPool(this, name, {
             component: `CequencePool ${name}`,
             role: "cequence",
@@ -44,7 +45,7 @@ export class CequencePool extends pulumi.ComponentResource {
             address: args.cequenceHostname,
             port: args.port ?? CEQUENCE_PORT_DEFAULT,
             publicHostname: args.publicHostname,
-            description: args.description ?? pulumi.output(args.publicHostname).apply((hostname) => DESCRIPTIONS.pool("cequence", hostname)),
+            description: args.description ?? whenKnown(args.publicHostname, (hostname) => DESCRIPTIONS.pool("cequence", hostname)),
             enabled: args.enabled ?? CEQUENCE_ENABLED_DEFAULT,
             monitor: args.monitor,
             authHeader: authHeader(args),

@@ -4,6 +4,7 @@ import { ArgumentProblems, isKnown, type Checked } from "./argumentChecks";
 import { cloudflareIdProblem } from "./cloudflareIds";
 import { PROXIED_TTL } from "./defaults";
 import { checkedHostname, normaliseHostname } from "./hostnames";
+import { componentType } from "./naming";
 
 export interface CnameCutoverArgs {
     /**
@@ -42,7 +43,7 @@ export class CnameCutover extends pulumi.ComponentResource {
     public readonly target: pulumi.Output<string>;
 
     constructor(name: string, args: CnameCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:CnameCutover", name, {}, opts);
+        super(componentType("CnameCutover"), name, {}, opts);
         const problems = new ArgumentProblems(this, `CnameCutover ${name}`);
         problems.add("zoneId", cloudflareIdProblem(args.zoneId));
         const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));

@@ -2,6 +2,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { EDGE_AUTH_HEADER_DEFAULT } from "./defaults";
+import { componentType } from "./naming";
 
 /** The rule's default reference inside the zone's ruleset: how the component recognises its own rule. */
 export const EDGE_AUTH_RULE_REF = "cloudflare_cequence_edge_auth";
@@ -63,7 +64,7 @@ export class EdgeAuth extends pulumi.ComponentResource {
     public readonly rulesetId: pulumi.Output<string>;
 
     constructor(name: string, args: EdgeAuthArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:EdgeAuth", name, {}, opts);
+        super(componentType("EdgeAuth"), name, {}, opts);
         const slotSecret = (slot: string, rotation: pulumi.Input<number> | undefined) =>
             new random.RandomPassword(
                 `${name}-secret-${slot}`,

@@ -1,5 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "./naming";
 
 export interface FailOpenAlertsArgs {
     /** Cloudflare account ID (32 hex characters); notification policies are account-level. */
@@ -28,7 +29,7 @@ export class FailOpenAlerts extends pulumi.ComponentResource {
     public readonly enablementPolicyId: pulumi.Output<string>;
 
     constructor(name: string, args: FailOpenAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:FailOpenAlerts", name, {}, opts);
+        super(componentType("FailOpenAlerts"), name, {}, opts);
         // Empty lists are left out: the provider reads them back as absent, a perpetual diff.
         const nonEmpty = (ids: string[] | undefined) => (ids && ids.length > 0 ? ids.map((id) => ({ id })) : undefined);
         const mechanisms = {

@@ -1,11 +1,11 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblems } from "./argumentChecks";
+import { ArgumentProblems, whenKnown } from "./argumentChecks";
 import { cloudflareIdProblem } from "./cloudflareIds";
 import { FAILOVER_ACROSS_POOLS_DEFAULT, steeringPolicyFor, TRAFFIC_PERCENT_DEFAULT, TRAFFIC_PERCENT_LIMITS } from "./defaults";
 import { checkedHostname } from "./hostnames";
 import { wholeNumberProblem } from "./monitorRules";
-import { DESCRIPTIONS } from "./naming";
+import { componentType, DESCRIPTIONS } from "./naming";
 import { optionalInput } from "./optionalInput";
 import { pathRule, pathsProblems, protectedPathsExpression } from "./paths";
 
@@ -65,7 +65,7 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
     public readonly protectedPathsExpression: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: FailoverLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:FailoverLoadBalancer", name, {}, opts);
+        super(componentType("FailoverLoadBalancer"), name, {}, opts);
         const problems = new ArgumentProblems(this, `FailoverLoadBalancer ${name}`);
         const zoneId = problems.check(args.zoneId, (given) => ({ value: given, problems: idProblems("zoneId", given) }));
         const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));
@@ -75,30 +75,32 @@ export class FailoverLoadBalancer extends pulumi.ComponentResource {
             const id = typeof args.originPoolId === "string" ? ` (${args.originPoolId})` : "";
             problems.add("originPoolId", `is cequencePoolId too${id}: the origin pool is the fallback when Cequence is down, so it must be another pool`);
         }
-        const percent = pulumi.output(
-            problems.check(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT, (given) => {
-                const problem = wholeNumberProblem(given, TRAFFIC_PERCENT_LIMITS);
-                return { value: given, problems: problem === undefined ? [] : [{ path: "cequenceTrafficPercent", message: problem }] };
-            }),
-        );
+        const percent = problems.check(args.cequenceTrafficPercent ?? TRAFFIC_PERCENT_DEFAULT, (given) => {
+            const problem = wholeNumberProblem(given, TRAFFIC_PERCENT_LIMITS);
+            return { value: given, problems: problem === undefined ? [] : [{ path: "cequenceTrafficPercent", message: problem }] };
+        });
         if (args.paths !== undefined) for (const problem of pathsProblems(args.paths, "paths")) problems.add(problem.path, problem.message);
         problems.refuseKnown();
-        // Random steering still skips an unhealthy pool, so a partial rollout keeps fail-open.
-        const randomSteering = pulumi
-            .all([percent, args.cequencePoolId, args.originPoolId])
-            .apply(([share, cequencePoolId, originPoolId]) =>
-                steeringPolicyFor(share) === "random" ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
-            );
+        // Random steering still skips an unhealthy pool, so a partial rollout keeps fail-open. At a known 100
+        // (the guide's failover) there are no weights, and nothing to wait for.
+        const randomSteering =
+            percent === 100
+                ? undefined
+                : pulumi
+                      .all([percent, args.cequencePoolId, args.originPoolId])
+                      .apply(([share, cequencePoolId, originPoolId]) =>
+                          steeringPolicyFor(share) === "random" ? { poolWeights: { [cequencePoolId]: share / 100, [originPoolId]: (100 - share) / 100 } } : undefined,
+                      );
         const loadBalancer = new cloudflare.LoadBalancer(
             `${name}-lb`,
             {
                 zoneId,
                 name: hostname,
-                description: pulumi.output(args.publicHostname).apply(DESCRIPTIONS.loadBalancer),
+                description: whenKnown(args.publicHostname, DESCRIPTIONS.loadBalancer),
                 proxied: true,
                 // "off" is failover: pools are tried in the order of defaultPools.
-                steeringPolicy: percent.apply(steeringPolicyFor),
-                randomSteering: optionalInput(randomSteering),
+                steeringPolicy: whenKnown(percent, steeringPolicyFor),
+                randomSteering: randomSteering === undefined ? undefined : optionalInput(randomSteering),
                 adaptiveRouting: { failoverAcrossPools: args.failoverAcrossPools ?? FAILOVER_ACROSS_POOLS_DEFAULT },
                 defaultPools: [args.cequencePoolId, args.originPoolId],
                 fallbackPool: args.originPoolId,

@@ -141,8 +141,9 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
     return {
         monitorId: monitor.id,
         poolId: pool.id,
-        healthApiUrl: pulumi.interpolate`${CLOUDFLARE_API_BASE}/accounts/${spec.accountId}/load_balancers/pools/${pool.id}/health`,
-        probeUrl: pulumi.interpolate`https://${spec.address}${explicitPort.apply((p) => (p === undefined ? "" : `:${p}`))}${path}`,
+        // One apply each rather than pulumi.interpolate, which makes an output of every part: fewer promises a pool.
+        healthApiUrl: pulumi.all([spec.accountId, pool.id]).apply(([accountId, poolId]) => `${CLOUDFLARE_API_BASE}/accounts/${accountId}/load_balancers/pools/${poolId}/health`),
+        probeUrl: pulumi.all([spec.address, explicitPort, path]).apply(([address, p, probePath]) => `https://${address}${p === undefined ? "" : `:${p}`}${probePath}`),
     };
 }
 

@@ -116,3 +116,11 @@ function stackPart(stack: string): string {
 export function edgeAuthRuleRef(stack: string): string {
     return `cloudflare_cequence_edge_auth_${stack.toLowerCase().replace(/[^a-z0-9]/g, "_")}`;
 }
+
+/** The package's name in Pulumi: the first part of every component's type token. */
+const PACKAGE = "cloudflare-cequence";
+
+/** A component's type token, `cloudflare-cequence:index:<Component>`, as its URN and every language's SDK name it. */
+export function componentType(component: string): string {
+    return `${PACKAGE}:index:${component}`;
+}

@@ -12,7 +12,7 @@ import type { MonitorArgs } from "./monitoredPool";
 import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
 import { pathsProblems, pathsRoutingProblem } from "./paths";
 import { directRoutingPortProblem } from "./routingRules";
-import { cnameTarget, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
+import { cnameTarget, componentType, defaultLbHostname, hasLoadBalancer, isInZone, poolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
 import type { Problem } from "./problems";
 
 /** A Cequence pool that several hostnames share (`cequence.sharedPool`): a {@link CequencePool}'s outputs. */
@@ -156,14 +156,23 @@ export class ProtectedHostname extends pulumi.ComponentResource {
     public readonly protectedPathsExpression: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ProtectedHostnameArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:ProtectedHostname", name, {}, opts);
+        super(componentType("ProtectedHostname"), name, {}, opts);
         const { routing, hostname, origin: originHostname, lbHostname, cequenceHostname } = checkArgs(this, args);
         const target = cnameTarget({ routing, lbHostname, origin: originHostname }, cequenceHostname);
         // Before this component existed, the stack registered these four at its top level: the aliases
         // keep their identity (and, through the engine, their children's). For a new hostname they match nothing.
-        const child = { parent: this, aliases: [{ parent: pulumi.rootStackResource }] };
+        // As URNs, the SDK sends them as they are; `{ parent: pulumi.rootStackResource }` made it wait for the
+        // stack's URN, one chain of promises per child, a twentieth of a large program's memory (docs/benchmark.md).
+        const formerlyTopLevel = (component: string, childName: string) => ({
+            parent: this,
+            aliases: [`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${componentType(component)}::${childName}`],
+        });
         const cutOver = (to: pulumi.Input<string>) =>
-            new CnameCutover(`${name}-cutover`, { zoneId: args.zoneId, hostname, target: to, existingRecordId: args.existingRecordId }, child);
+            new CnameCutover(
+                `${name}-cutover`,
+                { zoneId: args.zoneId, hostname, target: to, existingRecordId: args.existingRecordId },
+                formerlyTopLevel("CnameCutover", `${name}-cutover`),
+            );
 
         if (!hasLoadBalancer({ routing })) {
             this.recordId = cutOver(target).recordId;
@@ -190,7 +199,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                             poolName: names.cequence,
                             ...probeAuth,
                         },
-                        child,
+                        formerlyTopLevel("CequencePool", `${name}-cequence`),
                     ),
                     names.cequence,
                 );
@@ -198,7 +207,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                 new AppOriginPool(
                     `${name}-origin`,
                     { accountId: args.accountId, originHostname, publicHostname: hostname, poolName: names.origin, monitor: args.originMonitor, ...probeAuth },
-                    child,
+                    formerlyTopLevel("AppOriginPool", `${name}-origin`),
                 ),
                 names.origin,
             );
@@ -215,7 +224,7 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                     paths: args.paths,
                 },
                 // While the public CNAME points at it, deleting the LB would leave the hostname dangling.
-                { ...child, protect: routing === "loadBalancer" },
+                { ...formerlyTopLevel("FailoverLoadBalancer", `${name}-failover`), protect: routing === "loadBalancer" },
             );
             // Pointing at the LB's output makes the cutover wait until the LB exists.
             this.recordId = cutOver(routing === "loadBalancer" ? loadBalancer.hostname : target).recordId;

@@ -2,6 +2,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 
 import { CONFLICTS_WITH_TRUE_CLIENT_IP, TRUE_CLIENT_IP_TRANSFORM } from "./defaults";
+import { componentType } from "./naming";
 
 export interface TrueClientIpArgs {
     /**
@@ -38,7 +39,7 @@ export class TrueClientIp extends pulumi.ComponentResource {
     public readonly enabledResponseTransforms: pulumi.Output<string[]>;
 
     constructor(name: string, args: TrueClientIpArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("cloudflare-cequence:index:TrueClientIp", name, {}, opts);
+        super(componentType("TrueClientIp"), name, {}, opts);
         const live = cloudflare.getManagedTransformsOutput({ zoneId: args.zoneId }, { parent: this });
         const keepOn = (current: Transform[], wanted: string[]) =>
             [...new Set([...current.filter((t) => t.enabled).map((t) => t.id), ...wanted])].sort();
