@@ -161,8 +161,9 @@ export class ProtectedHostname extends pulumi.ComponentResource {
         const target = cnameTarget({ routing, lbHostname, origin: originHostname }, cequenceHostname);
         // Before this component existed, the stack registered these four at its top level: the aliases
         // keep their identity (and, through the engine, their children's). For a new hostname they match nothing.
-        // As URNs, the SDK sends them as they are; `{ parent: pulumi.rootStackResource }` made it wait for the
-        // stack's URN, one chain of promises per child, a twentieth of a large program's memory (docs/benchmark.md).
+        // As URNs, the SDK sends them as they are; `{ parent: pulumi.rootStackResource }` made it resolve the
+        // stack's URN for each child, a chain of promises every time (docs/benchmark.md). The stack and project
+        // name the deployment, as any URN does; they are not configuration.
         const formerlyTopLevel = (component: string, childName: string) => ({
             parent: this,
             aliases: [`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${componentType(component)}::${childName}`],
