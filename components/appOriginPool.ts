@@ -5,7 +5,7 @@ import { componentType, DESCRIPTIONS } from "./naming";
 import { whenKnown } from "./argumentChecks";
 
 export interface AppOriginPoolArgs extends MonitoredPoolArgs {
-    /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. */
+    /** The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. Normalised (lower case, no trailing dot). */
     originHostname: pulumi.Input<string>;
 }
 
@@ -31,6 +31,7 @@ export class AppOriginPool extends pulumi.ComponentResource {
             accountId: args.accountId,
             poolName: args.poolName,
             address: args.originHostname,
+            addressArgument: "originHostname",
             port: HTTPS_PORT,
             publicHostname: args.publicHostname,
             description: whenKnown(args.publicHostname, (hostname) => DESCRIPTIONS.pool("origin", hostname)),

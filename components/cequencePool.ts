@@ -8,6 +8,7 @@ export interface CequencePoolArgs extends MonitoredPoolArgs {
     /**
      * The Cequence hostname from the Cequence account team, or the hostname of
      * the Cequence Bridge that the customer runs: the pool's origin address.
+     * Normalised (lower case, no trailing dot).
      */
     cequenceHostname: pulumi.Input<string>;
     /** The port Cequence (or the Bridge, 9443 by Cequence's docs) takes HTTPS on, and the monitor probes: 1–65535. Default 443. */
@@ -43,6 +44,7 @@ export class CequencePool extends pulumi.ComponentResource {
             accountId: args.accountId,
             poolName: args.poolName,
             address: args.cequenceHostname,
+            addressArgument: "cequenceHostname",
             port: args.port ?? CEQUENCE_PORT_DEFAULT,
             publicHostname: args.publicHostname,
             description: args.description ?? whenKnown(args.publicHostname, (hostname) => DESCRIPTIONS.pool("cequence", hostname)),

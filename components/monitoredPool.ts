@@ -5,8 +5,9 @@
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { refuseArguments, whenKnown } from "./argumentChecks";
-import { CLOUDFLARE_API_BASE, HTTPS_PORT, PROBE_PROTOCOL, withMonitorDefaults, type MonitorSettings } from "./defaults";
+import { ArgumentProblems } from "./argumentChecks";
+import { CLOUDFLARE_API_BASE, HTTPS_PORT, PROBE_PROTOCOL, withMonitorDefaults } from "./defaults";
+import { checkedHostname } from "./hostnames";
 import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
 import { POOL_ORIGIN_NAMES, type PoolRole } from "./naming";
 import { optionalInput } from "./optionalInput";
@@ -43,7 +44,7 @@ export interface MonitorArgs {
 export interface MonitoredPoolArgs {
     /** Cloudflare account ID (32 hex characters); pools and monitors are account-level. */
     accountId: pulumi.Input<string>;
-    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. */
+    /** The protected public hostname, e.g. `www.cq-route.com`; the monitor sends it as the Host header. Normalised (lower case, no trailing dot). */
     publicHostname: pulumi.Input<string>;
     /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
     poolName: pulumi.Input<string>;
@@ -66,8 +67,10 @@ export interface MonitoredPoolSpec {
     accountId: pulumi.Input<string>;
     /** Cloudflare pool name: letters, digits, `-` and `_`. */
     poolName: pulumi.Input<string>;
-    /** The origin's address (a hostname). */
+    /** The origin's address (a hostname); normalised as the config does it. */
     address: pulumi.Input<string>;
+    /** The component's argument that gives `address`, as its argument errors name it: `cequenceHostname`. */
+    addressArgument: string;
     /** The port the origin takes traffic on and the monitor probes: the component's `port` argument. */
     port: pulumi.Input<number>;
     /** Sent as the probe's Host header, so the origin answers as it does for real traffic. */
@@ -89,18 +92,22 @@ export interface MonitoredPool {
 }
 
 export function createMonitoredPool(parent: pulumi.ComponentResource, name: string, spec: MonitoredPoolSpec): MonitoredPool {
-    const refuse = (path: string, message: string | undefined) => refuseArguments(parent, spec.component, message === undefined ? [] : [{ path, message }]);
-    const settings = whenKnown(spec.monitor ?? {}, (given): MonitorSettings => {
-        refuseArguments(parent, spec.component, monitorProblems(spec.role, given).map((p) => ({ path: `monitor.${p.key}`, message: p.message })));
-        return withMonitorDefaults(given);
-    });
+    // Every argument known now is checked before anything is registered; one given as an output, as it resolves.
+    const problems = new ArgumentProblems(parent, spec.component);
+    const address = problems.check(spec.address, (given) => checkedHostname(spec.addressArgument, given));
+    const publicHostname = problems.check(spec.publicHostname, (given) => checkedHostname("publicHostname", given));
+    const settings = problems.check(spec.monitor ?? {}, (given) => ({
+        value: withMonitorDefaults(given),
+        problems: monitorProblems(spec.role, given).map((p) => ({ path: `monitor.${p.key}`, message: p.message })),
+    }));
     const path = settings.path;
     const port = pulumi.output(
-        whenKnown(spec.port, (given) => {
-            refuse("port", wholeNumberProblem(given, PORT_LIMITS));
-            return given;
+        problems.check(spec.port, (given) => {
+            const problem = wholeNumberProblem(given, PORT_LIMITS);
+            return { value: given, problems: problem === undefined ? [] : [{ path: "port", message: problem }] };
         }),
     );
+    problems.refuseKnown();
     // HTTPS's own port is left unsent, as the provider asks of monitors ("HTTP and HTTPS checks should only
     // define the port when using a non-standard port": cloudflare/terraform-provider-cloudflare,
     // internal/services/load_balancer_monitor/schema.go at a2efdc57), and so that stacks from before
@@ -114,7 +121,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             ...PROBE_PROTOCOL,
             path,
             port: optionalInput(explicitPort),
-            header: probeHeaders(spec),
+            header: probeHeaders(publicHostname, spec.authHeader),
             expectedCodes: settings.expectedCodes,
             interval: settings.interval,
             timeout: settings.timeout,
@@ -134,7 +141,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             minimumOrigins: 1,
             monitor: monitor.id,
             // One origin, so already sorted by name, which is how the API returns origins.
-            origins: pulumi.all([spec.address, explicitPort]).apply(([address, p]) => [originEntry(POOL_ORIGIN_NAMES[spec.role], address, p)]),
+            origins: pulumi.all([address, explicitPort]).apply(([address, p]) => [originEntry(POOL_ORIGIN_NAMES[spec.role], address, p)]),
         },
         { parent },
     );
@@ -143,7 +150,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
         poolId: pool.id,
         // One apply each rather than pulumi.interpolate, which makes an output of every part: fewer promises a pool.
         healthApiUrl: pulumi.all([spec.accountId, pool.id]).apply(([accountId, poolId]) => `${CLOUDFLARE_API_BASE}/accounts/${accountId}/load_balancers/pools/${poolId}/health`),
-        probeUrl: pulumi.all([spec.address, explicitPort, path]).apply(([address, p, probePath]) => `https://${address}${p === undefined ? "" : `:${p}`}${probePath}`),
+        probeUrl: pulumi.all([address, explicitPort, path]).apply(([address, p, probePath]) => `https://${address}${p === undefined ? "" : `:${p}`}${probePath}`),
     };
 }
 
@@ -163,9 +170,8 @@ function originEntry(name: string, address: string, port: number | undefined) {
     return port === undefined ? base : { ...base, port };
 }
 
-function probeHeaders(spec: MonitoredPoolSpec): Record<string, pulumi.Input<string>[]> {
-    const { authHeader } = spec;
-    return authHeader ? { Host: [spec.publicHostname], [authHeader.name]: [authHeader.value] } : { Host: [spec.publicHostname] };
+function probeHeaders(host: pulumi.Input<string>, authHeader: MonitoredPoolSpec["authHeader"]): Record<string, pulumi.Input<string>[]> {
+    return authHeader ? { Host: [host], [authHeader.name]: [authHeader.value] } : { Host: [host] };
 }
 
 /** The probes' edge-authentication header, when a component's args name one. */
