@@ -5,7 +5,7 @@
  */
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblems } from "./argumentChecks";
+import { ArgumentProblems, isKnown } from "./argumentChecks";
 import { CLOUDFLARE_API_BASE, HTTPS_PORT, PROBE_PROTOCOL, withMonitorDefaults } from "./defaults";
 import { checkedHostname } from "./hostnames";
 import { monitorProblems, PORT_LIMITS, wholeNumberProblem } from "./monitorRules";
@@ -108,6 +108,9 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
         }),
     );
     problems.refuseKnown();
+    // The monitor takes no address; one that resolves later holds the monitor back until it is checked,
+    // so that a refused address registers nothing. A known address was checked above.
+    const monitorPath = isKnown(spec.address) ? path : pulumi.all([path, address]).apply(([probePath]) => probePath);
     // HTTPS's own port is left unsent, as the provider asks of monitors ("HTTP and HTTPS checks should only
     // define the port when using a non-standard port": cloudflare/terraform-provider-cloudflare,
     // internal/services/load_balancer_monitor/schema.go at a2efdc57), and so that stacks from before
@@ -119,7 +122,7 @@ export function createMonitoredPool(parent: pulumi.ComponentResource, name: stri
             accountId: spec.accountId,
             description: spec.description,
             ...PROBE_PROTOCOL,
-            path,
+            path: monitorPath,
             port: optionalInput(explicitPort),
             header: probeHeaders(publicHostname, spec.authHeader),
             expectedCodes: settings.expectedCodes,

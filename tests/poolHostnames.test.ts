@@ -41,5 +41,15 @@ for (const pool of POOLS) {
             assert.match(message, /^ {2}publicHostname: must be a DNS hostname .*, got "https:\/\/www\.cq-route\.com"$/m);
             assert.deepEqual(run.resources.filter((r) => r.custom), []);
         });
+
+        it("refuses a hostname given as an output as it resolves, before the monitor or the pool is registered", async () => {
+            const run = await runComponentSource(
+                pool.component,
+                "pool",
+                `{ accountId: ${JSON.stringify(ACCOUNT_ID)}, poolName: "p", publicHostname: "www.cq-route.com", ${pool.address}: pulumi.output("origin www") }`,
+            );
+            assert.match(String(run.error?.message), new RegExp(`^ {2}${pool.address}: must be a DNS hostname .*, got "origin www"$`, "m"));
+            assert.deepEqual(run.resources.filter((r) => r.custom), []);
+        });
     });
 }
