@@ -30,6 +30,8 @@ const INPUTS = {
     cequenceHostname: String((GUIDE.cequence as { hostname: string }).hostname),
 };
 const STACK = "dev";
+/** The Python SDK `pulumi package add` generates for this package, as pip names it. */
+const PYTHON_SDK = "pulumi_cloudflare_cequence";
 
 /** The examples' two components with the same inputs, in a Node.js program on the package's own build. */
 const NODE_PROGRAM = `
@@ -58,15 +60,22 @@ async function deployable(project: ScratchProject, config: ConfigObject = {}) {
     requireResourcePlugins();
     const standIn = new CloudflareStandIn();
     await standIn.start();
-    const { account, zone } = seedAccountAndZone(standIn, GUIDE);
-    const name = projectName(project);
-    const qualified = Object.fromEntries(Object.entries({ ...INPUTS, ...config }).map(([key, value]) => [`${name}:${key}`, value]));
-    const run = await engineStackIn(project, STACK, qualified, standIn);
     const close = async () => {
-        run.project.remove();
+        project.remove();
+        // `pulumi package add` installed the generated SDK into the engine's venv: it leaves with the project.
+        spawnSync(path.join(engine().python.venv, "bin", "python"), ["-m", "pip", "uninstall", "--yes", "--quiet", PYTHON_SDK], { timeout: 60_000 });
         await standIn.stop();
     };
-    return { standIn, account, zone, run, close };
+    try {
+        const { account, zone } = seedAccountAndZone(standIn, GUIDE);
+        const name = projectName(project);
+        const qualified = Object.fromEntries(Object.entries({ ...INPUTS, ...config }).map(([key, value]) => [`${name}:${key}`, value]));
+        const run = await engineStackIn(project, STACK, qualified, standIn);
+        return { standIn, account, zone, run, close };
+    } catch (error) {
+        await close();
+        throw error;
+    }
 }
 
 /** What the stand-in holds after `pulumi up` of `project`, which must then show no changes. */
@@ -152,7 +161,7 @@ describe("the package's contract for other languages", () => {
         assert.equal(schema, readFileSync(COMMITTED_SCHEMA, "utf8"), "the component schema changed: run `npm run schema`, review the diff and add a CHANGELOG line");
     });
 
-    it("examples/go builds against the Go SDK generated from that schema, as its README does it", () => {
+    it("examples/go builds against the Go SDK generated from that schema, with the generator its README uses", () => {
         const scratch = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-go-"));
         try {
             const example = path.join(REPO_ROOT, "examples", "go");
