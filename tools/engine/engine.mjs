@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { accessSync, chmodSync, closeSync, constants, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, delimiter, dirname, join, relative } from "node:path";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingPlugins, pluginEntry } from "./manifest.mjs";
 import { endStepsOnSignal, runBounded } from "./run.mjs";
@@ -226,8 +227,12 @@ function hostSpec(language) {
             versionVariable: YAML_VERSION_VARIABLE,
             companions: [],
             inputs: [YAML_MODULE_DIR],
-            // The YAML host has no -version flag; its build info names the pulumi-yaml it was built with.
-            verify: (binary) => assertBuiltWith(binary, YAML_MODULE, version),
+            // The YAML host has no -version flag; its build info names the pulumi-yaml it was built with and
+            // the version it was stamped with.
+            verify: async (binary) => {
+                await assertBuiltWith(binary, YAML_MODULE, version);
+                await assertStamped(binary, YAML_VERSION_VARIABLE, `${version}+rpc-loader`);
+            },
         };
     }
     const host = sharedHostSource(language);
@@ -391,6 +396,14 @@ async function assertBuiltFrom(binary, module, version) {
     if (built?.path !== module || built.version !== version) {
         throw new EngineError(`${binary} was built from ${built ? `${built.path}@v${built.version}` : "an unknown module"}, not ${module}@v${version}; delete it`);
     }
+}
+
+/**
+ * `binary` holds the version string it was stamped with (`-X variable=v…`). Its build info cannot
+ * say: -trimpath leaves -ldflags out of it. So the binary's own bytes are searched.
+ */
+async function assertStamped(binary, variable, version) {
+    if (!readFileSync(binary).includes(Buffer.from(`v${version}`))) throw new EngineError(`${binary} holds no ${variable} v${version}; delete it`);
 }
 
 /** `binary`'s build info records `module` at `version` among its dependencies. */
