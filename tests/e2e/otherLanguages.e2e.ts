@@ -17,7 +17,7 @@ import { parse } from "yaml";
 import { COMMITTED_SCHEMA, engineComponentSchema } from "../../tools/engine/componentSchema.mjs";
 import { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { ConfigObject } from "../support/stack";
-import { engine, engineStackIn, pulumiCli, requireResourcePlugins, type EngineRun } from "./support/engine";
+import { engine, engineStackIn, pulumiCli, requireOtherLanguages, requireResourcePlugins, type EngineRun } from "./support/engine";
 import { bundledStackConfig, comparableObjects, seedAccountAndZone } from "./support/held";
 import { exampleProject, nodeProject, REPO_ROOT, type ScratchProject } from "./support/pulumiProject";
 import { HOST, ORIGIN } from "./support/world";
@@ -63,7 +63,8 @@ async function deployable(project: ScratchProject, config: ConfigObject = {}) {
     const close = async () => {
         project.remove();
         // `pulumi package add` installed the generated SDK into the engine's venv: it leaves with the project.
-        spawnSync(path.join(engine().python.venv, "bin", "python"), ["-m", "pip", "uninstall", "--yes", "--quiet", PYTHON_SDK], { timeout: 60_000 });
+        const venv = engine().python.venv;
+        if (venv !== null) spawnSync(path.join(venv, "bin", "python"), ["-m", "pip", "uninstall", "--yes", "--quiet", PYTHON_SDK], { timeout: 60_000 });
         await standIn.stop();
     };
     try {
@@ -114,12 +115,12 @@ describe("the components from other languages", () => {
     for (const [language, { prepare }] of Object.entries(LANGUAGES)) {
         describe(`examples/${language}`, () => {
             it("deploys what the Node.js program deploys, field for field, then shows no changes", async () => {
-                const objects = await deployedObjects(exampleProject(language as keyof typeof LANGUAGES, engine().python.venv), prepare);
+                const objects = await deployedObjects(exampleProject(language as keyof typeof LANGUAGES, requireOtherLanguages()), prepare);
                 assert.deepEqual(objects, fromNode);
             });
 
             it("is refused a bad argument with the component's own message, and creates nothing", async () => {
-                const world = await deployable(exampleProject(language as keyof typeof LANGUAGES, engine().python.venv));
+                const world = await deployable(exampleProject(language as keyof typeof LANGUAGES, requireOtherLanguages()));
                 try {
                     await prepare?.(world.run);
                     const refusals = [

@@ -16,7 +16,7 @@ import { homedir } from "node:os";
 import { basename, delimiter, dirname, join, relative } from "node:path";
 import { Buffer } from "node:buffer";
 import process from "node:process";
-import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingPlugins, pluginEntry } from "./manifest.mjs";
+import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingLanguageParts, missingPlugins, pluginEntry } from "./manifest.mjs";
 import { endStepsOnSignal, runBounded } from "./run.mjs";
 import { wantedPlugins } from "./plugins.mjs";
 import { SHARED_ENGINE_DIR, pluginBinaryName, readSharedChecksums, sha256File, sharedHostSource, sharedPluginFiles, sharedPluginVersions } from "./sharedParts.mjs";
@@ -81,7 +81,12 @@ async function useInstalled(pulumiPath, wanted) {
     const languageHosts = ["nodejs", ...OTHER_LANGUAGES].map((language) => {
         const name = `pulumi-language-${language}`;
         const host = [join(binDir, name), findOnPath(name)].find((path) => path && isExecutable(path));
-        if (!host) throw new EngineError(`${pulumiPath} has no ${name} beside it or on PATH; reinstall the Pulumi CLI`);
+        if (!host) {
+            const reason = `${pulumiPath} has no ${name} beside it or on PATH; reinstall the Pulumi CLI`;
+            // Only the other-language examples need the others: their tests fail with this, the rest runs.
+            if (language !== "nodejs") return missingHost(language, reason);
+            throw new EngineError(reason);
+        }
         // A release ships the hosts beside the CLI at the CLI's version, but only
         // a host itself could say which it is: no label rather than a guess.
         return { name: language, path: host, version: null };
@@ -112,7 +117,7 @@ async function useInstalled(pulumiPath, wanted) {
         languageHosts,
         binDir,
         plugins,
-        python: await pythonVenv(),
+        python: await optionalPythonVenv(),
     };
 }
 
@@ -367,7 +372,11 @@ async function useBuilt(wanted) {
     if (check.version !== cliVersion) throw new EngineError(`${pulumi} reports ${check.version}, not the v${cliVersion} it was built as`);
 
     const languageHosts = [{ name: "nodejs", path: host, version: hostVersion }];
-    for (const language of OTHER_LANGUAGES) languageHosts.push(await otherHost(language, go, binDir));
+    // Only the other-language examples need these: a host that cannot be built is reported missing, and
+    // their tests fail with why; the rest of the engine, and of the suite, runs.
+    for (const language of OTHER_LANGUAGES) {
+        languageHosts.push(await otherHost(language, go, binDir).catch((error) => missingHost(language, reasonOf(error))));
+    }
     const plugins = [];
     for (const plugin of wanted) plugins.push(await sharedPlugin(plugin, pulumi, go));
     return {
@@ -376,7 +385,7 @@ async function useBuilt(wanted) {
         languageHosts,
         binDir,
         plugins,
-        python: await pythonVenv(),
+        python: await optionalPythonVenv(),
     };
 }
 
@@ -487,6 +496,21 @@ function runBoundedTo(fd, command, args) {
     return runBounded(command, args, { cwd: ENGINE_DIR, env: process.env, timeoutMs: QUICK_TIMEOUT, stdout: fd });
 }
 
+/** A language host the engine could not provide, and why. */
+function missingHost(language, missingReason) {
+    return { name: language, path: null, version: null, missingReason };
+}
+
+function reasonOf(error) {
+    if (error instanceof EngineError) return error.message;
+    throw error;
+}
+
+/** The Python venv, or why there is none: only examples/python needs it. */
+async function optionalPythonVenv() {
+    return pythonVenv().catch((error) => ({ venv: null, version: null, pulumiSdk: null, missingReason: reasonOf(error) }));
+}
+
 /**
  * The Python packages the examples/python stack runs with, in a virtual
  * environment of the project's own (.engine/python-venv), every version pinned
@@ -539,8 +563,8 @@ function report(manifest) {
     const lines = [
         `Pulumi engine (${manifest.source === "built" ? "built here from Go modules" : "the pulumi on PATH"}):`,
         `  pulumi                  ${manifest.pulumi.version}  ${manifest.pulumi.path}`,
-        ...manifest.languageHosts.map((host) => `  ${`pulumi-language-${host.name}`.padEnd(22)}  ${host.version ?? "(version not reported)"}  ${host.path}`),
-        `  Python venv                  ${manifest.python.venv} (Python ${manifest.python.version}, pulumi ${manifest.python.pulumiSdk})`,
+        ...manifest.languageHosts.map((host) => `  ${`pulumi-language-${host.name}`.padEnd(22)}  ${host.path === null ? "MISSING" : `${host.version ?? "(version not reported)"}  ${host.path}`}`),
+        `  Python venv                  ${manifest.python.venv === null ? "MISSING" : `${manifest.python.venv} (Python ${manifest.python.version}, pulumi ${manifest.python.pulumiSdk})`}`,
         `  bin dir (put first on PATH)  ${manifest.binDir}`,
         `  PULUMI_HOME                  ${manifest.env.PULUMI_HOME}`,
         `  manifest                     ${MANIFEST_PATH}`,
@@ -548,6 +572,12 @@ function report(manifest) {
         ...manifest.plugins.map((p) => `    ${p.name} ${p.version}  ${p.path ?? "MISSING"}`),
     ];
     process.stdout.write(lines.join("\n") + "\n");
+    const languages = missingLanguageParts(manifest);
+    if (languages.length > 0) {
+        process.stdout.write(
+            [`!!! the other-language examples' end-to-end tests (tests/e2e/otherLanguages.e2e.ts) fail without:`, ...languages.map(({ part, missingReason }) => `!!! ${part}: ${missingReason}`)].join("\n") + "\n",
+        );
+    }
     const missing = missingPlugins(manifest);
     if (missing.length > 0) {
         const bar = "!".repeat(78);

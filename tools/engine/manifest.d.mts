@@ -27,17 +27,21 @@ export interface EngineManifest {
     /** "path": the user's pulumi on PATH; "built": built here from Go modules. */
     source: "path" | "built";
     pulumi: { path: string; version: string };
-    /** nodejs, python and yaml; version null: the host did not say which it is. */
-    languageHosts: Array<{ name: "nodejs" | "python" | "yaml"; path: string; version: string | null }>;
+    /**
+     * nodejs, python and yaml; version null: the host did not say which it is. Only the Node.js host is
+     * always there; python or yaml may be missing (path null, missingReason says why).
+     */
+    languageHosts: Array<{ name: "nodejs" | "python" | "yaml"; path: string | null; version: string | null; missingReason?: string }>;
     /** Holds pulumi and its language hosts: put first on PATH. */
     binDir: string;
     env: EngineVariables;
     plugins: PluginEntry[];
     /** The virtual environment examples/python runs in, its Python's version and the `pulumi` package it holds. */
-    python: { venv: string; version: string; pulumiSdk: string };
+    python: { venv: string; version: string; pulumiSdk: string } | { venv: null; version: null; pulumiSdk: null; missingReason: string };
 }
 
 export declare function engineVariables(engineDir?: string): EngineVariables;
+export declare function missingLanguageParts(manifest: EngineManifest): Array<{ part: string; missingReason: string | undefined }>;
 export declare function pluginEntry(entry: {
     name: string;
     version: string;

@@ -62,6 +62,12 @@ export function engineEnv(manifest, base = process.env, nodeBinDir = dirname(pro
     return { ...base, ...manifest.env, PATH: path };
 }
 
+/** What the other-language examples need and the engine lacks (a language host, the Python venv), each with why. */
+export function missingLanguageParts(manifest) {
+    const hosts = manifest.languageHosts.filter((host) => host.path === null).map((host) => ({ part: `pulumi-language-${host.name}`, missingReason: host.missingReason }));
+    return manifest.python.venv === null ? [...hosts, { part: "the Python venv", missingReason: manifest.python.missingReason }] : hosts;
+}
+
 /** The plugins that are missing, each with why. */
 export function missingPlugins(manifest) {
     return manifest.plugins.filter((plugin) => plugin.path === null);

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { stringify } from "yaml";
 import { CONFIG_NAMESPACE } from "../../../config/rawConfig";
-import { engineEnv, missingPlugins, readEngineManifest, type EngineManifest } from "../../../tools/engine/manifest.mjs";
+import { engineEnv, missingLanguageParts, missingPlugins, readEngineManifest, type EngineManifest } from "../../../tools/engine/manifest.mjs";
 import type { CloudflareStandIn } from "../../support/cloudflare/standIn";
 import type { ConfigObject } from "../../support/stack";
 import { scratchProject, type ScratchProject } from "./pulumiProject";
@@ -41,6 +41,20 @@ export function requireResourcePlugins(): void {
     if (missing.length > 0) {
         throw new Error(`the engine lacks resource plugins; run \`npm run engine\`:\n${missing.map((p) => `  ${p.name} ${p.version}: ${p.missingReason}`).join("\n")}`);
     }
+}
+
+/**
+ * The Python venv, failing (never skipping) with what the engine lacks for
+ * the other-language examples: their hosts and the venv (`npm run engine`
+ * says why each is missing).
+ */
+export function requireOtherLanguages(): string {
+    const manifest = engine();
+    const missing = missingLanguageParts(manifest);
+    if (missing.length > 0 || manifest.python.venv === null) {
+        throw new Error(`the engine lacks what the other-language examples need; run \`npm run engine\`:\n${missing.map((m) => `  ${m.part}: ${m.missingReason}`).join("\n")}`);
+    }
+    return manifest.python.venv;
 }
 
 export interface EngineRun {
