@@ -221,22 +221,23 @@ function hostSpec(language) {
     if (language === "yaml") {
         const version = requiredVersion(readFileSync(join(YAML_MODULE_DIR, "go.mod"), "utf8"), YAML_MODULE);
         if (!version) throw new EngineError(`${join(YAML_MODULE_DIR, "go.mod")} requires no ${YAML_MODULE}`);
+        // Our command over pulumi-yaml's server, with the engine's schema loader on (see its main.go);
+        // its version says so, rather than passing for upstream's command.
+        const stampedVersion = `${version}+rpc-loader`;
         return {
             language,
             version,
             moduleDir: YAML_MODULE_DIR,
-            // Our command over pulumi-yaml's server, with the engine's schema loader on (see its main.go);
-            // its version says so, rather than passing for upstream's command.
             pkg: ".",
-            stampedVersion: `${version}+rpc-loader`,
+            stampedVersion,
             versionVariable: YAML_VERSION_VARIABLE,
             companions: [],
             inputs: [YAML_MODULE_DIR],
-            // The YAML host has no -version flag; its build info names the pulumi-yaml it was built with and
-            // the version it was stamped with.
+            // The YAML host has no -version flag; its build info names the pulumi-yaml it was built with, and
+            // its bytes hold the version it was stamped with.
             verify: async (binary) => {
                 await assertBuiltWith(binary, YAML_MODULE, version);
-                await assertStamped(binary, YAML_VERSION_VARIABLE, `${version}+rpc-loader`);
+                await assertStamped(binary, YAML_VERSION_VARIABLE, stampedVersion);
             },
         };
     }
