@@ -43,6 +43,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ErrorObject } from "ajv/dist/2019";
+import { ANALYTICS_ROUTES } from "./analytics";
 import { ApiError, failure, type Answer, type Call, type Handler } from "./answers";
 import { dnsHandlers } from "./dns";
 import { Faults, type Fault } from "./faults";
@@ -112,6 +113,8 @@ const ROUTES: readonly Route[] = [
         disableAllManagedTransforms(call.zone());
         return { status: 204 };
     }),
+    // The GraphQL Analytics API and the health events: outside the subset, each checked in ./analytics.ts.
+    ...ANALYTICS_ROUTES.map(({ method, template, operationId, handle }) => routeFor(method, template, operationId, undefined, handle)),
 ];
 
 export interface ServedRequest {
