@@ -1,12 +1,13 @@
 /** `--help` and `-h` on the live tools: the usage on stdout, exit 0, and nothing read or sent. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { coverage } from "../tools/live/coverage";
 import { preflight } from "../tools/live/preflight";
 import { recover } from "../tools/live/recover";
 import { status } from "../tools/live/status";
 import { runInProcess } from "./support/liveFixture";
 
-const COMMANDS = { status, preflight, recover };
+const COMMANDS = { status, preflight, recover, coverage };
 
 describe("the live tools' --help", () => {
     for (const [name, command] of Object.entries(COMMANDS)) {

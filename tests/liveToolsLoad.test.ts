@@ -18,8 +18,8 @@ function loadedFrom(packages: string[]): string {
     return `Object.keys(require.cache).filter((file) => ${folders}.some((folder) => file.includes(folder)))`;
 }
 
-it("status, preflight and recover load no Pulumi SDK: they talk to Cloudflare's API alone", () => {
-    const script = `require("./tools/live/status.ts"); require("./tools/live/preflight.ts"); require("./tools/live/recover.ts"); process.stdout.write(JSON.stringify(${loadedFrom(["@pulumi"])}))`;
+it("status, preflight, recover and coverage load no Pulumi SDK: they talk to Cloudflare's API alone", () => {
+    const script = `require("./tools/live/status.ts"); require("./tools/live/preflight.ts"); require("./tools/live/recover.ts"); require("./tools/live/coverage.ts"); process.stdout.write(JSON.stringify(${loadedFrom(["@pulumi"])}))`;
     assert.deepEqual(inFreshProcess(script), []);
 });
 
@@ -27,8 +27,8 @@ it("--help loads neither Cloudflare's SDK nor the config's schema and YAML parse
     // They are most of a live tool's start-up; --help and a bad flag need none of them.
     const script = `
         const io = { stdout: { write() {} }, stderr: { write() {} }, env: {}, signal: new AbortController().signal };
-        const commands = [require("./tools/live/status.ts").status, require("./tools/live/preflight.ts").preflight, require("./tools/live/recover.ts").recover];
+        const commands = [require("./tools/live/status.ts").status, require("./tools/live/preflight.ts").preflight, require("./tools/live/recover.ts").recover, require("./tools/live/coverage.ts").coverage];
         Promise.all(commands.map((command) => command(["--help"], io))).then((codes) =>
             process.stdout.write(JSON.stringify({ codes, loaded: ${loadedFrom(["cloudflare", "zod", "yaml"])} })));`;
-    assert.deepEqual(inFreshProcess(script), { codes: [0, 0, 0], loaded: [] });
+    assert.deepEqual(inFreshProcess(script), { codes: [0, 0, 0, 0], loaded: [] });
 });
