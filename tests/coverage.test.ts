@@ -4,13 +4,13 @@ import { describe, it } from "node:test";
 import { coverage } from "../tools/live/coverage";
 import { RequestBudget } from "../tools/live/requestBudget";
 import { analyticsOf, healthEvent, type Analytics } from "./support/cloudflare/analytics";
-import { envFor, poolOf, runInProcess, STACK, startLive, stopStandInsAfterEach, TOKEN, type Live } from "./support/liveFixture";
+import { envFor, poolOf, runInProcess, setHealth, STACK, startLive, stopStandInsAfterEach, TOKEN, type Live } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
 
 const started = stopStandInsAfterEach();
 const HOUR = 3_600_000;
-/** The window every test asks about: the last whole day before the current hour. */
-const UNTIL = Math.floor(Date.now() / HOUR) * HOUR;
+/** The window every test asks about: a whole day ending two hours before the current hour, so that events can follow it. */
+const UNTIL = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
 const SINCE = UNTIL - 24 * HOUR;
 
 function appsConfig(count: number, extra: Record<string, unknown> = {}): ConfigObject {
@@ -102,6 +102,51 @@ describe("coverage against the stand-in", () => {
         assert.equal(result.code, 2);
         assert.equal(result.apps[0]!.verdict, "gaps");
         assert.equal(result.apps[0]!.pathsShare!.estimate, 0.5);
+    });
+
+    it("a Cequence pool unhealthy since before the window, with no event since: its health now says so, and the whole window is failed open", async () => {
+        const fixture = await live(appsConfig(2));
+        const pool = poolOf(fixture, "cequence", "app0.cq-route.com");
+        setHealth(fixture, pool, false);
+        serve(fixture, 0, "origin", 300);
+        serve(fixture, 1, "cequence", 300);
+        const result = await runJson(fixture);
+        assert.equal(result.apps[0]!.verdict, "gaps");
+        assert.deepEqual(result.apps[0]!.failOpen, [
+            { start: new Date(SINCE).toISOString(), end: new Date(UNTIL).toISOString(), durationSeconds: 24 * 3600, reason: "unhealthy", startsBefore: true, endsAfter: true },
+        ]);
+        assert.equal(result.apps[1]!.verdict, "covered");
+        // Only the silent pool whose traffic went elsewhere has its health read.
+        assert.deepEqual(
+            result.served.filter((r) => r.operationId === "account-load-balancer-pools-pool-health-details").map((r) => r.path),
+            [`/client/v4/accounts/${fixture.account.id}/load_balancers/pools/${pool.id}/health`],
+        );
+    });
+
+    it("an event after the window tells the state at its end: a window still open then ends at the window's end", async () => {
+        const fixture = await live(appsConfig(1));
+        const pool = poolOf(fixture, "cequence", "app0.cq-route.com");
+        fixture.analytics.events.push(healthEvent(pool, UNTIL - HOUR, false), healthEvent(pool, UNTIL + HOUR, true));
+        serve(fixture, 0, "cequence", 1000);
+        const result = await runJson(fixture);
+        assert.deepEqual(result.apps[0]!.failOpen, [
+            { start: new Date(UNTIL - HOUR).toISOString(), end: new Date(UNTIL).toISOString(), durationSeconds: 3600, reason: "unhealthy", startsBefore: false, endsAfter: true },
+        ]);
+        // No request went elsewhere: the share decides, and it is whole.
+        assert.equal(result.apps[0]!.verdict, "covered");
+    });
+
+    it("the stand-in refuses a field Cloudflare does not document (a test of the stand-in itself)", async () => {
+        const fixture = await live(appsConfig(1));
+        const response = await fetch(`${fixture.standIn.baseUrl}/graphql`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+            body: JSON.stringify({ query: `{ viewer { zones(filter: {zoneTag: "${fixture.zone.id}"}) { loadBalancingRequestsAdaptiveGroups(limit: 10) { count dimensions { clientRequestPath } } } } }` }),
+        });
+        assert.equal(response.status, 500);
+        const violations = fixture.standIn.violations.splice(0);
+        assert.equal(violations.length, 1);
+        assert.match(violations[0]!, /Cannot query field "clientRequestPath"/);
     });
 
     it("a disabled Cequence pool is a fail-open window over the whole range, its start unknown", async () => {
@@ -230,7 +275,7 @@ describe("coverage within Cloudflare's API budget", () => {
                 "zones-0-get": 1,
                 "account-load-balancer-pools-list-pools": 1,
                 "load-balancers-list-load-balancers": 1,
-                // The dataset's limits, then the traffic of every app at once.
+                // The dataset's limits, then the traffic of every app at once; no pool health: every request went to a Cequence pool.
                 "graphql-analytics": 2,
                 // Each Cequence pool's health events.
                 "load-balancer-healthcheck-events-list-healthcheck-events": count,

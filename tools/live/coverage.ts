@@ -30,8 +30,8 @@ import {
 import type { CloudflareRead as Read } from "./cloudflareSession";
 import type { LivePool } from "./deployment";
 import { READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
-import { findPool, listLoadBalancers, listPools, readZone } from "./readDeployment";
-import { ANALYTICS_PERMISSION, CONFIDENCE_LEVEL, readHealthChanges, readLimits, readTraffic, type TrafficQuery } from "./readTraffic";
+import { findPool, listLoadBalancers, listPools, poolHealth, readZone } from "./readDeployment";
+import { ANALYTICS_PERMISSION, CONFIDENCE_LEVEL, LB_DATASET, readHealthChanges, readLimits, readOriginInWindows, readTraffic } from "./readTraffic";
 
 const DEFAULT_MIN_SHARE_PERCENT = 99;
 
@@ -107,17 +107,23 @@ function percent(text: string | undefined): number {
 
 /**
  * The zone, the account's pools and the zone's load balancers (one list
- * each), the dataset's limits, each Cequence pool's health events once, then
- * the traffic of every app in one query per window piece.
+ * each), the dataset's limits, each Cequence pool's health events once,
+ * then the traffic of every app in one query per window piece. Only when
+ * it decides something: the health now of a Cequence pool that logged no
+ * event since the window began while its app's requests went elsewhere
+ * (unhealthy all along, or healthy and the traffic went elsewhere for
+ * another reason), and the origin requests of `paths` apps inside their
+ * fail-open windows.
  */
 async function measure(read: Read, config: StackConfig, stack: string, range: TimeRange, minShare: number): Promise<StackCoverage> {
+    const now = Date.now();
     const [zone, pools, loadBalancers, limits] = await Promise.all([readZone(read, config), listPools(read, config), listLoadBalancers(read, config), readLimits(read, config.zoneId)]);
     if (!limits || !limits.enabled) {
         throw new CliError(
-            `Zone ${zone.name} (plan ${zone.plan ?? "unknown"}) has no load-balancing analytics: Cloudflare offers them on paid plans (Pro, Business, Enterprise), and its GraphQL API reports the ${"loadBalancingRequestsAdaptiveGroups"} dataset as not enabled for this zone. Coverage cannot be measured, which is not 0 %.`,
+            `Zone ${zone.name} (plan ${zone.plan ?? "unknown"}) has no load-balancing analytics: Cloudflare offers them on paid plans (Pro, Business, Enterprise), and its GraphQL API reports the ${LB_DATASET} dataset as not enabled for this zone. Coverage cannot be measured, which is not 0 %.`,
         );
     }
-    const oldest = Date.now() - limits.notOlderThan * 1000;
+    const oldest = now - limits.notOlderThan * 1000;
     if (range.since < oldest) {
         throw new CliError(
             `--since ${new Date(range.since).toISOString()} is older than Cloudflare keeps load-balancing analytics for zone ${zone.name} (plan ${zone.plan ?? "unknown"}): ${formatDuration(limits.notOlderThan)}, so from ${new Date(oldest).toISOString()} on. Ask for a shorter window (--since ${Math.floor(limits.notOlderThan / 86_400)}d at most).`,
@@ -136,13 +142,24 @@ async function measure(read: Read, config: StackConfig, stack: string, range: Ti
         };
     });
     const deployed = apps.filter((a) => a.loadBalancer);
-    const windows = await failOpenWindows(read, deployed.flatMap((a) => (a.cequencePool ? [a.cequencePool] : [])), range);
+    // Each distinct Cequence pool once; a pool with no monitor is always healthy to Cloudflare and logs no events.
+    const cequencePools = [...new Map(deployed.flatMap((a) => (a.cequencePool ? [[a.cequencePool.id, a.cequencePool] as const] : []))).values()];
+    const [changes, traffic] = await Promise.all([
+        Promise.all(cequencePools.map(async (pool) => [pool.id, pool.monitor ? await readHealthChanges(read, pool, { since: range.since, until: now }) : []] as const)).then((entries) => new Map(entries)),
+        readTraffic(read, config.zoneId, deployed.map((a) => a.app.lbHostname), range, limits),
+    ]);
+    const elsewhere = (lbName: string, pool: LivePool) => [...(traffic.get(lbName) ?? new Map<string, Estimate>()).entries()].some(([name, count]) => name !== pool.name && count.estimate > 0);
+    const silent = cequencePools.filter((pool) => pool.monitor && changes.get(pool.id)!.length === 0 && deployed.some((a) => a.cequencePool?.id === pool.id && elsewhere(a.app.lbHostname, pool)));
+    const healthNow = new Map(await Promise.all(silent.map(async (pool) => [pool.id, (await poolHealth(read, config, pool)).healthy] as const)));
+    const windows = new Map(
+        cequencePools.map((pool) => {
+            const unhealthy = unhealthyWindows(changes.get(pool.id)!, range, healthNow.get(pool.id) ?? true);
+            return [pool.id, pool.enabled ? unhealthy : [disabledWindow(range), ...unhealthy]] as const;
+        }),
+    );
     const windowsOf = (pool: LivePool | undefined) => (pool ? (windows.get(pool.id) ?? []) : []);
-    const queries: TrafficQuery[] = deployed.map((a) => ({
-        lbName: a.app.lbHostname,
-        ...(a.app.paths && a.originPool ? { pathWindows: { originPool: a.originPool.name, windows: windowsOf(a.cequencePool) } } : {}),
-    }));
-    const traffic = await readTraffic(read, config.zoneId, queries, range, limits);
+    const pathApps = deployed.flatMap((a) => (a.app.paths && a.originPool ? [{ lbName: a.app.lbHostname, originPool: a.originPool.name, windows: windowsOf(a.cequencePool) }] : []));
+    const originInWindows = await readOriginInWindows(read, config.zoneId, pathApps, range, limits);
     return {
         stack,
         zone: zone.name,
@@ -153,14 +170,14 @@ async function measure(read: Read, config: StackConfig, stack: string, range: Ti
             const base = { hostname: app.hostname, lbHostname: measured ? app.lbHostname : null, paths, cequence: ZERO, origin: ZERO, share: null, pathsShare: null, sampled: false, failOpen: [] };
             if (!measured) return { ...base, verdict: "not-measured", requests: null };
             if (!loadBalancer) return { ...base, verdict: "not-deployed", requests: null };
-            const byPool = traffic.byPool.get(app.lbHostname) ?? new Map<string, Estimate>();
+            const byPool = traffic.get(app.lbHostname) ?? new Map<string, Estimate>();
             const of = (pool: LivePool | undefined) => (pool ? (byPool.get(pool.name) ?? ZERO) : ZERO);
             const cequence = of(cequencePool);
             const requests = [...byPool.values()].reduce(addEstimates, ZERO);
             const rest = [...byPool.entries()].filter(([name]) => name !== cequencePool?.name).reduce((sum, [, count]) => addEstimates(sum, count), ZERO);
             const share = shareOf(cequence, rest);
             // The Cequence pool serves only the listed paths; origin requests inside its fail-open windows may be listed paths that failed open, so they all count against it.
-            const pathsShare = paths ? shareOfTotal(cequence, addEstimates(cequence, traffic.originInWindows.get(app.lbHostname) ?? ZERO)) : null;
+            const pathsShare = paths ? shareOfTotal(cequence, addEstimates(cequence, originInWindows.get(app.lbHostname) ?? ZERO)) : null;
             return {
                 ...base,
                 requests,
@@ -174,19 +191,6 @@ async function measure(read: Read, config: StackConfig, stack: string, range: Ti
             };
         }),
     };
-}
-
-/** Each distinct Cequence pool's fail-open windows, by pool ID: unhealthy from its health events, and the whole window when it is disabled now. */
-async function failOpenWindows(read: Read, pools: readonly LivePool[], range: TimeRange): Promise<Map<string, FailOpenWindow[]>> {
-    const distinct = [...new Map(pools.map((pool) => [pool.id, pool])).values()];
-    const entries = await Promise.all(
-        distinct.map(async (pool) => {
-            // A pool with no monitor is always healthy to Cloudflare: it logs no health events.
-            const unhealthy = pool.monitor ? unhealthyWindows(await readHealthChanges(read, pool, range), range) : [];
-            return [pool.id, pool.enabled ? unhealthy : [disabledWindow(range), ...unhealthy]] as const;
-        }),
-    );
-    return new Map(entries);
 }
 
 function formatDuration(seconds: number): string {

@@ -239,7 +239,7 @@ function poolsNamedBy(lb: LiveLoadBalancer | undefined): string[] {
 }
 
 /** A pool with no monitor is always healthy to Cloudflare, so there is nothing to read. */
-async function poolHealth(read: CloudflareRead, config: StackConfig, pool: LivePool): Promise<PoolHealth> {
+export async function poolHealth(read: CloudflareRead, config: ListScope, pool: LivePool): Promise<PoolHealth> {
     if (!pool.monitor) return { healthy: true, regions: [] };
     const health = await read.request({ action: `read the health of pool ${pool.name}`, scope: "account" }, (client, options) =>
         client.loadBalancers.pools.health.get(pool.id, { account_id: config.accountId }, options),

@@ -70,17 +70,11 @@ export async function readLimits(read: CloudflareRead, zoneId: string): Promise<
     return settings ?? undefined;
 }
 
-/** What one app asks of the analytics: its load balancer, its pools' names, and the windows in which origin requests may be its listed paths failing open. */
-export interface TrafficQuery {
+/** An app with `paths` whose origin requests inside the Cequence pool's fail-open windows are counted apart: they may be its listed paths failing open. */
+export interface PathWindows {
     lbName: string;
-    /** Set for an app with `paths`: origin-pool requests inside these windows are counted apart. */
-    pathWindows?: { originPool: string; windows: readonly FailOpenWindow[] };
-}
-
-/** Requests per load balancer and selected pool, and per app with paths the origin requests inside its fail-open windows. */
-export interface TrafficCounts {
-    byPool: Map<string, Map<string, Estimate>>;
-    originInWindows: Map<string, Estimate>;
+    originPool: string;
+    windows: readonly FailOpenWindow[];
 }
 
 interface Group {
@@ -88,9 +82,6 @@ interface Group {
     dimensions?: { lbName?: string; selectedPoolName?: string };
     confidence?: { count?: { estimate?: number; lower?: number; upper?: number; sampleSize?: number } | null } | null;
 }
-
-const ROWS = `count
-        confidence(level: ${CONFIDENCE_LEVEL}) { count { estimate lower upper sampleSize } }`;
 
 function literal(value: string): string {
     return JSON.stringify(value);
@@ -101,35 +92,36 @@ function between(range: TimeRange): string {
     return `datetime_geq: ${literal(new Date(range.since).toISOString())}, datetime_lt: ${literal(new Date(range.until).toISOString())}`;
 }
 
-/** The query for one piece of the window: every load balancer's requests by selected pool, and the paths apps' origin requests inside their windows. */
-export function trafficQuery(apps: readonly TrafficQuery[], piece: TimeRange, limit: number): string {
-    const lbNames = apps.map((app) => literal(app.lbName)).join(", ");
-    const inWindows = apps.flatMap((app) => {
-        const windows = (app.pathWindows?.windows ?? []).flatMap((w) => {
-            const cut = { since: Math.max(w.start, piece.since), until: Math.min(w.end, piece.until) };
-            return cut.since < cut.until ? [`{${between(cut)}}`] : [];
-        });
-        if (windows.length === 0) return [];
-        return [`{lbName: ${literal(app.lbName)}, selectedPoolName: ${literal(app.pathWindows!.originPool)}, OR: [${windows.join(", ")}]}`];
-    });
-    const pathsNode =
-        inWindows.length === 0
-            ? ""
-            : `
-      originInWindows: ${LB_DATASET}(limit: ${limit}, filter: {${between(piece)}, OR: [${inWindows.join(", ")}]}) {
-        ${ROWS}
-        dimensions { lbName }
-      }`;
+/** One query of the dataset over one piece of the window, its rows grouped by `dimensions`. */
+function groupsQuery(filter: string, dimensions: string, limit: number): string {
     return `query Coverage($zoneTag: string!) {
   viewer {
     zones(filter: {zoneTag: $zoneTag}) {
-      byPool: ${LB_DATASET}(limit: ${limit}, filter: {${between(piece)}, lbName_in: [${lbNames}]}) {
-        ${ROWS}
-        dimensions { lbName selectedPoolName }
-      }${pathsNode}
+      ${LB_DATASET}(limit: ${limit}, filter: {${filter}}) {
+        count
+        confidence(level: ${CONFIDENCE_LEVEL}) { count { estimate lower upper sampleSize } }
+        dimensions { ${dimensions} }
+      }
     }
   }
 }`;
+}
+
+/** Every load balancer's requests by selected pool, over one piece of the window. */
+export function byPoolQuery(lbNames: readonly string[], piece: TimeRange, limit: number): string {
+    return groupsQuery(`${between(piece)}, lbName_in: [${lbNames.map(literal).join(", ")}]`, "lbName selectedPoolName", limit);
+}
+
+/** Each paths app's origin requests inside its windows (cut to the piece); undefined when no window falls in the piece. */
+export function originInWindowsQuery(apps: readonly PathWindows[], piece: TimeRange, limit: number): string | undefined {
+    const terms = apps.flatMap((app) => {
+        const windows = app.windows.flatMap((w) => {
+            const cut = { since: Math.max(w.start, piece.since), until: Math.min(w.end, piece.until) };
+            return cut.since < cut.until ? [`{${between(cut)}}`] : [];
+        });
+        return windows.length === 0 ? [] : [`{lbName: ${literal(app.lbName)}, selectedPoolName: ${literal(app.originPool)}, OR: [${windows.join(", ")}]}`];
+    });
+    return terms.length === 0 ? undefined : groupsQuery(`${between(piece)}, OR: [${terms.join(", ")}]`, "lbName", limit);
 }
 
 /** A group's count as an estimate: Cloudflare's confidence interval when it gives one, else the count as exact. */
@@ -141,35 +133,45 @@ function estimateOf(group: Group): Estimate {
 }
 
 /**
- * Reads the traffic of every app over the window: one query per piece of at
- * most `limits.maxDuration` (one piece unless the window is wider than a
- * query may ask). A piece that fills the page could have lost rows, so it is
- * refused rather than under-counted.
+ * Runs a query per piece of the window, each at most `limits.maxDuration`
+ * wide (one piece unless the window is wider than a query may ask), and
+ * returns every group. A piece that fills the page could have lost rows, so
+ * it is refused rather than under-counted.
  */
-export async function readTraffic(read: CloudflareRead, zoneId: string, apps: readonly TrafficQuery[], range: TimeRange, limits: DatasetLimits): Promise<TrafficCounts> {
-    const counts: TrafficCounts = { byPool: new Map(), originInWindows: new Map() };
-    if (apps.length === 0) return counts;
-    const pieces = splitRange(range, limits.maxDuration * 1000);
-    const answers = await Promise.all(pieces.map((piece) => query(read, zoneId, trafficQuery(apps, piece, limits.maxPageSize), {})));
-    for (const zone of answers) {
-        const byPool = (zone.byPool ?? []) as Group[];
-        const inWindows = (zone.originInWindows ?? []) as Group[];
-        if (byPool.length >= limits.maxPageSize || inWindows.length >= limits.maxPageSize) {
+async function groupsOver(read: CloudflareRead, zoneId: string, range: TimeRange, limits: DatasetLimits, queryFor: (piece: TimeRange) => string | undefined): Promise<Group[]> {
+    const texts = splitRange(range, limits.maxDuration * 1000).flatMap((piece) => queryFor(piece) ?? []);
+    const answers = await Promise.all(texts.map((text) => query(read, zoneId, text, {})));
+    return answers.flatMap((zone) => {
+        const groups = (zone[LB_DATASET] ?? []) as Group[];
+        if (groups.length >= limits.maxPageSize) {
             throw new CliError(
                 `Cloudflare's answer filled its page of ${limits.maxPageSize} rows, so some load balancers' requests could be missing; run coverage over fewer apps (a stack per group of apps) or a shorter window.`,
             );
         }
-        for (const group of byPool) {
-            const lb = group.dimensions?.lbName ?? "";
-            const pool = group.dimensions?.selectedPoolName ?? "";
-            const pools = counts.byPool.get(lb) ?? new Map<string, Estimate>();
-            pools.set(pool, addEstimates(pools.get(pool) ?? ZERO, estimateOf(group)));
-            counts.byPool.set(lb, pools);
-        }
-        for (const group of inWindows) {
-            const lb = group.dimensions?.lbName ?? "";
-            counts.originInWindows.set(lb, addEstimates(counts.originInWindows.get(lb) ?? ZERO, estimateOf(group)));
-        }
+        return groups;
+    });
+}
+
+/** Requests per load balancer (by name) and selected pool (by name) over the window. */
+export async function readTraffic(read: CloudflareRead, zoneId: string, lbNames: readonly string[], range: TimeRange, limits: DatasetLimits): Promise<Map<string, Map<string, Estimate>>> {
+    const byPool = new Map<string, Map<string, Estimate>>();
+    if (lbNames.length === 0) return byPool;
+    for (const group of await groupsOver(read, zoneId, range, limits, (piece) => byPoolQuery(lbNames, piece, limits.maxPageSize))) {
+        const lb = group.dimensions?.lbName ?? "";
+        const pool = group.dimensions?.selectedPoolName ?? "";
+        const pools = byPool.get(lb) ?? new Map<string, Estimate>();
+        pools.set(pool, addEstimates(pools.get(pool) ?? ZERO, estimateOf(group)));
+        byPool.set(lb, pools);
+    }
+    return byPool;
+}
+
+/** Per load balancer, its origin requests inside its Cequence pool's fail-open windows (no request when no app has a window). */
+export async function readOriginInWindows(read: CloudflareRead, zoneId: string, apps: readonly PathWindows[], range: TimeRange, limits: DatasetLimits): Promise<Map<string, Estimate>> {
+    const counts = new Map<string, Estimate>();
+    for (const group of await groupsOver(read, zoneId, range, limits, (piece) => originInWindowsQuery(apps, piece, limits.maxPageSize))) {
+        const lb = group.dimensions?.lbName ?? "";
+        counts.set(lb, addEstimates(counts.get(lb) ?? ZERO, estimateOf(group)));
     }
     return counts;
 }
@@ -188,7 +190,8 @@ interface HealthEventsAnswer {
 }
 
 /**
- * The pool's health changes from `since` to `until`, filtered by `pool_id`
+ * The pool's health changes from `since` to `until` (coverage asks up to
+ * now: an event after the window tells the state at its end), filtered by `pool_id`
  * (the operation's documented parameters). Cloudflare documents no paging
  * parameters for it; when its `result_info` says it holds more events than
  * it sent, the read is refused rather than shown with windows missing.
