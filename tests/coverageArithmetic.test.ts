@@ -1,4 +1,4 @@
-/** The arithmetic of `coverage`: windows, fail-open periods cut to the window's edges, shares of sampled counts, verdicts. */
+/** The arithmetic of `coverage`: windows, fail-open periods cut to the window's edges, shares of sampled counts, verdicts; and how it reads GraphQL errors. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
@@ -17,6 +17,8 @@ import {
     type Estimate,
 } from "../tools/live/coverageArithmetic";
 import { CliError } from "../tools/live/cliError";
+import type { CloudflareRead } from "../tools/live/cloudflareSession";
+import { readLimits } from "../tools/live/readTraffic";
 
 const H = 3_600_000;
 const NOW = Date.parse("2026-12-06T12:00:00Z");
@@ -148,5 +150,20 @@ describe("verdicts", () => {
         assert.equal(verdictOf({ deployed: true, requests: ZERO, share: null, minShare: 0.99 }), "no-traffic");
         assert.equal(verdictOf({ deployed: true, requests: exact(100), share: share(0.99), minShare: 0.99 }), "covered");
         assert.equal(verdictOf({ deployed: true, requests: exact(100), share: share(0.98), minShare: 0.99 }), "gaps");
+    });
+});
+
+describe("GraphQL answers with errors in a 200", () => {
+    /** A read whose one request answers `answer`, as Cloudflare's GraphQL API may with status 200. */
+    const readAnswering = (answer: unknown): CloudflareRead => ({ signal: new AbortController().signal, request: async () => answer as never });
+
+    it("a refusal names the permission to add; any other error says what Cloudflare said", async () => {
+        await assert.rejects(readLimits(readAnswering({ data: null, errors: [{ message: "not authorized for that account" }] }), "z1"), /Add the permission "Zone · Analytics · Read" for zone z1/);
+        await assert.rejects(readLimits(readAnswering({ data: null, errors: [{ message: "query time range is too large" }] }), "z1"), /refused the query: query time range is too large/);
+        await assert.rejects(readLimits(readAnswering({ data: { viewer: { zones: [] } }, errors: null }), "z1"), /returned no data for zone z1/);
+    });
+
+    it("a zone whose settings have no load-balancing node has no limits (its plan lacks the dataset)", async () => {
+        assert.equal(await readLimits(readAnswering({ data: { viewer: { zones: [{ settings: { loadBalancingRequestsAdaptiveGroups: null } }] } }, errors: null }), "z1"), undefined);
     });
 });
