@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { coverage } from "../tools/live/coverage";
 import { RequestBudget } from "../tools/live/requestBudget";
 import { analyticsOf, healthEvent, type Analytics } from "./support/cloudflare/analytics";
-import { envFor, poolOf, runInProcess, setHealth, STACK, startLive, stopStandInsAfterEach, TOKEN, type Live } from "./support/liveFixture";
+import { envFor, poolOf, runCli, runInProcess, setHealth, STACK, startLive, stopStandInsAfterEach, TOKEN, type Live } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
 
 const started = stopStandInsAfterEach();
@@ -194,6 +194,16 @@ describe("coverage against the stand-in", () => {
         const table = await run(fixture);
         assert.match(table.stdout, /~100050 \(\d+–\d+\)/);
         assert.match(table.stdout, /Cloudflare sampled these counts/);
+    });
+
+    it("as the real CLI, a gap exits 2 and a paused zone is said over the report", async () => {
+        const fixture = await live(appsConfig(1));
+        fixture.zone.paused = true;
+        serve(fixture, 0, "origin", 10);
+        const result = await runCli("coverage", ["--stack", STACK, "--dir", fixture.dir, "--since", new Date(SINCE).toISOString(), "--until", new Date(UNTIL).toISOString()], envFor(fixture.standIn));
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stdout, /app0\.cq-route\.com\s+10\s+0\.0 %.*gaps/);
+        assert.match(result.stdout, /Now: Zone cq-route\.com is PAUSED/);
     });
 
     it("--markdown prints a table for an audit record", async () => {

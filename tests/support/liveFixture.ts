@@ -229,7 +229,7 @@ export interface CliRun extends RunResult {
  * and may signal the child.
  */
 export function runCli(
-    tool: "status" | "preflight" | "recover",
+    tool: "status" | "preflight" | "recover" | "coverage",
     args: string[],
     env: NodeJS.ProcessEnv,
     onStdout?: (soFar: string, child: { kill(signal: NodeJS.Signals): boolean }) => void,

@@ -28,8 +28,9 @@ import {
     type Verdict,
 } from "./coverageArithmetic";
 import type { CloudflareRead as Read } from "./cloudflareSession";
-import type { LivePool } from "./deployment";
+import type { LivePool, LiveZone } from "./deployment";
 import { READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
+import { zoneNotice } from "./zoneNotice";
 import { findPool, listLoadBalancers, listPools, poolHealth, readZone } from "./readDeployment";
 import { ANALYTICS_PERMISSION, CONFIDENCE_LEVEL, LB_DATASET, readHealthChanges, readLimits, readOriginInWindows, readTraffic } from "./readTraffic";
 
@@ -64,7 +65,7 @@ export interface AppCoverage {
 
 export interface StackCoverage {
     stack: string;
-    zone: string;
+    zone: LiveZone;
     window: TimeRange;
     minShare: number;
     apps: AppCoverage[];
@@ -162,7 +163,7 @@ async function measure(read: Read, config: StackConfig, stack: string, range: Ti
     const originInWindows = await readOriginInWindows(read, config.zoneId, pathApps, range, limits);
     return {
         stack,
-        zone: zone.name,
+        zone,
         window: range,
         minShare,
         apps: apps.map(({ app, measured, loadBalancer, cequencePool, originPool }): AppCoverage => {
@@ -207,7 +208,7 @@ function iso(ms: number): string {
 function toJson(result: StackCoverage) {
     return {
         stack: result.stack,
-        zone: result.zone,
+        zone: { name: result.zone.name, status: result.zone.status, paused: result.zone.paused },
         since: iso(result.window.since),
         until: iso(result.window.until),
         minShare: result.minShare,
@@ -261,11 +262,13 @@ function rows(result: StackCoverage): string[][] {
 }
 
 function heading(result: StackCoverage): string {
-    return `Stack ${result.stack}, zone ${result.zone}: ${iso(result.window.since)} → ${iso(result.window.until)}; covered at ${Math.round(result.minShare * 1000) / 10} % or more through Cequence`;
+    return `Stack ${result.stack}, zone ${result.zone.name}: ${iso(result.window.since)} → ${iso(result.window.until)}; covered at ${Math.round(result.minShare * 1000) / 10} % or more through Cequence`;
 }
 
 function notes(result: StackCoverage): string[] {
-    const lines: string[] = [];
+    // A zone paused or not active now: said as status says it, as it may explain a window with no traffic.
+    const zone = zoneNotice(result.zone);
+    const lines: string[] = zone ? [`Now: ${zone}`] : [];
     for (const app of result.apps) {
         for (const w of app.failOpen) lines.push(`${app.hostname}: ${describeWindow(w)}`);
         if (app.verdict === "not-deployed") lines.push(`${app.hostname}: no load balancer ${app.lbHostname} in the zone (run pulumi up, or status for what is missing)`);
