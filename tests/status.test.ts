@@ -200,7 +200,7 @@ describe("status: the traffic path of each app", () => {
         assert.equal(result.code, 2);
     });
 
-    it("--regions shows each region's verdict; one unhealthy region makes the pool unhealthy", async () => {
+    it("--regions shows each region's verdict; one unhealthy region of two is no majority, so the pool is unhealthy", async () => {
         const result = await statusOf(guideConfig(), (s) => (regionsOf(s, poolOf(s, "cequence", HOST))["Ashburn, VA"] = false), ["--regions"]);
         assert.match(result.text.stdout, /www\.cq-route\.com Cequence pool by region: Amsterdam, NL healthy; Ashburn, VA UNHEALTHY/);
         assert.deepEqual(result.json.apps[0]!.cequencePool, {
@@ -212,6 +212,20 @@ describe("status: the traffic path of each app", () => {
             ],
         });
         assert.equal(result.json.apps[0]!.traffic, "failed-open");
+    });
+
+    it("a pool is healthy when most of its checking regions say so: one degraded region of three is a note, not failed-open", async () => {
+        const result = await statusOf(guideConfig(), (s) => {
+            const regions = regionsOf(s, poolOf(s, "cequence", HOST));
+            regions["Frankfurt, DE"] = true;
+            regions["Ashburn, VA"] = false;
+            assert.equal(s.state.globallyHealthy(s.account, poolOf(s, "cequence", HOST).id), true, "the stand-in's own rule");
+        });
+        assert.equal(result.code, 0, result.text.stdout);
+        assert.equal(result.json.apps[0]!.traffic, "through-cequence");
+        assert.equal(result.json.apps[0]!.cequencePool!.healthy, true);
+        assert.deepEqual((result.json.apps[0]!.cequencePool as { degradedRegions?: string[] }).degradedRegions, ["Ashburn, VA"]);
+        assert.match(result.text.stdout, /^Note: www\.cq-route\.com Cequence pool is healthy by the majority of its checking regions, but UNHEALTHY from Ashburn, VA/m);
     });
 });
 

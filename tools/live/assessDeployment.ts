@@ -8,6 +8,7 @@ import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../../components/
 import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../../components/naming";
 import { describePaths, PATH_RULE, pathRuleCondition, pathsOfRuleCondition } from "../../components/paths";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveRule, LiveState, LiveZone, MonitorSetting, RegionHealth } from "./deployment";
+import { degradedRegions } from "./poolHealth";
 import { activeRules, pathsKeptBy, trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
@@ -60,6 +61,8 @@ export interface PoolStatus {
     /** Null when not read: it decides nothing about the traffic now (`--origin-health` reads it). */
     healthy: boolean | null;
     regions: RegionHealth[];
+    /** Regions that find the pool unhealthy while most find it healthy (so it is): shown as a note. */
+    degradedRegions: string[];
 }
 
 export interface AppStatus {
@@ -103,7 +106,7 @@ function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
     const pool = (found: FoundPool | undefined): PoolStatus | null => {
         if (!found) return null;
         const health = state.health.get(found.pool.id);
-        return { enabled: found.pool.enabled, healthy: health?.healthy ?? null, regions: health?.regions ?? [] };
+        return { enabled: found.pool.enabled, healthy: health?.healthy ?? null, regions: health?.regions ?? [], degradedRegions: health ? degradedRegions(health) : [] };
     };
     return {
         hostname: app.hostname,

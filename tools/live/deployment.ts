@@ -10,7 +10,7 @@ export interface RegionHealth {
 }
 
 export interface PoolHealth {
-    /** Healthy when at least one region checks the pool and every region finds it healthy, or when it has no monitor (Cloudflare then counts it healthy). */
+    /** Healthy when most regions that check the pool find it healthy (Cloudflare's rule, poolHealth.ts), or when it has no monitor (Cloudflare then counts it healthy). */
     healthy: boolean;
     regions: RegionHealth[];
 }

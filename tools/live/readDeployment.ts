@@ -14,6 +14,7 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import type { Rules } from "cloudflare/resources/load-balancers/load-balancers";
 import type { CloudflareRead } from "./cloudflareSession";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveRule, LiveState, LiveZone, PoolHealth, RegionHealth } from "./deployment";
+import { globalHealth } from "./poolHealth";
 import { trafficVerdict } from "./trafficVerdict";
 
 /**
@@ -244,8 +245,7 @@ async function poolHealth(read: CloudflareRead, config: StackConfig, pool: LiveP
     const health = await read.request({ action: `read the health of pool ${pool.name}`, scope: "account" }, (client, options) =>
         client.loadBalancers.pools.health.get(pool.id, { account_id: config.accountId }, options),
     );
-    const regions = regionHealth(health);
-    return { healthy: regions.length > 0 && regions.every((r) => r.healthy), regions };
+    return globalHealth(regionHealth(health));
 }
 
 /**

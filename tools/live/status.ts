@@ -134,6 +134,7 @@ interface PoolJson {
     enabled?: boolean;
     healthy: boolean | null;
     regions?: PoolStatus["regions"];
+    degradedRegions?: string[];
 }
 
 function toJson(result: StackStatus, regions: boolean) {
@@ -142,6 +143,7 @@ function toJson(result: StackStatus, regions: boolean) {
             ...(withEnabled ? { enabled: status.enabled } : {}),
             healthy: status.healthy,
             ...(regions ? { regions: status.regions } : {}),
+            ...(status.degradedRegions.length > 0 ? { degradedRegions: status.degradedRegions } : {}),
         };
     return {
         stack: result.stack,
@@ -178,6 +180,8 @@ function renderTable(result: StackStatus, regions: boolean): string {
         lines.push(...scoped.map((app) => `  ${app.hostname}: ${describePaths(app.paths!)}`));
     }
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
+    const degraded = result.apps.flatMap(renderDegraded);
+    if (degraded.length > 0) lines.push("", ...degraded);
     const drifted = result.apps.filter((app) => app.drift.length > 0);
     lines.push("");
     if (drifted.length === 0) {
@@ -205,12 +209,26 @@ function describePool(pool: PoolStatus | null, routing: Routing, isCequence: boo
     return `${pool.enabled ? "enabled" : "DISABLED"}, ${health}`;
 }
 
-function renderRegions(app: AppStatus): string[] {
-    const pools: Array<[string, PoolStatus | null]> = [
+function labelledPools(app: AppStatus): Array<[string, PoolStatus | null]> {
+    return [
         ["Cequence pool", app.cequencePool],
         ["origin pool", app.originPool],
     ];
-    return pools.flatMap(([label, pool]) =>
+}
+
+/** The pools the majority of regions finds healthy but some region does not: Cloudflare keeps sending them traffic, so a note, not a verdict. */
+function renderDegraded(app: AppStatus): string[] {
+    return labelledPools(app).flatMap(([label, pool]) =>
+        pool === null || pool.degradedRegions.length === 0
+            ? []
+            : [
+                  `Note: ${app.hostname} ${label} is healthy by the majority of its checking regions, but UNHEALTHY from ${pool.degradedRegions.join(", ")}; Cloudflare fails over on the majority, so traffic still goes to it (docs/status.md, "A pool's health").`,
+              ],
+    );
+}
+
+function renderRegions(app: AppStatus): string[] {
+    return labelledPools(app).flatMap(([label, pool]) =>
         pool === null
             ? []
             : [

@@ -232,6 +232,20 @@ export class CloudflareState {
         return account.poolHealth[poolId];
     }
 
+    /**
+     * The pool's global health, on which a load balancer fails over (steering
+     * `off`): "If the majority of data centers for that region pass the health
+     * monitor requests, that region is considered healthy. If the majority of
+     * regions is healthy, then the endpoint itself will be considered healthy."
+     * (https://developers.cloudflare.com/load-balancing/understand-basics/health-details/,
+     * "How an endpoint becomes unhealthy"). Each region's verdict here is the
+     * pool's, whose one origin is the endpoint; a tie is no majority.
+     */
+    globallyHealthy(account: Account, poolId: string): boolean {
+        const verdicts = Object.values(this.regionsOf(account, poolId));
+        return verdicts.filter(Boolean).length * 2 > verdicts.length;
+    }
+
     probeOf(account: Account, address: string): ProbeOutcome {
         return account.probes[address] ?? HEALTHY_PROBE;
     }
