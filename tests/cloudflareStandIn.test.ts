@@ -670,7 +670,7 @@ describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
         assert.throws(() => new RateLimiter({ limit: 0, windowMs: 1_000 }), /limit ≥ 1/);
     });
 
-    it("answers 429 with retry-after over HTTP once a token is over, and other tokens go on", async () => {
+    it("answers 429 with retry-after over HTTP once the user is over, on every token of that user; another user's token goes on", async () => {
         const f = await standInWithZone();
         f.standIn.limitRate({ limit: 2, windowMs: 60_000 });
         const statuses = [];
@@ -683,7 +683,13 @@ describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
             [200, null, null],
             [429, "60", 10429],
         ]);
-        const other = await f.api("GET", "/zones", undefined, { authorization: `Bearer ${TOKEN.replace("standIn", "another")}` });
+        const sameUser = await f.api("GET", "/zones", undefined, { authorization: `Bearer ${TOKEN.replace("standIn", "another")}` });
+        assert.equal(sameUser.status, 429, "the limit is the user's, counted across all their tokens");
+        const keyOfSameUser = await f.api("GET", "/zones", undefined, { "x-auth-email": "me@example.com", "x-auth-key": "k" });
+        assert.equal(keyOfSameUser.status, 429, "and their global API key");
+        const otherUsers = `Bearer ${TOKEN.replace("standIn", "someone")}`;
+        f.standIn.credentialOwners.set(otherUsers, "someone-else");
+        const other = await f.api("GET", "/zones", undefined, { authorization: otherUsers });
         assert.equal(other.status, 200);
         assert.deepEqual(takeViolations(f.standIn), []);
     });

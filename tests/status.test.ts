@@ -611,7 +611,7 @@ describe("status: failures name the fix", () => {
         standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 0.01 } });
         const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--retries", "1"], envFor(standIn));
         assertCleanFailure(result);
-        assert.match(result.stderr, /still rate-limiting this token \(429[^)]*\) after 2 attempts[^\n]*1,200 requests per 5 minutes/);
+        assert.match(result.stderr, /still rate-limiting this token's user \(429[^)]*\) after 2 attempts[^\n]*1,200 requests per 5 minutes per user, counted across the dashboard, API keys and every token/);
     });
 
     describe("the real CLI", () => {
@@ -667,7 +667,7 @@ describe("status: failures name the fix", () => {
             const reads = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as StatusJson);
             assert.ok(reads.length >= 2);
             assert.ok(reads.every((read) => read.apps[0]!.traffic === "through-cequence"));
-            assert.match(result.stderr, /^--watch 0\.05: a read sends \d+ requests and Cloudflare allows 1200 per 5 minutes, so reading every \d+ s instead \(stretched\)$/m);
+            assert.match(result.stderr, /^--watch 0\.05: a read sends \d+ requests and --watch uses at most 600 of the 1200 per 5 minutes Cloudflare allows a user \(the rest is left for the emergency update\), so reading every \d+ s instead \(stretched\)$/m);
             assert.doesNotMatch(result.stderr, /\n\s+at /);
         });
     });

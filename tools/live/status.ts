@@ -15,6 +15,7 @@ import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, RULE_DRIFT, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
+import { watchPeriod, watchRequestsPerWindow } from "./watchPeriod";
 import { zoneNotice } from "./zoneNotice";
 
 const USAGE = [
@@ -22,7 +23,7 @@ const USAGE = [
     ...COMMON_USAGE,
     "  --regions           show each pool's health per checking region (reads every pool's health)",
     "  --origin-health     read each origin pool's health even when it decides nothing now (one more request per app)",
-    "  --watch <seconds>   read again every <seconds> until Ctrl-C (stretched to stay within Cloudflare's rate limit)",
+    "  --watch <seconds>   read again every <seconds> until Ctrl-C (stretched to use at most half of Cloudflare's rate limit, leaving the rest for an emergency update)",
 ].join("\n");
 
 export const status: Command = async (argv, io) => {
@@ -73,23 +74,6 @@ function estimatedRequests(config: StackConfig, options: ReadOptions): number {
 }
 
 /**
- * The period `--watch` reads at: the one asked for, unless a read of
- * `requestsPerRead` requests that often would exceed Cloudflare's rate limit;
- * then the shortest period that does not. Refuses a stack whose one read
- * needs more than the limit's whole window.
- */
-function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pick<CloudflareSession, "budget">): { seconds: number; stretched: boolean } {
-    const { limit } = session.budget;
-    if (requestsPerRead > limit.requests) {
-        throw new CliError(
-            `--watch: one read of this stack sends about ${requestsPerRead} requests, more than Cloudflare allows a token in ${limit.windowSeconds / 60} minutes (${limit.requests}), so no period keeps within the limit. Run status without --watch, on a schedule of at least ${Math.ceil(session.budget.minimumPeriodSeconds(requestsPerRead))} s.`,
-        );
-    }
-    const minimum = session.budget.minimumPeriodSeconds(requestsPerRead);
-    return askedSeconds >= minimum ? { seconds: askedSeconds, stretched: false } : { seconds: Math.ceil(minimum), stretched: true };
-}
-
-/**
  * Reads and prints every period until Ctrl-C, and exits with the last read's
  * status. A failed read is reported and retried on the next tick: an incident
  * is when Cloudflare is most likely to be briefly unreachable. The period is
@@ -97,10 +81,11 @@ function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pic
  * each (by count), and a stretch is said on stderr.
  */
 async function watch(io: CliIo, session: CloudflareSession, askedSeconds: number, estimate: number, json: boolean, readAndPrint: () => Promise<number>): Promise<number> {
-    let period = watchPeriod(askedSeconds, estimate, session);
+    const { limit } = session.budget;
+    let period = watchPeriod(askedSeconds, estimate, limit);
     const sayStretch = (requests: number) =>
         io.stderr.write(
-            `--watch ${askedSeconds}: a read sends ${requests} requests and Cloudflare allows ${session.budget.limit.requests} per ${session.budget.limit.windowSeconds / 60} minutes, so reading every ${period.seconds} s instead (stretched)\n`,
+            `--watch ${askedSeconds}: a read sends ${requests} requests and --watch uses at most ${watchRequestsPerWindow(limit)} of the ${limit.requests} per ${limit.windowSeconds / 60} minutes Cloudflare allows a user (the rest is left for the emergency update), so reading every ${period.seconds} s instead (stretched)\n`,
         );
     if (period.stretched) sayStretch(estimate);
     let last = 1;
@@ -116,7 +101,7 @@ async function watch(io: CliIo, session: CloudflareSession, askedSeconds: number
             last = reportFailure(io, error, json, undefined);
         }
         const sent = session.budget.totals.requests - before;
-        const next = watchPeriod(askedSeconds, sent, session);
+        const next = watchPeriod(askedSeconds, sent, limit);
         if (next.seconds > period.seconds) {
             period = next;
             sayStretch(sent);
