@@ -15,6 +15,7 @@ import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, RULE_DRIFT, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
+import { shadowMessage } from "./shadowingLoadBalancer";
 import { watchPeriod, watchRequestsPerWindow } from "./watchPeriod";
 import { zoneNotice } from "./zoneNotice";
 
@@ -60,17 +61,17 @@ export const status: Command = async (argv, io) => {
 /**
  * What one read sends in a healthy state, before the first read has been
  * counted: the zone, three record lists of one page each plus the empty page
- * that ends each (the SDK pages until then), the pool, monitor and load
- * balancer lists, and the health of each Cequence pool (one when shared),
- * plus each origin pool's when asked.
+ * that ends each (the SDK pages until then), the load balancer list (every
+ * stack), the pool and monitor lists, and the health of each Cequence pool
+ * (one when shared), plus each origin pool's when asked.
  */
 function estimatedRequests(config: StackConfig, options: ReadOptions): number {
-    // The zone, and up to six record-list pages.
-    const base = 1 + 6;
+    // The zone, up to six record-list pages, and the load balancers.
+    const base = 1 + 6 + 1;
     const balanced = config.apps.filter(hasLoadBalancer).length;
     if (balanced === 0) return base;
     const cequencePools = config.cequence.sharedPool ? 1 : balanced;
-    return base + 3 + cequencePools + (options.allHealth ? balanced : 0);
+    return base + 2 + cequencePools + (options.allHealth ? balanced : 0);
 }
 
 /**
@@ -138,6 +139,8 @@ function toJson(result: StackStatus, regions: boolean) {
             cname: app.cname,
             traffic: app.traffic,
             paths: app.paths,
+            shadowedBy: app.shadowedBy,
+            problems: app.problems,
             cequencePool: pool(app.cequencePool, true),
             originPool: pool(app.originPool, false),
             drift: app.drift,
@@ -164,6 +167,10 @@ function renderTable(result: StackStatus, regions: boolean): string {
         lines.push("", "Through Cequence for these paths only; the load balancer's rule sends every other request straight to the origin:");
         lines.push(...scoped.map((app) => `  ${app.hostname}: ${describePaths(app.paths!)}`));
     }
+    const shadowed = result.apps.flatMap((app) => (app.shadowedBy ? [`  ${shadowMessage(app.hostname, app.shadowedBy)}.`] : []));
+    if (shadowed.length > 0) lines.push("", "Shadowed by a load balancer (exit 2):", ...shadowed);
+    const problems = result.apps.flatMap((app) => app.problems.map((problem) => `  ${app.hostname}: ${problem.key}: ${problem.message}.`));
+    if (problems.length > 0) lines.push("", "Problems (exit 2):", ...problems);
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
     const degraded = result.apps.flatMap(renderDegraded);
     if (degraded.length > 0) lines.push("", ...degraded);
