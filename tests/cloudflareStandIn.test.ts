@@ -647,15 +647,15 @@ describe("Cloudflare stand-in: faults on demand", () => {
 });
 
 describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
-    it("is Cloudflare's: 1,200 requests per credential in five minutes", () => {
+    it("is Cloudflare's: 1,200 requests per user in five minutes", () => {
         assert.deepEqual({ ...CLOUDFLARE_RATE_LIMIT }, { limit: 1200, windowMs: 300_000 });
     });
 
-    it("lets a credential send its limit in a window, then blocks it for a whole window with retry-after rounded up", () => {
+    it("lets a user send their limit in a window, then blocks them for a whole window with retry-after rounded up", () => {
         const limiter = new RateLimiter({ limit: 3, windowMs: 10_000 });
         assert.deepEqual([0, 1, 2].map((t) => limiter.take("a", t)), [undefined, undefined, undefined]);
         assert.equal(limiter.take("a", 3), 10, "the fourth is refused: blocked for the next window");
-        assert.equal(limiter.take("b", 4), undefined, "another credential has its own budget");
+        assert.equal(limiter.take("b", 4), undefined, "another user has a budget of their own");
         assert.equal(limiter.take("a", 8_500), 2, "still blocked: 1.5 s left, rounded up to whole seconds");
         assert.equal(limiter.take("a", 10_003), undefined, "after the block, a new window");
         assert.equal(limiter.refused, 2);
