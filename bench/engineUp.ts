@@ -81,7 +81,7 @@ function render(rows: Row[]): string {
             ].join(" | ").replace(/^/, "| ").replace(/$/, " |"),
         ),
         "",
-        `Within Cloudflare's budget (${CLOUDFLARE_RATE_LIMIT.limit} requests per ${budgetSeconds} s per token): ${last.apps} apps' \`up\` sends ${last.requests.up} requests and its \`refresh\` ${last.requests.refresh}, ` +
+        `Within Cloudflare's budget (${CLOUDFLARE_RATE_LIMIT.limit} requests per ${budgetSeconds} s per user, across all their tokens): ${last.apps} apps' \`up\` sends ${last.requests.up} requests and its \`refresh\` ${last.requests.refresh}, ` +
             `${upAndRefresh} together: ${upAndRefresh <= CLOUDFLARE_RATE_LIMIT.limit ? "both fit in one window, so neither waits" : `over one window, so the second meets the limit and waits up to ${budgetSeconds} s (the provider retries after \`retry-after\`)`}. ` +
             `Computed from the counts above, not run against the limit for ${budgetSeconds} s.`,
     ].join("\n");

@@ -7,6 +7,7 @@ import { FAIL_OPEN_WARNING_SECONDS } from "../components/defaults";
 import { worstCaseFailOpenSeconds } from "../components/failOpen";
 import { hasLoadBalancer } from "../components/naming";
 import { stackFootprint } from "./footprint";
+import { EXISTING_LOAD_BALANCER_RUNBOOK } from "./runbooks";
 import type { StackConfig } from "./schema";
 
 export function configWarnings(config: StackConfig): string[] {
@@ -55,4 +56,20 @@ export function firstUpNotes(config: StackConfig): string[] {
                       `Before the first up, npm run preflight finds one; to take over a live hostname, set apps[${index}].existingRecordId to its ID (README, "Adopt an existing hostname"). Once the stack created the record, this no longer applies.`,
               ],
     );
+}
+
+/**
+ * For `npm run plan`, which cannot see the zone: a hostname that is already a
+ * load balancer (as Load Balancing customers often run `www`) is answered with
+ * that load balancer, not with the stack's CNAME ("If this hostname already
+ * exists as a DNS record in Cloudflare's DNS, the Load Balancer will take
+ * precedence and the DNS record will not be used", the API's load balancer
+ * `name`), so its cutover follows a runbook of its own.
+ */
+export function existingLoadBalancerNote(config: StackConfig): string[] {
+    if (config.apps.length === 0) return [];
+    return [
+        `${config.apps.map((app) => app.hostname).join(", ")}: if a hostname is already a Cloudflare load balancer, that load balancer takes precedence over the stack's CNAME (Cloudflare answers the name with it, not with the DNS record), so the cutover would change nothing and Cequence would stay out of the path. ` +
+            `npm run preflight finds one (NOT READY); cut such a hostname over as ${EXISTING_LOAD_BALANCER_RUNBOOK} says.`,
+    ];
 }

@@ -647,15 +647,15 @@ describe("Cloudflare stand-in: faults on demand", () => {
 });
 
 describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
-    it("is Cloudflare's: 1,200 requests per credential in five minutes", () => {
+    it("is Cloudflare's: 1,200 requests per user in five minutes", () => {
         assert.deepEqual({ ...CLOUDFLARE_RATE_LIMIT }, { limit: 1200, windowMs: 300_000 });
     });
 
-    it("lets a credential send its limit in a window, then blocks it for a whole window with retry-after rounded up", () => {
+    it("lets a user send their limit in a window, then blocks them for a whole window with retry-after rounded up", () => {
         const limiter = new RateLimiter({ limit: 3, windowMs: 10_000 });
         assert.deepEqual([0, 1, 2].map((t) => limiter.take("a", t)), [undefined, undefined, undefined]);
         assert.equal(limiter.take("a", 3), 10, "the fourth is refused: blocked for the next window");
-        assert.equal(limiter.take("b", 4), undefined, "another credential has its own budget");
+        assert.equal(limiter.take("b", 4), undefined, "another user has a budget of their own");
         assert.equal(limiter.take("a", 8_500), 2, "still blocked: 1.5 s left, rounded up to whole seconds");
         assert.equal(limiter.take("a", 10_003), undefined, "after the block, a new window");
         assert.equal(limiter.refused, 2);
@@ -670,7 +670,7 @@ describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
         assert.throws(() => new RateLimiter({ limit: 0, windowMs: 1_000 }), /limit ≥ 1/);
     });
 
-    it("answers 429 with retry-after over HTTP once a token is over, and other tokens go on", async () => {
+    it("answers 429 with retry-after over HTTP once the user is over, on every token of that user; another user's token goes on", async () => {
         const f = await standInWithZone();
         f.standIn.limitRate({ limit: 2, windowMs: 60_000 });
         const statuses = [];
@@ -683,7 +683,13 @@ describe("Cloudflare stand-in: Cloudflare's rate limit, on demand", () => {
             [200, null, null],
             [429, "60", 10429],
         ]);
-        const other = await f.api("GET", "/zones", undefined, { authorization: `Bearer ${TOKEN.replace("standIn", "another")}` });
+        const sameUser = await f.api("GET", "/zones", undefined, { authorization: `Bearer ${TOKEN.replace("standIn", "another")}` });
+        assert.equal(sameUser.status, 429, "the limit is the user's, counted across all their tokens");
+        const keyOfSameUser = await f.api("GET", "/zones", undefined, { "x-auth-email": "me@example.com", "x-auth-key": "k" });
+        assert.equal(keyOfSameUser.status, 429, "and their global API key");
+        const otherUsers = `Bearer ${TOKEN.replace("standIn", "someone")}`;
+        f.standIn.credentialOwners.set(otherUsers, "someone-else");
+        const other = await f.api("GET", "/zones", undefined, { authorization: otherUsers });
         assert.equal(other.status, 200);
         assert.deepEqual(takeViolations(f.standIn), []);
     });

@@ -107,6 +107,15 @@ describe("npm run plan", () => {
         assert.match(stdout, /warning: apps\[0\] \(www\.cq-route\.com\): no existingRecordId, so `pulumi up` creates the record; it fails with 81053 if www\.cq-route\.com already has a record.*npm run preflight.*existingRecordId/);
     });
 
+    it("notes that a hostname already served by a load balancer is not cut over by the CNAME, naming the runbook", () => {
+        const { status, stdout } = run("tools/plan/plan.ts", ["--stack", "prod"]);
+        assert.equal(status, 0);
+        assert.match(
+            stdout,
+            /warning: www\.cq-route\.com: if a hostname is already a Cloudflare load balancer, that load balancer takes precedence over the stack's CNAME.*npm run preflight.*docs\/existing-load-balancer\.md/,
+        );
+    });
+
     it("keeps the table's columns on an adopt row, and counts creations and adoptions apart", () => {
         const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
         const recordId = "0123456789abcdef0123456789abcdef";

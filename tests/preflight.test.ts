@@ -4,6 +4,7 @@ import { poolName, sharedCequencePoolName } from "../components/naming";
 import type { LivePool } from "../tools/live/deployment";
 import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/live/preflight";
 import {
+    addLoadBalancerAt,
     envFor,
     parseConfig,
     poolOf,
@@ -203,6 +204,21 @@ describe("preflight: what the zone's records say the plan cannot know", () => {
         const id = fixture.zone.records.find((r) => r.name === HOST)!.id;
         assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].existingRecordId"]);
         assert.match(app.problems[0]!.message, new RegExp(`is unset, but the zone already has a CNAME record www\\.cq-route\\.com → old-origin\\.example\\.net .*81053.*Set existingRecordId: ${id} to adopt it`));
+    });
+
+    it("a load balancer already named as the public hostname: it would shadow the stack's CNAME, so not ready, with the runbook", async () => {
+        const { code, app } = await verdictOf((live) => void addLoadBalancerAt(live, HOST));
+        assert.equal(code, 2);
+        assert.equal(app.ready, false);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].hostname"]);
+        assert.match(app.problems[0]!.message, /www\.cq-route\.com is also the name of a load balancer \(pools legacy_pool\).*docs\/existing-load-balancer\.md/);
+    });
+
+    it("an origin that is a proxied record of the zone: not ready, with the fix", async () => {
+        const { code, app } = await verdictOf((live) => void addRecord(live, "origin-www.cq-route.com", "CNAME", "backend.example.net"));
+        assert.equal(code, 2);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].origin"]);
+        assert.match(app.problems[0]!.message, /origin-www\.cq-route\.com is a proxied CNAME record of the zone \(→ backend\.example\.net, ID [0-9a-f]{32}\).*should resolve directly to the origin.*proxied: false/);
     });
 
     it("a TXT record at an LB hostname takes no traffic and is no problem", async () => {

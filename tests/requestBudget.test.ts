@@ -85,10 +85,4 @@ describe("the request budget", () => {
         await first;
         assert.equal(budget.totals.requests, 1);
     });
-
-    it("the shortest period between reads that keeps within the limit", () => {
-        const budget = new RequestBudget(() => {});
-        assert.equal(budget.minimumPeriodSeconds(1200), 300);
-        assert.equal(budget.minimumPeriodSeconds(12), 3);
-    });
 });

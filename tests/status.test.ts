@@ -7,6 +7,7 @@ import { PATH_RULE, pathRuleCondition } from "../components/paths";
 import type { TrafficPath } from "../tools/live/trafficVerdict";
 import { status } from "../tools/live/status";
 import {
+    addLoadBalancerAt,
     apiPathRule,
     envFor,
     idFor,
@@ -200,7 +201,7 @@ describe("status: the traffic path of each app", () => {
         assert.equal(result.code, 2);
     });
 
-    it("--regions shows each region's verdict; one unhealthy region makes the pool unhealthy", async () => {
+    it("--regions shows each region's verdict; one unhealthy region of two is no majority, so the pool is unhealthy", async () => {
         const result = await statusOf(guideConfig(), (s) => (regionsOf(s, poolOf(s, "cequence", HOST))["Ashburn, VA"] = false), ["--regions"]);
         assert.match(result.text.stdout, /www\.cq-route\.com Cequence pool by region: Amsterdam, NL healthy; Ashburn, VA UNHEALTHY/);
         assert.deepEqual(result.json.apps[0]!.cequencePool, {
@@ -212,6 +213,66 @@ describe("status: the traffic path of each app", () => {
             ],
         });
         assert.equal(result.json.apps[0]!.traffic, "failed-open");
+    });
+
+    it("a pool is healthy when most of its checking regions say so: one degraded region of three is a note, not failed-open", async () => {
+        const result = await statusOf(guideConfig(), (s) => {
+            const regions = regionsOf(s, poolOf(s, "cequence", HOST));
+            regions["Frankfurt, DE"] = true;
+            regions["Ashburn, VA"] = false;
+            assert.equal(s.state.globallyHealthy(s.account, poolOf(s, "cequence", HOST).id), true, "the stand-in's own rule");
+        });
+        assert.equal(result.code, 0, result.text.stdout);
+        assert.equal(result.json.apps[0]!.traffic, "through-cequence");
+        assert.equal(result.json.apps[0]!.cequencePool!.healthy, true);
+        assert.deepEqual((result.json.apps[0]!.cequencePool as { degradedRegions?: string[] }).degradedRegions, ["Ashburn, VA"]);
+        assert.match(result.text.stdout, /^Note: www\.cq-route\.com Cequence pool is healthy by the majority of its checking regions, but UNHEALTHY from Ashburn, VA/m);
+    });
+});
+
+describe("status: a load balancer named as the public hostname", () => {
+    it("takes precedence over the stack's CNAME: its own verdict, with its name and pools, exit 2", async () => {
+        let legacyPool = "";
+        const result = await statusOf(guideConfig(), (s) => {
+            legacyPool = addLoadBalancerAt(s, HOST);
+            assert.equal(s.state.answerAt(s.zone, HOST).kind, "load-balancer", "the stand-in answers with the load balancer");
+        });
+        assert.equal(result.code, 2, result.text.stdout);
+        const [app] = result.json.apps as Array<StatusJson["apps"][number] & { shadowedBy?: unknown }>;
+        assert.equal(app!.traffic, "shadowed-by-load-balancer");
+        assert.deepEqual(app!.shadowedBy, { name: HOST, pools: [legacyPool] });
+        assert.equal(row(result.text, HOST)[4], "shadowed-by-load-balancer");
+        assert.match(result.text.stdout, /www\.cq-route\.com is also the name of a load balancer \(pools legacy_pool\), which Cloudflare answers with instead of the DNS record: the stack's CNAME is not used.*docs\/existing-load-balancer\.md/);
+    });
+
+    it("disabled, it gives the name back to the records: the CNAME decides again", async () => {
+        const result = await statusOf(guideConfig(), (s) => {
+            addLoadBalancerAt(s, HOST, false);
+            assert.equal(s.state.answerAt(s.zone, HOST).kind, "records");
+        });
+        assert.equal(result.json.apps[0]!.traffic, "through-cequence");
+        assert.equal(result.code, 0, result.text.stdout);
+    });
+});
+
+describe("status: an origin that is a proxied hostname of the zone", () => {
+    const addOriginRecord = (s: Live, proxied: boolean) =>
+        s.standIn.invoke("dns-records-for-a-zone-create-dns-record", { zone_id: s.zone.id }, { name: ORIGIN, type: "A", content: "192.0.2.10", ttl: 1, proxied });
+
+    it("is a problem with its fix, exit 2; the traffic verdict is unchanged", async () => {
+        const result = await statusOf(guideConfig(), (s) => void addOriginRecord(s, true));
+        assert.equal(result.code, 2, result.text.stdout);
+        const [app] = result.json.apps as Array<StatusJson["apps"][number] & { problems?: Array<{ key: string; message: string }> }>;
+        assert.equal(app!.traffic, "through-cequence");
+        assert.deepEqual(app!.problems!.map((p) => p.key), ["apps[0].origin"]);
+        assert.match(app!.problems![0]!.message, /origin-www\.cq-route\.com is a proxied A record of the zone.*should resolve directly to the origin.*proxied: false/);
+        assert.match(result.text.stdout, /^Problems \(exit 2\):\n {2}www\.cq-route\.com: apps\[0\]\.origin: origin-www\.cq-route\.com is a proxied A record/m);
+    });
+
+    it("DNS-only, it is what Cloudflare asks for: no problem", async () => {
+        const result = await statusOf(guideConfig(), (s) => void addOriginRecord(s, false));
+        assert.equal(result.code, 0, result.text.stdout);
+        assert.deepEqual((result.json.apps[0] as { problems?: unknown[] }).problems, []);
     });
 });
 
@@ -597,7 +658,7 @@ describe("status: failures name the fix", () => {
         standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 0.01 } });
         const result = await runInProcess(status, ["--stack", STACK, "--dir", dir, "--retries", "1"], envFor(standIn));
         assertCleanFailure(result);
-        assert.match(result.stderr, /still rate-limiting this token \(429[^)]*\) after 2 attempts[^\n]*1,200 requests per 5 minutes/);
+        assert.match(result.stderr, /still rate-limiting this token's user \(429[^)]*\) after 2 attempts[^\n]*1,200 requests per 5 minutes per user, counted across the dashboard, API keys and every token/);
     });
 
     describe("the real CLI", () => {
@@ -653,7 +714,7 @@ describe("status: failures name the fix", () => {
             const reads = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as StatusJson);
             assert.ok(reads.length >= 2);
             assert.ok(reads.every((read) => read.apps[0]!.traffic === "through-cequence"));
-            assert.match(result.stderr, /^--watch 0\.05: a read sends \d+ requests and Cloudflare allows 1200 per 5 minutes, so reading every \d+ s instead \(stretched\)$/m);
+            assert.match(result.stderr, /^--watch 0\.05: a read sends \d+ requests and --watch uses at most 600 of the 1200 per 5 minutes Cloudflare allows a user \(the rest is left for the emergency update\), so reading every \d+ s instead \(stretched\)$/m);
             assert.doesNotMatch(result.stderr, /\n\s+at /);
         });
     });

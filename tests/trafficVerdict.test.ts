@@ -64,6 +64,8 @@ class World {
         ["origin", { healthy: true, regions: [{ region: "Amsterdam, NL", healthy: true }] }],
     ]);
     zone: LiveZone = { name: "cq-route.com", status: "active", paused: false, plan: "enterprise" };
+    /** A load balancer named as the public hostname (enabled), which Cloudflare answers with instead of the record. */
+    shadowedBy: LiveLoadBalancer | undefined = undefined;
     noRecord = false;
     noLoadBalancer = false;
 
@@ -72,6 +74,7 @@ class World {
             record: this.noRecord ? undefined : this.record,
             lbRecord: this.lbRecord,
             loadBalancer: this.noLoadBalancer ? undefined : this.lb,
+            shadowedBy: this.shadowedBy,
             cequencePool: { pool: this.cequence, expectedName: this.cequence.name },
             originPool: { pool: this.origin, expectedName: this.origin.name },
         };
@@ -114,6 +117,8 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
         { traffic: "not-proxied", state: "the record points at Cequence, DNS-only", change: (w) => ((w.record.content = CEQUENCE), (w.record.proxied = false)) },
         { traffic: "not-proxied", state: "the load balancer is DNS-only", change: (w) => void (w.lb.proxied = false) },
         { traffic: "not-deployed", state: "no record", change: (w) => void (w.noRecord = true) },
+        { traffic: "shadowed-by-load-balancer", state: "an enabled load balancer is named as the public hostname", change: (w) => void (w.shadowedBy = { ...w.lb, id: "theirs", name: HOST }) },
+        { traffic: "shadowed-by-load-balancer", state: "… and the public hostname has no record at all", change: (w) => ((w.shadowedBy = { ...w.lb, id: "theirs", name: HOST }), (w.noRecord = true)) },
         { traffic: "not-deployed", state: "no load balancer", change: (w) => void (w.noLoadBalancer = true) },
         { traffic: "not-deployed", state: "default_pools names only pools that do not exist", change: (w) => void (w.lb.defaultPools = ["gone"]) },
         { traffic: "through-cequence", state: "a pool that does not exist is skipped", change: (w) => void w.lb.defaultPools.unshift("gone") },
@@ -193,6 +198,7 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
             // Mostly an active, unpaused zone, so that the runs still meet the rare states of the rest of the path.
             zoneStatus: fc.oneof({ weight: 6, arbitrary: fc.constant<LiveZone["status"]>("active") }, { weight: 1, arbitrary: fc.constantFrom<LiveZone["status"]>("pending", "initializing", "moved") }),
             zonePaused: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+            shadowed: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         });
         fc.assert(
             fc.property(flips, (f) => {
@@ -204,11 +210,13 @@ describe("the traffic verdict follows the path as Cloudflare routes it", () => {
                 world.setHealth("cequence", f.cequenceHealthy);
                 world.setHealth("origin", f.originHealthy);
                 world.zone = { ...world.zone, status: f.zoneStatus, paused: f.zonePaused };
+                if (f.shadowed) world.shadowedBy = { ...world.lb, id: "theirs", name: HOST };
                 const result = verdictOf(world);
                 assert.ok("traffic" in result, "every health is known, so there must be a verdict");
                 if (result.traffic !== "through-cequence" && result.traffic !== "through-cequence-for-paths") return;
                 assert.equal(f.zoneStatus, "active");
                 assert.equal(f.zonePaused, false);
+                assert.equal(f.shadowed, false, "a load balancer named as the hostname is answered instead of the record");
                 assert.equal(f.recordType, "CNAME");
                 assert.equal(f.recordProxied, true);
                 assert.equal(f.recordTarget, LB);

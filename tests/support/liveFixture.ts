@@ -155,6 +155,20 @@ export function setHealth(deployment: Deployment, pool: Pool, healthy: boolean):
     for (const region of Object.keys(regions)) regions[region] = healthy;
 }
 
+/**
+ * A load balancer someone made before the stack, named `name`, over a pool of
+ * their own (`legacy_pool`, one origin `legacy-origin.example.net`), as a
+ * Load Balancing customer often runs `www`; returns the pool's name.
+ */
+export function addLoadBalancerAt(live: Live, name: string, enabled = true): string {
+    const pool = live.standIn.invoke("account-load-balancer-pools-create-pool", { account_id: live.account.id }, {
+        name: "legacy_pool",
+        origins: [{ name: "legacy", address: "legacy-origin.example.net", enabled: true, weight: 1 }],
+    }) as { id: string; name: string };
+    live.standIn.invoke("load-balancers-create-load-balancer", { zone_id: live.zone.id }, { name, default_pools: [pool.id], fallback_pool: pool.id, proxied: true, enabled });
+    return pool.name;
+}
+
 /** What a probe of each of the pool's origins finds (previews report it). */
 export function setProbe(deployment: Deployment, pool: Pool, outcome: Omit<ProbeOutcome, "rtt">): void {
     for (const origin of pool.origins) deployment.account.probes[origin.address] = { ...outcome, rtt: "66ms" };

@@ -8,12 +8,15 @@ import { HTTPS_PORT, PROBE_PROTOCOL, steeringPolicyFor } from "../../components/
 import { cnameTarget, hasLoadBalancer, type PoolRole, type Routing } from "../../components/naming";
 import { describePaths, PATH_RULE, pathRuleCondition, pathsOfRuleCondition } from "../../components/paths";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveRule, LiveState, LiveZone, MonitorSetting, RegionHealth } from "./deployment";
+import { degradedRegions } from "./poolHealth";
+import { originHostnames, proxiedOriginProblems, type ProxiedOriginProblem } from "./proxiedOrigin";
+import { describeShadow, type Shadow } from "./shadowingLoadBalancer";
 import { activeRules, pathsKeptBy, trafficVerdict, type TrafficPath } from "./trafficVerdict";
 
 export { TRAFFIC_PATHS, type TrafficPath } from "./trafficVerdict";
 
 /** Paths that need someone's attention: with any of them, `status` exits 2. */
-const ALARMING: ReadonlySet<TrafficPath> = new Set(["failed-open", "down", "not-deployed", "not-proxied", "zone-paused", "zone-not-active"]);
+const ALARMING: ReadonlySet<TrafficPath> = new Set(["failed-open", "down", "not-deployed", "not-proxied", "zone-paused", "zone-not-active", "shadowed-by-load-balancer"]);
 
 /** Each way the live state can differ from the config, and how the text output names it. */
 export const DRIFT_LABELS = {
@@ -60,6 +63,8 @@ export interface PoolStatus {
     /** Null when not read: it decides nothing about the traffic now (`--origin-health` reads it). */
     healthy: boolean | null;
     regions: RegionHealth[];
+    /** Regions that find the pool unhealthy while most find it healthy (so it is): shown as a note. */
+    degradedRegions: string[];
 }
 
 export interface AppStatus {
@@ -75,6 +80,10 @@ export interface AppStatus {
      * the traffic.
      */
     paths: string[] | null;
+    /** What in the zone breaks the app's path though the config and Cloudflare agree (a proxied origin, proxiedOrigin.ts), under the config key to change. */
+    problems: ProxiedOriginProblem[];
+    /** The load balancer named as the public hostname, which Cloudflare answers with instead of the record; null when none is (enabled). */
+    shadowedBy: Shadow | null;
     /** Null when the app has no load balancer (routing: cequence) or the pool is missing. */
     cequencePool: PoolStatus | null;
     originPool: PoolStatus | null;
@@ -93,17 +102,18 @@ function expectedSteeringPolicy(config: StackConfig): string {
 }
 
 export function assessStack(stack: string, config: StackConfig, live: LiveState): StackStatus {
-    return { stack, zone: live.zone, apps: config.apps.map((app, index) => assessApp(app, config, live.apps[index]!, live)) };
+    const problems = proxiedOriginProblems(originHostnames(config), live.records);
+    return { stack, zone: live.zone, apps: config.apps.map((app, index) => assessApp(app, index, config, live.apps[index]!, live, problems)) };
 }
 
-function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: LiveState): AppStatus {
+function assessApp(app: AppConfig, index: number, config: StackConfig, live: LiveApp, state: LiveState, problems: readonly ProxiedOriginProblem[]): AppStatus {
     const verdict = trafficVerdict(app, config, live, state);
     // readLiveState reads every health a verdict asks for, so this is a bug, not a state of Cloudflare.
     if (!("traffic" in verdict)) throw new Error(`health of pools ${verdict.needsHealth.join(", ")} was not read`);
     const pool = (found: FoundPool | undefined): PoolStatus | null => {
         if (!found) return null;
         const health = state.health.get(found.pool.id);
-        return { enabled: found.pool.enabled, healthy: health?.healthy ?? null, regions: health?.regions ?? [] };
+        return { enabled: found.pool.enabled, healthy: health?.healthy ?? null, regions: health?.regions ?? [], degradedRegions: health ? degradedRegions(health) : [] };
     };
     return {
         hostname: app.hostname,
@@ -111,6 +121,8 @@ function assessApp(app: AppConfig, config: StackConfig, live: LiveApp, state: Li
         cname: live.record?.content ?? null,
         traffic: verdict.traffic,
         paths: livePaths(live.loadBalancer, config, state),
+        shadowedBy: live.shadowedBy ? describeShadow(live.shadowedBy, state.pools) : null,
+        problems: problems.filter((problem) => problem.key.startsWith(`apps[${index}].`)),
         cequencePool: pool(live.cequencePool),
         originPool: pool(live.originPool),
         drift: findDrift(app, config, live, state),
@@ -123,9 +135,9 @@ function livePaths(lb: LiveLoadBalancer | undefined, config: StackConfig, state:
     return (rules.length === 1 && pathsKeptBy(rules[0]!, state.pools, config.cequence.hostname)) || null;
 }
 
-/** 2 when any app needs attention (failed open, down, not deployed, not proxied, its zone paused or not active, or drifted), else 0. */
+/** 2 when any app needs attention (failed open, down, not deployed, not proxied, shadowed by a load balancer, its zone paused or not active, drifted, or a problem such as a proxied origin), else 0. */
 export function exitStatus(status: StackStatus): 0 | 2 {
-    return status.apps.some((app) => ALARMING.has(app.traffic) || app.drift.length > 0) ? 2 : 0;
+    return status.apps.some((app) => ALARMING.has(app.traffic) || app.drift.length > 0 || app.problems.length > 0) ? 2 : 0;
 }
 
 /** Every difference between Cloudflare and what `pulumi up` would leave there for the app. */

@@ -159,7 +159,7 @@ export class CloudflareSession {
             return `Cloudflare knows no ${context.scope} ${id} (${error.status ?? "no status"}${said}) when trying to ${context.action}. Check ${key} in ${this.scopes.configFile} (dashboard → the zone's Overview → API).`;
         }
         if (error instanceof RateLimitError) {
-            return `Cloudflare is still rate-limiting this token (429${said}) after ${attempts}, each waiting as Retry-After asked (at most 5 minutes), when trying to ${context.action}. Wait a few minutes (the API allows 1,200 requests per 5 minutes per user), or allow more attempts with --retries <n>.`;
+            return `Cloudflare is still rate-limiting this token's user (429${said}) after ${attempts}, each waiting as Retry-After asked (at most 5 minutes), when trying to ${context.action}. Wait a few minutes (the API allows 1,200 requests per 5 minutes per user, counted across the dashboard, API keys and every token, so another tool or token of the same user may be using it up), or allow more attempts with --retries <n>.`;
         }
         return `Cloudflare answered ${error.status ?? "with no status"}${said} when trying to ${context.action}${error.status !== undefined && error.status >= 500 ? ` (after ${attempts}); try again later` : ""}.`;
     }

@@ -10,7 +10,7 @@ export interface RegionHealth {
 }
 
 export interface PoolHealth {
-    /** Healthy when at least one region checks the pool and every region finds it healthy, or when it has no monitor (Cloudflare then counts it healthy). */
+    /** Healthy when most regions that check the pool find it healthy (Cloudflare's rule, poolHealth.ts), or when it has no monitor (Cloudflare then counts it healthy). */
     healthy: boolean;
     regions: RegionHealth[];
 }
@@ -113,6 +113,8 @@ export interface LiveApp {
     /** A record at the LB hostname: Cloudflare answers with it while the load balancer is disabled. */
     lbRecord: LiveRecord | undefined;
     loadBalancer: LiveLoadBalancer | undefined;
+    /** An enabled load balancer named as the public hostname: Cloudflare answers with it, not with `record` (shadowingLoadBalancer.ts). */
+    shadowedBy: LiveLoadBalancer | undefined;
     cequencePool: FoundPool | undefined;
     originPool: FoundPool | undefined;
 }
@@ -136,6 +138,8 @@ export interface LiveState {
     pools: ReadonlyMap<string, LivePool>;
     /** Every monitor in the account by ID. */
     monitors: ReadonlyMap<string, LiveMonitor>;
+    /** The zone's A, AAAA and CNAME records by name, each name's CNAME first (an origin that is one of them must not be proxied). */
+    records: ReadonlyMap<string, LiveRecord[]>;
     /** The health read so far, by pool ID; a pool absent here was not read. */
     health: ReadonlyMap<string, PoolHealth>;
 }

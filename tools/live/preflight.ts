@@ -15,7 +15,9 @@ import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import type { LivePool, LiveRecord, LiveZone } from "./deployment";
-import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
+import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
+import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
+import { shadowFindings } from "./shadowingLoadBalancer";
 import { zoneNotice } from "./zoneNotice";
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -142,7 +144,16 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
-    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], readZone(read, config)]);
+    const [records, pools, zone, loadBalancers] = await Promise.all([
+        listRecords(read, config),
+        balanced ? listPools(read, config) : [],
+        readZone(read, config),
+        listLoadBalancers(read, config),
+    ]);
+    const loadBalancersByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
+    // Origins that are proxied records of the zone (proxiedOrigin.ts), from the records already listed.
+    const originProblems = proxiedOriginProblems(originHostnames(config), records);
+    const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
     const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     progress.start(toPreview.size, missing);
@@ -158,8 +169,15 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
     progress.finish();
     return config.apps.map((app, index): AppVerdict => {
         // A cutover in a zone off every path changes nothing: no app is ready until the zone is active and not paused.
-        const problems = [...(unreachable === undefined ? [] : [{ key: "zoneId", message: unreachable }]), ...zoneProblems(app, index, config, records)];
-        const warnings = planWarnings(app, index, zone);
+        // A load balancer named as the public hostname is answered instead of the stack's CNAME (shadowingLoadBalancer.ts).
+        const shadow = shadowFindings(app.hostname, index, loadBalancersByName, poolsById);
+        const problems = [
+            ...(unreachable === undefined ? [] : [{ key: "zoneId", message: unreachable }]),
+            ...shadow.problems,
+            ...zoneProblems(app, index, config, records),
+            ...originProblems.filter((problem) => problem.key.startsWith(`apps[${index}].`)),
+        ];
+        const warnings = [...shadow.warnings, ...planWarnings(app, index, zone)];
         if (!hasLoadBalancer(app)) {
             const ready = problems.length === 0;
             const reason = ready ? "routing: cequence has no load balancer, so no pools to preview" : problems.map((p) => `${p.key}: ${p.message}`).join("; ");

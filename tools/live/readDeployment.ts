@@ -1,7 +1,8 @@
 /**
  * Reads what is deployed for a stack from Cloudflare's API alone (no Pulumi
  * state), in bulk: the zone itself, its A, AAAA and CNAME records, the
- * account's pools and monitors and the zone's load balancers, one list each,
+ * account's pools and monitors and the zone's load balancers (the latter for
+ * every stack: one named as a public hostname shadows its record), one list each,
  * every page; then the health of each Cequence pool once, and of any other
  * pool only when it decides where traffic goes (trafficVerdict.ts) or
  * `allHealth` asks. For N apps in a healthy state that is N + 10 requests or
@@ -14,6 +15,8 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import type { Rules } from "cloudflare/resources/load-balancers/load-balancers";
 import type { CloudflareRead } from "./cloudflareSession";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveRule, LiveState, LiveZone, PoolHealth, RegionHealth } from "./deployment";
+import { globalHealth } from "./poolHealth";
+import { shadowingLoadBalancer } from "./shadowingLoadBalancer";
 import { trafficVerdict } from "./trafficVerdict";
 
 /**
@@ -110,7 +113,7 @@ export const ROUTING_RECORD_TYPES = ["CNAME", "A", "AAAA"] as const;
 const DNS_PAGE_SIZE = 5000;
 
 /** Every A, AAAA and CNAME record of the zone by name, each name's CNAME first: one list per type, every page. */
-export async function listRecords(read: CloudflareRead, config: ListScope): Promise<Map<string, LiveRecord[]>> {
+export async function listRecords(read: CloudflareRead, config: Pick<ListScope, "zoneId">): Promise<Map<string, LiveRecord[]>> {
     const lists = await Promise.all(
         ROUTING_RECORD_TYPES.map((type) =>
             read.request({ action: `list the zone's ${type} records`, scope: "zone" }, async (client, options) => {
@@ -188,7 +191,8 @@ export async function readLiveState(read: CloudflareRead, config: StackConfig, s
         readZone(read, config),
         listRecords(read, config),
         needsLoadBalancers ? listPools(read, config) : [],
-        needsLoadBalancers ? listLoadBalancers(read, config) : [],
+        // Every stack: a load balancer named as a public hostname shadows its record, whatever the app's routing.
+        listLoadBalancers(read, config),
         needsLoadBalancers ? listMonitors(read, config) : new Map<string, LiveMonitor>(),
     ]);
     const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
@@ -197,9 +201,11 @@ export async function readLiveState(read: CloudflareRead, config: StackConfig, s
     const recordAt = (name: string) => records.get(name)?.find((r) => r.type === "CNAME") ?? records.get(name)?.[0];
     const apps = config.apps.map((app): LiveApp => {
         const record = recordAt(app.hostname);
-        if (!hasLoadBalancer(app)) return { record, lbRecord: undefined, loadBalancer: undefined, cequencePool: undefined, originPool: undefined };
+        const shadowedBy = shadowingLoadBalancer(app.hostname, lbsByName);
+        if (!hasLoadBalancer(app)) return { record, lbRecord: undefined, loadBalancer: undefined, shadowedBy, cequencePool: undefined, originPool: undefined };
         return {
             record,
+            shadowedBy,
             lbRecord: recordAt(app.lbHostname),
             loadBalancer: lbsByName.get(app.lbHostname),
             cequencePool: findPool(poolsByName, "cequence", stack, app, config),
@@ -223,7 +229,7 @@ export async function readLiveState(read: CloudflareRead, config: StackConfig, s
     }
     // Then whatever a verdict still needs; each round reads pools no earlier round read, so this ends.
     for (;;) {
-        const state: LiveState = { zone, apps, pools: poolsById, monitors, health };
+        const state: LiveState = { zone, apps, pools: poolsById, monitors, records, health };
         const needed = config.apps.flatMap((app, index) => {
             const verdict = trafficVerdict(app, config, apps[index]!, state);
             return "needsHealth" in verdict ? verdict.needsHealth : [];
@@ -244,8 +250,7 @@ export async function poolHealth(read: CloudflareRead, config: ListScope, pool: 
     const health = await read.request({ action: `read the health of pool ${pool.name}`, scope: "account" }, (client, options) =>
         client.loadBalancers.pools.health.get(pool.id, { account_id: config.accountId }, options),
     );
-    const regions = regionHealth(health);
-    return { healthy: regions.length > 0 && regions.every((r) => r.healthy), regions };
+    return globalHealth(regionHealth(health));
 }
 
 /**

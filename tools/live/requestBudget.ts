@@ -1,8 +1,13 @@
 /**
  * How many requests `status` and `preflight` may have in flight, and how fast
- * they may send them: Cloudflare allows an API token 1,200 requests per 5
- * minutes (developers.cloudflare.com/fundamentals/api/reference/limits/), and
- * a 429 asks, with `Retry-After`, for a pause that holds for every request.
+ * they may send them: Cloudflare allows a user 1,200 requests per 5 minutes,
+ * counted across the dashboard, API keys and every API token of that user,
+ * and blocks all their calls for the next 5 minutes once they go over
+ * (https://developers.cloudflare.com/fundamentals/api/reference/limits/); a
+ * 429 asks, with `Retry-After`, for a pause that holds for every request.
+ * The window here counts this process's requests only: whatever else the
+ * user sends (another tool, `pulumi up`, the dashboard) shares the same limit
+ * unseen, which is why `status --watch` leaves headroom (watchPeriod.ts).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -12,7 +17,7 @@ export interface RateLimit {
     windowSeconds: number;
 }
 
-/** Cloudflare's limit per API token. */
+/** Cloudflare's limit per user, over all their tokens and keys. */
 export const CLOUDFLARE_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({ requests: 1200, windowSeconds: 300 });
 
 /** Enough to read 1,000 hostnames in well under a second at Cloudflare's latency, few enough not to look like a flood. */
@@ -52,11 +57,6 @@ export class RequestBudget {
     /** The counts so far, as a copy. */
     get totals(): BudgetCounts {
         return { ...this.counts };
-    }
-
-    /** The shortest period between reads of `requestsPerRead` requests that stays within the rate limit. */
-    minimumPeriodSeconds(requestsPerRead: number): number {
-        return (requestsPerRead * this.limit.windowSeconds) / this.limit.requests;
     }
 
     /** Every request waits until then (a 429's `Retry-After`); the wait is announced once, as `describe` puts it. */

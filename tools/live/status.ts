@@ -15,6 +15,8 @@ import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, RULE_DRIFT, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
+import { shadowMessage } from "./shadowingLoadBalancer";
+import { watchPeriod, watchRequestsPerWindow } from "./watchPeriod";
 import { zoneNotice } from "./zoneNotice";
 
 const USAGE = [
@@ -22,7 +24,7 @@ const USAGE = [
     ...COMMON_USAGE,
     "  --regions           show each pool's health per checking region (reads every pool's health)",
     "  --origin-health     read each origin pool's health even when it decides nothing now (one more request per app)",
-    "  --watch <seconds>   read again every <seconds> until Ctrl-C (stretched to stay within Cloudflare's rate limit)",
+    "  --watch <seconds>   read again every <seconds> until Ctrl-C (stretched to use at most half of Cloudflare's rate limit, leaving the rest for an emergency update)",
 ].join("\n");
 
 export const status: Command = async (argv, io) => {
@@ -59,34 +61,17 @@ export const status: Command = async (argv, io) => {
 /**
  * What one read sends in a healthy state, before the first read has been
  * counted: the zone, three record lists of one page each plus the empty page
- * that ends each (the SDK pages until then), the pool, monitor and load
- * balancer lists, and the health of each Cequence pool (one when shared),
- * plus each origin pool's when asked.
+ * that ends each (the SDK pages until then), the load balancer list (every
+ * stack), the pool and monitor lists, and the health of each Cequence pool
+ * (one when shared), plus each origin pool's when asked.
  */
 function estimatedRequests(config: StackConfig, options: ReadOptions): number {
-    // The zone, and up to six record-list pages.
-    const base = 1 + 6;
+    // The zone, up to six record-list pages, and the load balancers.
+    const base = 1 + 6 + 1;
     const balanced = config.apps.filter(hasLoadBalancer).length;
     if (balanced === 0) return base;
     const cequencePools = config.cequence.sharedPool ? 1 : balanced;
-    return base + 3 + cequencePools + (options.allHealth ? balanced : 0);
-}
-
-/**
- * The period `--watch` reads at: the one asked for, unless a read of
- * `requestsPerRead` requests that often would exceed Cloudflare's rate limit;
- * then the shortest period that does not. Refuses a stack whose one read
- * needs more than the limit's whole window.
- */
-function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pick<CloudflareSession, "budget">): { seconds: number; stretched: boolean } {
-    const { limit } = session.budget;
-    if (requestsPerRead > limit.requests) {
-        throw new CliError(
-            `--watch: one read of this stack sends about ${requestsPerRead} requests, more than Cloudflare allows a token in ${limit.windowSeconds / 60} minutes (${limit.requests}), so no period keeps within the limit. Run status without --watch, on a schedule of at least ${Math.ceil(session.budget.minimumPeriodSeconds(requestsPerRead))} s.`,
-        );
-    }
-    const minimum = session.budget.minimumPeriodSeconds(requestsPerRead);
-    return askedSeconds >= minimum ? { seconds: askedSeconds, stretched: false } : { seconds: Math.ceil(minimum), stretched: true };
+    return base + 2 + cequencePools + (options.allHealth ? balanced : 0);
 }
 
 /**
@@ -97,10 +82,11 @@ function watchPeriod(askedSeconds: number, requestsPerRead: number, session: Pic
  * each (by count), and a stretch is said on stderr.
  */
 async function watch(io: CliIo, session: CloudflareSession, askedSeconds: number, estimate: number, json: boolean, readAndPrint: () => Promise<number>): Promise<number> {
-    let period = watchPeriod(askedSeconds, estimate, session);
+    const { limit } = session.budget;
+    let period = watchPeriod(askedSeconds, estimate, limit);
     const sayStretch = (requests: number) =>
         io.stderr.write(
-            `--watch ${askedSeconds}: a read sends ${requests} requests and Cloudflare allows ${session.budget.limit.requests} per ${session.budget.limit.windowSeconds / 60} minutes, so reading every ${period.seconds} s instead (stretched)\n`,
+            `--watch ${askedSeconds}: a read sends ${requests} requests and --watch uses at most ${watchRequestsPerWindow(limit)} of the ${limit.requests} per ${limit.windowSeconds / 60} minutes Cloudflare allows a user (the rest is left for the emergency update), so reading every ${period.seconds} s instead (stretched)\n`,
         );
     if (period.stretched) sayStretch(estimate);
     let last = 1;
@@ -116,7 +102,7 @@ async function watch(io: CliIo, session: CloudflareSession, askedSeconds: number
             last = reportFailure(io, error, json, undefined);
         }
         const sent = session.budget.totals.requests - before;
-        const next = watchPeriod(askedSeconds, sent, session);
+        const next = watchPeriod(askedSeconds, sent, limit);
         if (next.seconds > period.seconds) {
             period = next;
             sayStretch(sent);
@@ -134,6 +120,7 @@ interface PoolJson {
     enabled?: boolean;
     healthy: boolean | null;
     regions?: PoolStatus["regions"];
+    degradedRegions?: string[];
 }
 
 function toJson(result: StackStatus, regions: boolean) {
@@ -142,6 +129,7 @@ function toJson(result: StackStatus, regions: boolean) {
             ...(withEnabled ? { enabled: status.enabled } : {}),
             healthy: status.healthy,
             ...(regions ? { regions: status.regions } : {}),
+            ...(status.degradedRegions.length > 0 ? { degradedRegions: status.degradedRegions } : {}),
         };
     return {
         stack: result.stack,
@@ -151,6 +139,8 @@ function toJson(result: StackStatus, regions: boolean) {
             cname: app.cname,
             traffic: app.traffic,
             paths: app.paths,
+            shadowedBy: app.shadowedBy,
+            problems: app.problems,
             cequencePool: pool(app.cequencePool, true),
             originPool: pool(app.originPool, false),
             drift: app.drift,
@@ -177,7 +167,13 @@ function renderTable(result: StackStatus, regions: boolean): string {
         lines.push("", "Through Cequence for these paths only; the load balancer's rule sends every other request straight to the origin:");
         lines.push(...scoped.map((app) => `  ${app.hostname}: ${describePaths(app.paths!)}`));
     }
+    const shadowed = result.apps.flatMap((app) => (app.shadowedBy ? [`  ${shadowMessage(app.hostname, app.shadowedBy)}.`] : []));
+    if (shadowed.length > 0) lines.push("", "Shadowed by a load balancer (exit 2):", ...shadowed);
+    const problems = result.apps.flatMap((app) => app.problems.map((problem) => `  ${app.hostname}: ${problem.key}: ${problem.message}.`));
+    if (problems.length > 0) lines.push("", "Problems (exit 2):", ...problems);
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
+    const degraded = result.apps.flatMap(renderDegraded);
+    if (degraded.length > 0) lines.push("", ...degraded);
     const drifted = result.apps.filter((app) => app.drift.length > 0);
     lines.push("");
     if (drifted.length === 0) {
@@ -205,12 +201,26 @@ function describePool(pool: PoolStatus | null, routing: Routing, isCequence: boo
     return `${pool.enabled ? "enabled" : "DISABLED"}, ${health}`;
 }
 
-function renderRegions(app: AppStatus): string[] {
-    const pools: Array<[string, PoolStatus | null]> = [
+function labelledPools(app: AppStatus): Array<[string, PoolStatus | null]> {
+    return [
         ["Cequence pool", app.cequencePool],
         ["origin pool", app.originPool],
     ];
-    return pools.flatMap(([label, pool]) =>
+}
+
+/** The pools the majority of regions finds healthy but some region does not: Cloudflare keeps sending them traffic, so a note, not a verdict. */
+function renderDegraded(app: AppStatus): string[] {
+    return labelledPools(app).flatMap(([label, pool]) =>
+        pool === null || pool.degradedRegions.length === 0
+            ? []
+            : [
+                  `Note: ${app.hostname} ${label} is healthy by the majority of its checking regions, but UNHEALTHY from ${pool.degradedRegions.join(", ")}; Cloudflare fails over on the majority, so traffic still goes to it (docs/status.md, "A pool's health").`,
+              ],
+    );
+}
+
+function renderRegions(app: AppStatus): string[] {
+    return labelledPools(app).flatMap(([label, pool]) =>
         pool === null
             ? []
             : [

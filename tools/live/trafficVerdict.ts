@@ -1,7 +1,8 @@
 /**
  * Where Cloudflare sends an app's traffic now, following the path as
- * Cloudflare routes it: the zone (active, not paused), the public record
- * (type, proxied, target), then the
+ * Cloudflare routes it: the zone (active, not paused), a load balancer
+ * named as the public hostname (which Cloudflare answers with instead of the
+ * record), the public record (type, proxied, target), then the
  * load balancer (enabled, proxied, steering, `default_pools` in order, weights,
  * geo pools, rules), then the pools it picks (enabled, healthy, and whether
  * their origins are Cequence), and what its active rules do to that: the
@@ -27,6 +28,7 @@ export const TRAFFIC_PATHS = [
     "not-deployed",
     "zone-paused",
     "zone-not-active",
+    "shadowed-by-load-balancer",
 ] as const;
 export type TrafficPath = (typeof TRAFFIC_PATHS)[number];
 
@@ -77,6 +79,8 @@ export function trafficVerdict(app: AppConfig, config: StackConfig, live: LiveAp
     if (state.zone.status !== "active") return verdict("zone-not-active");
     // A paused zone's DNS answers with the records' own targets: no proxy, so no load balancer and no Cequence.
     if (state.zone.paused) return verdict("zone-paused");
+    // An enabled load balancer named as the public hostname is answered instead of its record (shadowingLoadBalancer.ts).
+    if (live.shadowedBy) return verdict("shadowed-by-load-balancer");
     const cequenceHostname = config.cequence.hostname;
     const { record } = live;
     if (!record) return verdict("not-deployed");

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { stackFootprint, type Footprint } from "../../config/footprint";
 import { formatIssues, type ConfigIssue } from "../../config/messages";
 import { parseStackConfig } from "../../config/parse";
-import { firstUpNotes } from "../../config/warnings";
+import { existingLoadBalancerNote, firstUpNotes } from "../../config/warnings";
 import type { StackConfig } from "../../config/schema";
 import { readConfigThroughCli } from "../../config/pulumiCli";
 import { readStackFile, stackFilePath } from "../../config/stackFile";
@@ -85,7 +85,7 @@ export async function buildPlan(stack: string, projectDir = PROJECT_ROOT, option
     const run = await runProgram({ stack, config: raw, calls: OFFLINE_CALLS });
     if (run.error) throw new PlanError(`The program failed: ${run.error.message}`);
     const plan = toPlan(stack, configFile, parsed.config, run);
-    return { ...plan, warnings: [...plan.warnings, ...firstUpNotes(parsed.config), ...unreadableNotes(raw, configFile)] };
+    return { ...plan, warnings: [...plan.warnings, ...firstUpNotes(parsed.config), ...existingLoadBalancerNote(parsed.config), ...unreadableNotes(raw, configFile)] };
 }
 
 function toPlan(stack: string, configFile: string, config: StackConfig, run: ProgramRun): Plan {

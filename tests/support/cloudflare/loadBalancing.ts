@@ -80,6 +80,13 @@ function updateMonitor(call: Call, merge: boolean) {
 /** Nested settings Cloudflare always returns for a pool; the schema's defaults fill them in. */
 const POOL_SETTINGS = ["load_shedding", "origin_steering"];
 
+/**
+ * A pool as sent. An origin's `address` "should resolve directly to the
+ * origin, and not be a hostname proxied by Cloudflare" (load-balancing_address
+ * in the OpenAPI subset): guidance, with no error documented for it, so a
+ * proxied hostname is accepted here as the API takes it, and the live tools
+ * (tools/live/proxiedOrigin.ts) are what report it.
+ */
 function poolFrom(call: Call, previous: Pool | undefined, merge: boolean): Pool {
     const account = call.account();
     const sent = bodyObject(call);

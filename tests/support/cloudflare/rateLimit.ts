@@ -4,14 +4,18 @@
  * next five minutes will be blocked, receiving a HTTP 429 response", with
  * `retry-after`, "the number of seconds, rounded up, until more capacity is
  * available" (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
- * Counted per token (per credential, for the key and e-mail pair). The window
- * is a parameter, so a test can scale it down and keep Cloudflare's shape.
+ * Counted per user, not per token: the limit "applies cumulatively regardless
+ * of whether the request is made via the dashboard, API key, or API token"
+ * (same page; https://developers.cloudflare.com/api/limits), so every token
+ * and key of one user shares one window, and a user over it is blocked on all
+ * of them. The window is a parameter, so a test can scale it down and keep
+ * Cloudflare's shape.
  */
 
 export interface RateLimitSettings {
-    /** Requests a credential may send in one window: Cloudflare's is 1,200. */
+    /** Requests a user may send in one window, over all their tokens and keys: Cloudflare's is 1,200. */
     limit: number;
-    /** The window, and how long a credential is blocked once it goes over: Cloudflare's is 5 minutes. */
+    /** The window, and how long a user is blocked once they go over: Cloudflare's is 5 minutes. */
     windowMs: number;
 }
 
@@ -33,15 +37,16 @@ export class RateLimiter {
     }
 
     /**
-     * Counts one request of `credential` at `now` (ms); returns the seconds to
-     * send in `retry-after` when it is refused, undefined when it may go on.
+     * Counts one request of `user` (whichever credential they sent it with) at
+     * `now` (ms); returns the seconds to send in `retry-after` when it is
+     * refused, undefined when it may go on.
      */
-    take(credential: string, now: number): number | undefined {
-        let window = this.windows.get(credential);
+    take(user: string, now: number): number | undefined {
+        let window = this.windows.get(user);
         if (window && now < window.blockedUntil) return this.refuse(window.blockedUntil - now);
         if (!window || now - window.startedAt >= this.settings.windowMs) {
             window = { startedAt: now, count: 0, blockedUntil: 0 };
-            this.windows.set(credential, window);
+            this.windows.set(user, window);
         }
         window.count += 1;
         if (window.count <= this.settings.limit) return undefined;

@@ -22,7 +22,8 @@
  *     standIn.faults.inject({ fault: { kind: "rate-limit", retryAfterSeconds: 1 }, times: 2, operationId? })
  *                                                  // also server-error, refuse (401/403), delay, answer-late, drop, stall-body, hang
  *     standIn.latencyMs = 20                       // every answer this much later (benchmarks)
- *     standIn.limitRate({ limit: 1200, windowMs: 300_000 })   // Cloudflare's rate limit per credential (429 + retry-after), scalable
+ *     standIn.limitRate({ limit: 1200, windowMs: 300_000 })   // Cloudflare's rate limit per user (429 + retry-after), scalable
+ *     standIn.credentialOwners.set("Bearer <token>", "someone-else")   // a credential of another user (default: one user owns them all)
  *     standIn.served                               // the request log: method, path, operationId, template, status, ms, authorization
  *     standIn.counts()                             // requests per operationId
  *     standIn.maxInFlight                          // the most requests in flight at once
@@ -60,6 +61,9 @@ const API_PREFIX = "/client/v4";
 
 /** What terraform-provider-cloudflare accepts as an API token, and so what the stand-in accepts. */
 const TOKEN_FORMAT = /^[0-9A-Za-z_-]{40,80}$/;
+
+/** The user who owns every credential not in `credentialOwners`: a stand-in serves one user's accounts unless a test says otherwise. */
+const DEFAULT_USER = "user";
 
 const UNKNOWN_ACCOUNT = { code: 7003, message: "Could not route to /accounts/…, perhaps your object identifier is invalid?" };
 
@@ -141,6 +145,12 @@ export class CloudflareStandIn {
     latencyMs = 0;
     /** Cloudflare's rate limit, when {@link limitRate} turned it on. */
     rateLimiter: RateLimiter | undefined;
+    /**
+     * Who owns each credential (the `Authorization` header, or `e-mail:key`),
+     * for the rate limit, which is the user's across every token and key
+     * (./rateLimit.ts). A credential not listed is {@link DEFAULT_USER}'s.
+     */
+    readonly credentialOwners = new Map<string, string>();
     /** The most requests in flight at once so far. */
     maxInFlight = 0;
     private inFlight = 0;
@@ -167,7 +177,7 @@ export class CloudflareStandIn {
         await new Promise<void>((resolve) => server.close(() => resolve()));
     }
 
-    /** Turns on Cloudflare's rate limit per credential (./rateLimit.ts); off by default. */
+    /** Turns on Cloudflare's rate limit per user (./rateLimit.ts); off by default. */
     limitRate(settings: RateLimitSettings): RateLimiter {
         this.rateLimiter = new RateLimiter(settings);
         return this.rateLimiter;
@@ -260,10 +270,10 @@ export class CloudflareStandIn {
         }
     }
 
-    /** Cloudflare's 429 when the request's credential is over the rate limit; undefined when it may go on. */
+    /** Cloudflare's 429 when the user who owns the request's credential is over the rate limit; undefined when it may go on. */
     private rateLimited(request: IncomingMessage): Answer | undefined {
         const credential = request.headers.authorization ?? `${String(request.headers["x-auth-email"])}:${String(request.headers["x-auth-key"])}`;
-        const retryAfterSeconds = this.rateLimiter?.take(credential, performance.now());
+        const retryAfterSeconds = this.rateLimiter?.take(this.credentialOwners.get(credential) ?? DEFAULT_USER, performance.now());
         return retryAfterSeconds === undefined ? undefined : faultAnswer({ kind: "rate-limit", retryAfterSeconds });
     }
 

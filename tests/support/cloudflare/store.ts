@@ -226,10 +226,43 @@ export class CloudflareState {
         return this.zones.find((z) => z.id === id);
     }
 
+    /**
+     * What Cloudflare answers for a name of the zone: an enabled load balancer
+     * of that name, over any A, AAAA or CNAME record with it ("If this hostname
+     * already exists as a DNS record in Cloudflare's DNS, the Load Balancer will
+     * take precedence and the DNS record will not be used": the API's load
+     * balancer `name`, load-balancing_components-schemas-name in the OpenAPI
+     * subset; "the LB record takes precedence when it is more or equally
+     * specific", https://developers.cloudflare.com/load-balancing/load-balancers/dns-records/);
+     * with the load balancer disabled, the records ("If you have existing DNS
+     * records, these records will be served", same page, "Disabling a load
+     * balancer"). Both may exist at once: neither create refuses the other.
+     */
+    answerAt(zone: Zone, name: string): { kind: "load-balancer"; loadBalancer: LoadBalancer } | { kind: "records"; records: DnsRecord[] } {
+        const hostname = storedHostname(name);
+        const loadBalancer = zone.loadBalancers.find((lb) => lb.name === hostname && lb.enabled !== false);
+        if (loadBalancer) return { kind: "load-balancer", loadBalancer };
+        return { kind: "records", records: zone.records.filter((record) => record.name === hostname && ["A", "AAAA", "CNAME"].includes(record.type)) };
+    }
+
     /** Health of a pool per checking region. */
     regionsOf(account: Account, poolId: string): Record<string, boolean> {
         account.poolHealth[poolId] ??= Object.fromEntries(CHECK_REGIONS.map((region) => [region, true]));
         return account.poolHealth[poolId];
+    }
+
+    /**
+     * The pool's global health, on which a load balancer fails over (steering
+     * `off`): "If the majority of data centers for that region pass the health
+     * monitor requests, that region is considered healthy. If the majority of
+     * regions is healthy, then the endpoint itself will be considered healthy."
+     * (https://developers.cloudflare.com/load-balancing/understand-basics/health-details/,
+     * "How an endpoint becomes unhealthy"). Each region's verdict here is the
+     * pool's, whose one origin is the endpoint; a tie is no majority.
+     */
+    globallyHealthy(account: Account, poolId: string): boolean {
+        const verdicts = Object.values(this.regionsOf(account, poolId));
+        return verdicts.filter(Boolean).length * 2 > verdicts.length;
     }
 
     probeOf(account: Account, address: string): ProbeOutcome {
