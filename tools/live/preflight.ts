@@ -13,9 +13,10 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
-import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
+import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, URL_NORMALIZATION_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import type { LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
+import { pathNormalizationRequests, readPathNormalization } from "./urlNormalization";
 import { zoneNotice } from "./zoneNotice";
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -58,7 +59,7 @@ export interface AppVerdict {
     reason: string | null;
     /** What the zone's DNS records say the config must change. */
     problems: ZoneProblem[];
-    /** What the zone's plan may not allow (`apps[].paths`), as far as Cloudflare tells; they leave the app ready. */
+    /** What the zone's plan may not allow, and what its URL normalization lets past, in `apps[].paths`; they leave the app ready. */
     warnings: ZoneProblem[];
     cequencePool: PoolVerdict | null;
     originPool: PoolVerdict | null;
@@ -79,6 +80,7 @@ export const preflight: Command = async (argv, io) => {
             ...READ_PERMISSIONS,
             ...PREVIEW_PERMISSIONS,
             ...ZONE_PERMISSIONS,
+            ...(pathNormalizationRequests(config) > 0 ? URL_NORMALIZATION_PERMISSIONS : []),
         ]);
         const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
@@ -142,7 +144,12 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
-    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], readZone(read, config)]);
+    const [records, pools, zone, normalization] = await Promise.all([
+        listRecords(read, config),
+        balanced ? listPools(read, config) : [],
+        readZone(read, config),
+        readPathNormalization(read, config),
+    ]);
     const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     progress.start(toPreview.size, missing);
@@ -159,7 +166,10 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
     return config.apps.map((app, index): AppVerdict => {
         // A cutover in a zone off every path changes nothing: no app is ready until the zone is active and not paused.
         const problems = [...(unreachable === undefined ? [] : [{ key: "zoneId", message: unreachable }]), ...zoneProblems(app, index, config, records)];
-        const warnings = planWarnings(app, index, zone);
+        const warnings = [
+            ...planWarnings(app, index, zone),
+            ...(app.paths !== undefined && normalization?.warning ? [{ key: `apps[${index}].paths`, message: normalization.warning }] : []),
+        ];
         if (!hasLoadBalancer(app)) {
             const ready = problems.length === 0;
             const reason = ready ? "routing: cequence has no load balancer, so no pools to preview" : problems.map((p) => `${p.key}: ${p.message}`).join("; ");
