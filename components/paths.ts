@@ -8,15 +8,24 @@
  * Cloudflare. No runtime imports: the live tools load this without the
  * Pulumi SDK.
  *
- * A listed path is exact (`/login`: that path only) or a prefix ending in
- * `/*` (`/api/*`: `/api/` and everything under it, not `/api` nor `/apix`).
- * Matching is on the path alone, without the query string, case-sensitive,
- * as Cloudflare compares `http.request.uri.path`.
+ * A listed path is exact (`/login`: that path in any case, with or without
+ * one trailing slash: `/LOGIN`, `/login/`) or a prefix ending in `/*`
+ * (`/api/*`: `/api`, `/api/` and everything under them, in any case; not
+ * `/apix`). Matching is on the path alone, without the query string: a
+ * variant an origin may serve from the same handler must not skip Cequence.
  */
 import type { Problem } from "./problems";
 
 /** The request's path, without the query string: what a load balancer rule compares (proxied load balancers). */
 export const PATH_FIELD = "http.request.uri.path";
+
+/**
+ * The path in lower case, as the rule compares it: Cloudflare's `lower()`
+ * "converts a string field to lowercase. Only uppercase ASCII bytes are
+ * converted" (Rules language, "Functions"), its own advice for "possible
+ * variations of string capitalization" (Rules language, "Operators").
+ */
+const LOWERED_PATH = `lower(${PATH_FIELD})`;
 
 /** Cloudflare's longest rule expression, in characters (Rules language, "Maximum rule expression length"). */
 export const MAX_EXPRESSION_LENGTH = 4096;
@@ -44,6 +53,31 @@ export interface PathPattern {
 /** The pattern a valid listed path stands for. */
 export function pathPattern(path: string): PathPattern {
     return path.endsWith(PREFIX_MARK) ? { kind: "prefix", value: path.slice(0, -1) } : { kind: "exact", value: path };
+}
+
+/** Upper-case ASCII letters to lower case, and nothing else, as `lower()` does. */
+function lowerAscii(text: string): string {
+    return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** The path a prefix also covers: `/api` for `/api/*`. */
+function prefixOwnPath(prefix: PathPattern): string {
+    return prefix.value.slice(0, -1) || "/";
+}
+
+/**
+ * The pattern in the form the rule matches it: lower case, and an exact path
+ * without its one trailing slash (the rule adds it back).
+ */
+function coveredPattern(pattern: PathPattern): PathPattern {
+    const value = lowerAscii(pattern.value);
+    return { kind: pattern.kind, value: pattern.kind === "exact" && value !== "/" && value.endsWith("/") ? value.slice(0, -1) : value };
+}
+
+/** True when `by`, a different covered pattern, already covers every request `other` covers. */
+function coveredBy(by: PathPattern, other: PathPattern): boolean {
+    if (by.kind !== "prefix" || writtenPath(by) === writtenPath(other)) return false;
+    return other.value.startsWith(by.value) || (other.kind === "exact" && other.value === prefixOwnPath(by));
 }
 
 /** The listed path a pattern is written as. */
@@ -138,15 +172,27 @@ export function listedPrefixes(paths: readonly string[]): string[] {
     return canonicalPaths(paths).filter((path) => pathPattern(path).kind === "prefix");
 }
 
-/** The listed paths in one order, exact paths first: the same paths always make the same expression. */
+/**
+ * The listed paths as the rule covers them, in one order, exact paths first:
+ * lower case, an exact path without its trailing slash, and no entry another
+ * one already covers (`/API/users` and `/api` beside `/api/*`). Paths that
+ * cover the same requests always make the same expression.
+ */
 export function canonicalPaths(paths: readonly string[]): string[] {
-    const patterns = [...new Set(paths)].map(pathPattern);
+    const written = [...new Set(paths.map((path) => writtenPath(coveredPattern(pathPattern(path)))))];
+    const patterns = written.map(pathPattern);
+    const kept = patterns.filter((pattern) => !patterns.some((other) => coveredBy(other, pattern)));
     const sorted = (kind: PathPattern["kind"]) =>
-        patterns
+        kept
             .filter((p) => p.kind === kind)
             .map(writtenPath)
-            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            .sort(byCodeUnits);
     return [...sorted("exact"), ...sorted("prefix")];
+}
+
+/** Sorts by UTF-16 code units, the same on every machine. */
+function byCodeUnits(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A string literal of Cloudflare's Rules language; a valid path holds neither `"` nor `\`. */
@@ -156,16 +202,22 @@ function quoted(text: string): string {
 
 /**
  * The Cloudflare expression that matches a request for any of the (valid)
- * paths: exact paths with `in`, each prefix with `matches` and an anchored
- * regular expression, the only two of the operators Cloudflare documents for
- * load balancer rules that can say "equals one of" and "starts with".
+ * paths, on the lowered path: every exact path with and without one trailing
+ * slash, and every prefix's own path, with `in`; each prefix with `matches`
+ * and an anchored regular expression, the only operator Cloudflare documents
+ * for load balancer rules that can say "starts with" (docs/paths.md).
  */
 export function protectedPathsExpression(paths: readonly string[]): string {
     const patterns = canonicalPaths(paths).map(pathPattern);
-    const exact = patterns.filter((p) => p.kind === "exact").map((p) => quoted(p.value));
-    const clauses = exact.length > 0 ? [`${PATH_FIELD} in {${exact.join(" ")}}`] : [];
-    for (const prefix of patterns.filter((p) => p.kind === "prefix")) {
-        clauses.push(`${PATH_FIELD} matches ${quoted(`^${prefix.value.replace(REGEX_SPECIAL, (c) => `[${c}]`)}`)}`);
+    const prefixes = patterns.filter((p) => p.kind === "prefix");
+    const members = new Set<string>();
+    for (const pattern of patterns) {
+        if (pattern.kind === "prefix") members.add(prefixOwnPath(pattern));
+        else for (const member of pattern.value === "/" ? ["/"] : [pattern.value, `${pattern.value}/`]) members.add(member);
+    }
+    const clauses = members.size > 0 ? [`${LOWERED_PATH} in {${[...members].sort(byCodeUnits).map(quoted).join(" ")}}`] : [];
+    for (const prefix of prefixes) {
+        clauses.push(`${LOWERED_PATH} matches ${quoted(`^${prefix.value.replace(REGEX_SPECIAL, (c) => `[${c}]`)}`)}`);
     }
     return clauses.join(" or ");
 }
@@ -183,7 +235,7 @@ export function pathRuleCondition(paths: readonly string[]): string {
 export function pathsOfRuleCondition(condition: string): string[] | undefined {
     const inner = /^not \((.*)\)$/.exec(condition)?.[1];
     if (inner === undefined) return undefined;
-    const field = PATH_FIELD.replace(/\./g, "\\.");
+    const field = LOWERED_PATH.replace(/[.()]/g, "\\$&");
     const exactClause = new RegExp(`^${field} in \\{("[^"\\\\]*"(?: "[^"\\\\]*")*)\\}$`);
     const prefixClause = new RegExp(`^${field} matches "\\^((?:[^"\\\\\\[\\]]|\\[[.$()+]\\])*)"$`);
     const paths: string[] = [];
@@ -195,8 +247,9 @@ export function pathsOfRuleCondition(condition: string): string[] | undefined {
         else return undefined;
     }
     // Only the canonical form of valid paths: anything else was written by someone else.
-    if (pathsProblems(paths, "paths").length > 0 || pathRuleCondition(paths) !== condition) return undefined;
-    return canonicalPaths(paths);
+    if (pathsProblems([...new Set(paths)], "paths").length > 0) return undefined;
+    const canonical = canonicalPaths(paths);
+    return pathRuleCondition(canonical) === condition ? canonical : undefined;
 }
 
 /** The paths as a reader sees them: `/login, /api/*`. */

@@ -86,9 +86,10 @@ export interface ProtectedHostnameArgs {
     cequenceTrafficPercent?: number;
     /**
      * Only requests for these URL paths go through Cequence (and fail open
-     * to the origin as ever): exact paths (`/login`) or prefixes ending in
-     * `/*` (`/api/*`: `/api/` and everything under it, not `/apix`), matched
-     * on the path alone, case-sensitive. A load balancer rule sends every
+     * to the origin as ever): exact paths (`/login`: also `/LOGIN` and
+     * `/login/`) or prefixes ending in `/*` (`/api/*`: `/api`, `/api/` and
+     * everything under it, in any case; not `/apix`), matched on the path
+     * alone (docs/paths.md). A load balancer rule sends every
      * other request straight to the origin pool. Only with `routing:
      * "loadBalancer"`. Unset (the default): every request goes through
      * Cequence. A plain list, checked before anything is registered.

@@ -230,6 +230,25 @@ describe("Cloudflare stand-in: managed transforms", () => {
     });
 });
 
+describe("Cloudflare stand-in: a zone's URL normalization, served outside the OpenAPI subset", () => {
+    it("answers the zone's setting to the SDK as Cloudflare's API reference shapes it", async () => {
+        const { sdk, zone, standIn } = await standInWithZone();
+        assert.deepEqual(await sdk.urlNormalization.get({ zone_id: zone.id }), { scope: "incoming", type: "cloudflare" });
+        zone.urlNormalization = { scope: "none", type: "rfc3986" };
+        assert.deepEqual(await sdk.urlNormalization.get({ zone_id: zone.id }), { scope: "none", type: "rfc3986" });
+        assert.deepEqual(standIn.violations, []);
+    });
+
+    it("records an answer its own schema refuses, as for the operations of the subset", async () => {
+        const { api, paths, zone, standIn } = await standInWithZone();
+        (zone.urlNormalization as { scope: string }).scope = "off";
+        await api("GET", `${paths.zone}/url_normalization`);
+        assert.equal(standIn.violations.length, 1);
+        assert.match(standIn.violations[0]!, /^GET \/zones\/\{zone_id\}\/url_normalization response 200 \(schema outside the subset\): .*scope/);
+        standIn.violations.length = 0;
+    });
+});
+
 describe("Cloudflare stand-in: a zone has one entrypoint ruleset per phase", () => {
     const PHASE = "http_request_late_transform";
     const otherTeamsRule = { ref: "other-team", expression: "true", action: "rewrite", action_parameters: { headers: { "X-Other": { operation: "set", value: "1" } } } };

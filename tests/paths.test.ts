@@ -1,10 +1,12 @@
 /**
  * Path-scoped protection's rules (components/paths.ts): which paths may be
  * listed, and the Cloudflare expression built from them, evaluated by a tiny
- * evaluator of exactly the subset the builder writes
- * (tests/support/pathExpression.ts). Properties with fast-check: the same
- * paths always give the same expression, every listed path matches, a path
- * just outside a prefix does not, and the rule's condition is the negation.
+ * evaluator of exactly the subset the builder writes, with Cloudflare's
+ * documented semantics (tests/support/pathExpression.ts). Properties with
+ * fast-check: the same paths always give the same expression, every variant of
+ * a listed path matches (any case, one trailing slash, a prefix's own path),
+ * a path outside every listed entry does not, and the rule's condition is the
+ * negation.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -21,31 +23,50 @@ import {
 } from "../components/paths";
 import { evaluatePathExpression } from "./support/pathExpression";
 
-/** What the contract says a listed path matches: the path itself, or (for `/x/*`) `/x/` and everything under it. */
+/** ASCII letters only, as the contract (and Cloudflare's lower()) folds case. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/**
+ * What the contract says the listed paths cover, written from the contract
+ * alone: an exact path in any case, with or without one trailing slash; a
+ * prefix `/x/*` in any case: `/x`, `/x/` and everything under it.
+ */
 function specMatches(paths: readonly string[], requestPath: string): boolean {
-    return paths.some((listed) => (listed.endsWith("/*") ? requestPath.startsWith(listed.slice(0, -1)) : requestPath === listed));
+    const request = asciiLower(requestPath);
+    return paths.some((listed) => {
+        const path = asciiLower(listed);
+        if (path.endsWith("/*")) return request.startsWith(path.slice(0, -1)) || request === path.slice(0, -2);
+        const base = path !== "/" && path.endsWith("/") ? path.slice(0, -1) : path;
+        return request === base || (base !== "/" && request === `${base}/`);
+    });
 }
 
 // Path characters, the regular-expression ones (. $ ( ) +) over-represented, and percent-encoded octets.
 const pathCharacter = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(..."abcXYZ019-_~") },
     { weight: 2, arbitrary: fc.constantFrom(..."./$()+!&',;=:@") },
-    { weight: 1, arbitrary: fc.constantFrom("%20", "%2F", "%c3") },
+    { weight: 1, arbitrary: fc.constantFrom("%20", "%2F", "%c3", "%C3") },
 );
 const segment = fc.array(pathCharacter, { minLength: 1, maxLength: 5 }).map((chars) => chars.join(""));
 const pathText = fc.array(segment, { minLength: 1, maxLength: 3 }).map((segments) => `/${segments.join("/")}`);
 const listedPath = fc.oneof(pathText, pathText.map((path) => `${path.replace(/\/+$/, "")}/*`));
 /** Lists the contract accepts: no repeats, no entry under another's prefix. */
 const validPaths = fc.array(listedPath, { minLength: 1, maxLength: 6 }).filter((paths) => pathsProblems(paths, "paths").length === 0);
+/** A way to change the case of a path's letters: one flag per character, true for upper case. */
+const caseFlips = fc.array(fc.boolean(), { minLength: 40, maxLength: 40 });
+const recased = (text: string, flips: readonly boolean[]) => [...text].map((c, i) => (flips[i % flips.length] ? c.toUpperCase() : c.toLowerCase())).join("");
+/** Only ASCII letters change case in a valid path; the other characters stay. */
+const recasedAscii = (text: string, flips: readonly boolean[]) => [...text].map((c, i) => (/[A-Za-z]/.test(c) ? recased(c, [flips[i % flips.length]!]) : c)).join("");
 
 describe("paths: the expression", () => {
-    it("writes exact paths with in and prefixes with an anchored matches, in one order, and no backslash", () => {
+    it("writes the lowered path: exact paths and their one-slash and prefix-own variants with in, prefixes with an anchored matches, in one order, and no backslash", () => {
         assert.equal(
-            protectedPathsExpression(["/api/*", "/signup", "/v1.2/*", "/login"]),
-            'http.request.uri.path in {"/login" "/signup"} or http.request.uri.path matches "^/api/" or http.request.uri.path matches "^/v1[.]2/"',
+            protectedPathsExpression(["/api/*", "/signup", "/v1.2/*", "/Login"]),
+            'lower(http.request.uri.path) in {"/api" "/login" "/login/" "/signup" "/signup/" "/v1.2"} or lower(http.request.uri.path) matches "^/api/" or lower(http.request.uri.path) matches "^/v1[.]2/"',
         );
-        assert.equal(pathRuleCondition(["/login"]), 'not (http.request.uri.path in {"/login"})');
-        assert.equal(protectedPathsExpression(["/a(b)+$/*"]), 'http.request.uri.path matches "^/a[(]b[)][+][$]/"');
+        assert.equal(pathRuleCondition(["/login"]), 'not (lower(http.request.uri.path) in {"/login" "/login/"})');
+        assert.equal(pathRuleCondition(["/"]), 'not (lower(http.request.uri.path) in {"/"})');
+        assert.equal(protectedPathsExpression(["/a(b)+$/*"]), 'lower(http.request.uri.path) in {"/a(b)+$"} or lower(http.request.uri.path) matches "^/a[(]b[)][+][$]/"');
     });
 
     it("the same paths, in any order, always give the same expression", () => {
@@ -60,29 +81,48 @@ describe("paths: the expression", () => {
         );
     });
 
-    it("every listed path matches: an exact path, a prefix's own path and anything under it", () => {
+    it("every variant of a listed path matches: any case, one trailing slash or none, a prefix's own path and anything under it", () => {
         fc.assert(
-            fc.property(validPaths, fc.array(pathCharacter, { maxLength: 6 }), (paths, tail) => {
+            fc.property(validPaths, fc.array(pathCharacter, { maxLength: 6 }), caseFlips, (paths, tail, flips) => {
                 const expression = protectedPathsExpression(paths);
                 for (const listed of paths) {
-                    const requests = listed.endsWith("/*") ? [listed.slice(0, -1), `${listed.slice(0, -1)}${tail.join("")}`] : [listed];
-                    for (const request of requests) assert.ok(evaluatePathExpression(expression, request), `${request} must match ${expression}`);
+                    const prefix = listed.endsWith("/*");
+                    const base = prefix ? listed.slice(0, -2) : listed.replace(/(.)\/$/, "$1");
+                    const variants = prefix
+                        ? [base, `${base}/`, `${base}/${tail.join("")}`]
+                        : base === "/"
+                          ? ["/"]
+                          : [base, `${base}/`];
+                    for (const variant of variants.flatMap((v) => [v, recasedAscii(v, flips), v.toUpperCase(), v.toLowerCase()])) {
+                        assert.ok(evaluatePathExpression(expression, variant), `${variant} must match ${expression}`);
+                    }
                 }
             }),
         );
     });
 
-    it("a path just outside a prefix or beside an exact path does not match, unless another entry lists it", () => {
+    it("the issue's own example: /login and /api/* cover /LOGIN, /Login, /login/, /api, /API/v1, and not /loginx, /apix, /static/login.js", () => {
+        const expression = protectedPathsExpression(["/login", "/api/*"]);
+        for (const covered of ["/login", "/LOGIN", "/Login", "/login/", "/LOGIN/", "/api", "/API", "/api/", "/API/v1", "/Api/V1/users"]) {
+            assert.ok(evaluatePathExpression(expression, covered), covered);
+        }
+        for (const outside of ["/loginx", "/login//", "/log", "/apix", "/ap", "/static/login.js", "/v1/api", "/"]) {
+            assert.ok(!evaluatePathExpression(expression, outside), outside);
+        }
+    });
+
+    it("a path outside every listed entry does not match: near misses and random paths", () => {
         fc.assert(
-            fc.property(validPaths, fc.constantFrom("", "x", "X", ".", "-", "%20"), (paths, extra) => {
+            fc.property(validPaths, fc.constantFrom("", "x", "X", ".", "-", "%20"), pathText, caseFlips, (paths, extra, random, flips) => {
                 const expression = protectedPathsExpression(paths);
-                for (const listed of paths) {
+                const near = paths.flatMap((listed) => {
                     const base = listed.endsWith("/*") ? listed.slice(0, -2) : listed;
-                    // `/api` and `/apix` beside `/api/*`; `/loginx`, `/login/` and `/LOGIN` beside `/login`.
-                    for (const near of [base, `${base}${extra}`, `${base}/`, base.toUpperCase(), base.slice(0, -1)]) {
-                        if (near === "") continue;
-                        assert.equal(evaluatePathExpression(expression, near), specMatches(paths, near), `${near} against ${expression}`);
-                    }
+                    // `/apix` beside `/api/*`; `/loginx`, `/login//` and `/static/login` beside `/login`.
+                    return [`${base}${extra}`, `${base}//`, base.slice(0, -1), `/static${base}`, recasedAscii(`${base}${extra}`, flips)];
+                });
+                for (const request of [...near, random, recasedAscii(random, flips)]) {
+                    if (request === "") continue;
+                    assert.equal(evaluatePathExpression(expression, request), specMatches(paths, request), `${request} against ${expression}`);
                 }
             }),
         );
@@ -98,15 +138,24 @@ describe("paths: the expression", () => {
         );
     });
 
+    it("paths that cover the same requests give the same expression: case, a trailing slash, a prefix's own path", () => {
+        assert.equal(pathRuleCondition(["/Login/", "/API/*", "/api"]), pathRuleCondition(["/login", "/api/*"]));
+        assert.deepEqual(canonicalPaths(["/Login/", "/API/*", "/api", "/Api/Users"]), ["/login", "/api/*"]);
+    });
+
     it("a condition in any other form is not read as paths", () => {
         const ours = pathRuleCondition(["/login", "/api/*"]);
         for (const edited of [
             ours.replace("not (", "(").replace(/\)$/, ""),
             ours.replace('"/login"', '"/logout" "/login"'),
+            ours.replace('"/login/"', ""),
             ours.replace("^/api/", "/api/"),
+            ours.replaceAll("lower(http.request.uri.path)", "http.request.uri.path"),
+            ours.replace('"/login"', '"/Login"'),
             `${ours} and http.host eq "www.cq-route.com"`,
             'not (http.request.uri.path contains "/login")',
-            'not (http.request.uri.path in {"/b" "/a"})',
+            'not (http.request.uri.path in {"/login"} or http.request.uri.path matches "^/api/")',
+            'not (lower(http.request.uri.path) in {"/b" "/b/" "/a" "/a/"})',
         ]) {
             assert.equal(pathsOfRuleCondition(edited), undefined, edited);
         }
@@ -118,7 +167,7 @@ describe("paths: the expression", () => {
             priority: 0,
             terminates: true,
             disabled: false,
-            condition: 'not (http.request.uri.path in {"/login"})',
+            condition: 'not (lower(http.request.uri.path) in {"/login" "/login/"})',
             overrides: { defaultPools: ["origin-id"], fallbackPool: "origin-id" },
         });
     });
@@ -180,6 +229,9 @@ describe("paths: the evaluator reads only the builder's subset", () => {
         'http.request.uri.path matches "^/api/.*"',
         'http.request.uri.path in {"/a\\"b"}',
         'starts_with(http.request.uri.path, "/api/")',
+        'upper(http.request.uri.path) in {"/API"}',
+        'lower(http.host) in {"/api"}',
+        'lower(lower(http.request.uri.path)) in {"/api"}',
     ]) {
         it(`throws on ${outside}`, () => {
             assert.throws(() => evaluatePathExpression(outside, "/api/"), /not in the subset/);

@@ -86,7 +86,7 @@ describe("npm run plan", () => {
             outputs: Record<string, unknown>;
         };
         assert.deepEqual(plan.apps.map((app) => app.flow.loadBalancer?.paths), [undefined, ["/login", "/v1/*"]]);
-        assert.deepEqual(plan.outputs.protectedPaths, { "api.cq-route.com": 'http.request.uri.path in {"/login"} or http.request.uri.path matches "^/v1/"' });
+        assert.deepEqual(plan.outputs.protectedPaths, { "api.cq-route.com": 'lower(http.request.uri.path) in {"/login" "/login/" "/v1"} or lower(http.request.uri.path) matches "^/v1/"' });
     });
 
     it("lists every config problem and exits 1", () => {

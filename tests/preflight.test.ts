@@ -20,6 +20,7 @@ import {
     type Live,
 } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
+import { URL_NORMALIZATION_GET } from "./support/cloudflare/urlNormalization";
 
 const HOST = "www.cq-route.com";
 const FAST_POLLING = ["--poll", "0.01"];
@@ -260,6 +261,30 @@ describe("preflight: what the zone's plan may not allow in a path rule", () => {
             assert.deepEqual(json.apps[0]!.warnings, []);
         });
     }
+
+    it("warns, by key, when the zone's URL normalization is off, so the rule sees the raw path; the app stays ready", async () => {
+        const config = withPaths(["/login"]);
+        const fixture = await startLive(config);
+        started.push(fixture);
+        fixture.zone.urlNormalization = { scope: "none", type: "cloudflare" };
+        const args = ["--stack", STACK, "--dir", fixture.dir, ...FAST_POLLING];
+        const json = await runInProcess(preflight, [...args, "--json"], envFor(fixture.standIn));
+        const text = await runInProcess(preflight, args, envFor(fixture.standIn));
+        const [app] = (JSON.parse(json.stdout) as { apps: AppVerdict[] }).apps;
+        assert.equal(json.code, 0);
+        assert.equal(app!.ready, true);
+        assert.deepEqual(app!.warnings.map((w) => w.key), ["apps[0].paths"]);
+        assert.match(app!.warnings[0]!.message, /^the zone's URL normalization is off \(scope none\), so the path rule compares each path exactly as the client sent it/);
+        assert.match(text.stdout, /^warning: apps\[0\]\.paths: the zone's URL normalization is off/m);
+    });
+
+    it("reads the zone's URL normalization only with paths, once per run", async () => {
+        for (const [config, expected] of [[guideConfig(), 0], [withPaths(["/login"]), 2]] as const) {
+            const { fixture, json } = await run(config, "enterprise");
+            assert.deepEqual(json.apps[0]!.warnings, []);
+            assert.equal(fixture.standIn.served.filter((s) => s.operationId === URL_NORMALIZATION_GET).length, expected);
+        }
+    });
 
     it("reads the zone once per run, with paths or without", async () => {
         for (const config of [guideConfig(), withPaths(["/api/*"])]) {

@@ -159,9 +159,9 @@ describe("apps[].paths", () => {
         assert.equal("rules" in named(run, "www.cq-route.com-failover-lb").inputs, false);
         const rules = named(run, "api.cq-route.com-failover-lb").inputs.rules as Array<{ condition: string; overrides: { defaultPools: string[] } }>;
         assert.equal(rules.length, 1);
-        assert.equal(rules[0]!.condition, 'not (http.request.uri.path in {"/login"} or http.request.uri.path matches "^/v1/")');
+        assert.equal(rules[0]!.condition, 'not (lower(http.request.uri.path) in {"/login" "/login/" "/v1"} or lower(http.request.uri.path) matches "^/v1/")');
         assert.deepEqual(rules[0]!.overrides.defaultPools, [named(run, "api.cq-route.com-origin-pool").id]);
-        assert.deepEqual(run.outputs.protectedPaths, { "api.cq-route.com": 'http.request.uri.path in {"/login"} or http.request.uri.path matches "^/v1/"' });
+        assert.deepEqual(run.outputs.protectedPaths, { "api.cq-route.com": 'lower(http.request.uri.path) in {"/login" "/login/" "/v1"} or lower(http.request.uri.path) matches "^/v1/"' });
     });
 });
 

@@ -150,14 +150,14 @@ describe("ProtectedHostname: paths", () => {
         assert.deepEqual(lb.inputs.rules, [
             {
                 name: "cloudflare-cequence: paths not listed go straight to the origin pool",
-                condition: 'not (http.request.uri.path in {"/login"} or http.request.uri.path matches "^/api/")',
+                condition: 'not (lower(http.request.uri.path) in {"/api" "/login" "/login/"} or lower(http.request.uri.path) matches "^/api/")',
                 disabled: false,
                 priority: 0,
                 terminates: true,
                 overrides: { defaultPools: [originPool!.id], fallbackPool: originPool!.id },
             },
         ]);
-        assert.equal(run.outputs.protectedPathsExpression, 'http.request.uri.path in {"/login"} or http.request.uri.path matches "^/api/"');
+        assert.equal(run.outputs.protectedPathsExpression, 'lower(http.request.uri.path) in {"/api" "/login" "/login/"} or lower(http.request.uri.path) matches "^/api/"');
     });
 
     it("with paths and a rollout, the weights apply within the paths: random steering, and the rule's origin pool for the rest", async () => {

@@ -27,6 +27,7 @@ import {
     type RunResult,
 } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
+import { URL_NORMALIZATION_GET } from "./support/cloudflare/urlNormalization";
 
 const HOST = "www.cq-route.com";
 const LB = "origin-www-lb.cq-route.com";
@@ -717,5 +718,49 @@ describe("status: failures name the fix", () => {
             assert.match(result.stderr, /^--watch 0\.05: a read sends \d+ requests and --watch uses at most 600 of the 1200 per 5 minutes Cloudflare allows a user \(the rest is left for the emergency update\), so reading every \d+ s instead \(stretched\)$/m);
             assert.doesNotMatch(result.stderr, /\n\s+at /);
         });
+    });
+});
+
+describe("status: the zone's URL normalization, which decides the path a path rule compares", () => {
+    const withPaths = () => withApp({ paths: ["/login", "/api/*"] });
+    type WithNormalization = StatusJson & { urlNormalization: { setting: { scope: string; type: string } | null; warning: string | null } | null };
+    const normalizationOf = (json: StatusJson) => (json as WithNormalization).urlNormalization;
+    const reads = (live: Live) => live.standIn.served.filter((s) => s.operationId === URL_NORMALIZATION_GET);
+
+    it("normalized the Cloudflare way: no warning, one read per run", async () => {
+        let fixture: Live | undefined;
+        const result = await statusOf(withPaths(), (l) => void (fixture = l));
+        assert.deepEqual(normalizationOf(result.json), { setting: { scope: "incoming", type: "cloudflare" }, warning: null });
+        assert.doesNotMatch(result.text.stdout, /URL normalization|warning/);
+        assert.equal(reads(fixture!).length, 2, "one read per run: the text, then --json");
+        assert.equal(result.code, 0);
+    });
+
+    const cases: Array<[scope: "incoming" | "both" | "none", type: "cloudflare" | "rfc3986", message: RegExp]> = [
+        ["none", "cloudflare", /the zone's URL normalization is off \(scope none\), so the path rule compares each path exactly as the client sent it: \/%6Cogin .* Turn "Normalize incoming URLs" on, type Cloudflare/],
+        ["incoming", "rfc3986", /the zone's URL normalization is RFC 3986 only \(type rfc3986\): backslashes are percent-encoded, not turned into slashes, and repeated slashes are kept.*Choose type Cloudflare/],
+        ["both", "rfc3986", /the zone's URL normalization is RFC 3986 only/],
+    ];
+    for (const [scope, type, message] of cases) {
+        it(`scope ${scope}, type ${type}: a warning in the text and the JSON; the exit status stays 0`, async () => {
+            const result = await statusOf(withPaths(), (l) => void (l.zone.urlNormalization = { scope, type }));
+            assert.equal(result.code, 0);
+            assert.match(normalizationOf(result.json)!.warning!, message);
+            assert.match(result.text.stdout, new RegExp(`^warning: ${message.source}`, "m"));
+        });
+    }
+
+    it("a token that may not read it: a warning that names the permission, not a failure", async () => {
+        const result = await statusOf(withPaths(), (l) => l.standIn.faults.inject({ fault: { kind: "refuse", status: 403 }, times: 2, operationId: URL_NORMALIZATION_GET }));
+        assert.equal(result.code, 0, result.text.stderr);
+        assert.deepEqual(normalizationOf(result.json)!.setting, null);
+        assert.match(normalizationOf(result.json)!.warning!, /could not read the zone's URL normalization \(the token lacks Zone · Config Settings · Read\)/);
+    });
+
+    it("without paths: not read, null in the JSON", async () => {
+        let fixture: Live | undefined;
+        const result = await statusOf(guideConfig(), (l) => void (fixture = l));
+        assert.equal(normalizationOf(result.json), null);
+        assert.equal(reads(fixture!).length, 0);
     });
 });

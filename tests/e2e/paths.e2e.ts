@@ -1,16 +1,25 @@
 /**
  * `apps[].paths` through the real engine and provider: `up` with paths, no
- * perpetual diff, the paths changed in place, the paths removed, and
- * `status` after the rule is disabled in the "dashboard". Every assertion is
- * on what the Cloudflare stand-in holds, or on what `status` reads from it.
+ * perpetual diff, how the deployed rule routes the variants of a listed path,
+ * the paths changed in place, a stack deployed with the earlier exact rule
+ * updated in place, the paths removed, and `status` after the rule is
+ * disabled in the "dashboard". Every assertion is on what the Cloudflare
+ * stand-in holds, or on what `status` reads from it.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { PATH_RULE, pathRuleCondition, protectedPathsExpression } from "../../components/paths";
 import { CONFIG_NAMESPACE } from "../../config/rawConfig";
+import { evaluatePathExpression } from "../support/pathExpression";
 import { configSetPath, pulumiCli } from "./support/engine";
 import { heldApp, objectIds } from "./support/held";
+import { programAtCommit } from "./support/programAtCommit";
+import { currentProgram, useProgram } from "./support/pulumiProject";
 import { guide, HOST, inWorld, LB, statusJson, upWithNoPerpetualDiff, type World } from "./support/world";
+
+/** The last commit whose rule matched the listed paths exactly and case-sensitively. */
+const BEFORE_PATH_VARIANTS = "6cb80658c79dfae75bd7629089944193c2c0bccd";
 
 const PATHS = ["/login", "/api/*"];
 
@@ -50,6 +59,50 @@ describe("apps[].paths, deployed by the real engine", () => {
             assert.deepEqual([json.apps[0]!.traffic, json.apps[0]!.paths, json.apps[0]!.drift], ["through-cequence-for-paths", ["/login", "/api/*"], []]);
             assert.equal(code, 0);
         });
+    });
+
+    it("the deployed rule sends every variant of a listed path through Cequence, and only those: /LOGIN, /login/, /api, /API/v1 stay on [Cequence, origin]; /loginx, /apix, /static/login.js go to the origin", async () => {
+        await inWorld("prod", withPaths(), async (world) => {
+            await world.stack.up();
+            const { lb, origin } = held(world);
+            const [rule] = lb.rules!;
+            assert.deepEqual(rule!.overrides, { default_pools: [origin.id], fallback_pool: origin.id });
+            // The rule's condition true: the request goes to the rule's pools, the origin alone; false: the load balancer's own, Cequence first.
+            const toOrigin = (path: string) => evaluatePathExpression(rule!.condition!, path);
+            for (const path of ["/login", "/LOGIN", "/Login", "/login/", "/LOGIN/", "/api", "/API", "/api/", "/API/v1", "/api/Users/7"]) {
+                assert.equal(toOrigin(path), false, `${path} must go through Cequence`);
+            }
+            for (const path of ["/loginx", "/login//", "/apix", "/static/login.js", "/v2/login", "/"]) {
+                assert.equal(toOrigin(path), true, `${path} must go straight to the origin`);
+            }
+        });
+    });
+
+    it("a stack deployed with the earlier exact, case-sensitive rule: the next up updates the load balancer's rule in place, nothing else changes or is replaced", async () => {
+        await inWorld(
+            "prod",
+            withPaths(),
+            async (world) => {
+                await world.stack.up();
+                const deployed = objectIds(world.account, world.zone);
+                assert.equal(held(world).lb.rules![0]!.condition, 'not (http.request.uri.path in {"/login"} or http.request.uri.path matches "^/api/")', "deployed by the old program");
+
+                useProgram(world.run.project, currentProgram());
+                const planned: Array<{ op: string; type: string }> = [];
+                const onEvent = (event: EngineEvent) => {
+                    const step = event.resourcePreEvent?.metadata;
+                    if (step && step.op !== "same") planned.push({ op: step.op, type: step.type });
+                };
+                await world.stack.preview({ onEvent });
+                assert.deepEqual(planned, [{ op: "update", type: "cloudflare:index/loadBalancer:LoadBalancer" }]);
+                await world.stack.up();
+                assert.deepEqual(objectIds(world.account, world.zone), deployed, "nothing created, replaced or deleted");
+                assert.deepEqual(held(world).lb.rules, [expectedRule(PATHS, held(world).origin.id)]);
+                await world.stack.preview({ expectNoChanges: true });
+            },
+            undefined,
+            programAtCommit(BEFORE_PATH_VARIANTS),
+        );
     });
 
     it("a rollout with paths: random steering within the paths, the rule for the rest, no perpetual diff", async () => {

@@ -1,16 +1,31 @@
 /**
  * A tiny evaluator of exactly the Cloudflare expressions components/paths.ts
- * writes, and nothing more: `not ( … )`, clauses joined by `or`,
- * `http.request.uri.path in {"…" …}` and `http.request.uri.path matches "^…"`
- * whose pattern is literal characters and one-character classes (`[.]`).
- * Anything outside that subset throws, so a builder that strays from it fails
- * the tests instead of being evaluated by guesswork. It reads the expression
- * as Cloudflare's Rules language defines it: `in` is membership in the set,
- * `matches` is a regular-expression search (anchored here by `^`), and string
- * comparison is case-sensitive.
+ * writes, and nothing more: `not ( … )`, clauses joined by `or`, each
+ * `<operand> in {"…" …}` or `<operand> matches "^…"` whose pattern is literal
+ * characters and one-character classes (`[.]`), where the operand is
+ * `http.request.uri.path` or `lower(http.request.uri.path)`. Anything outside
+ * that subset throws, so a builder that strays from it fails the tests instead
+ * of being evaluated by guesswork. It reads the expression as Cloudflare's
+ * Rules language defines it
+ * (https://developers.cloudflare.com/ruleset-engine/rules-language/operators/,
+ * …/functions/):
+ * - `in` is membership in the set of values ("Value is in a set of values");
+ * - `matches` is a regular-expression match with Rust's regex crate, which
+ *   finds a match anywhere unless anchored (here always by `^`): "The
+ *   `matches` operator can match a partial value";
+ * - "String comparison in rule expressions is case sensitive";
+ * - `lower()` "Converts a string field to lowercase. Only uppercase ASCII
+ *   bytes are converted. All other bytes are unaffected."
+ * The path it is given is `http.request.uri.path` as the rule sees it, after
+ * the zone's URL normalization (docs/paths.md).
  */
 
 const FIELD = "http.request.uri.path";
+
+/** `lower()`: A-Z to a-z, every other byte as it is. */
+function lower(text: string): string {
+    return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
 
 /** Tokens: `(`, `)`, `{`, `}`, string literals (kept with their quotes) and words. */
 function tokens(expression: string): string[] {
@@ -64,8 +79,21 @@ export function evaluatePathExpression(expression: string, path: string): boolea
         if (got !== token) throw new Error(`not in the subset: expected ${token}, got ${got}`);
     };
 
-    function clause(): boolean {
+    /** The field, or `lower(` the field `)`: the only function of the subset. */
+    function operand(): string {
+        if (list[at] !== "lower") {
+            expect(FIELD);
+            return path;
+        }
+        next();
+        expect("(");
         expect(FIELD);
+        expect(")");
+        return lower(path);
+    }
+
+    function clause(): boolean {
+        const value = operand();
         const operator = next();
         if (operator === "in") {
             expect("{");
@@ -73,9 +101,9 @@ export function evaluatePathExpression(expression: string, path: string): boolea
             while (list[at] !== "}") members.push(stringValue(next()));
             expect("}");
             if (members.length === 0) throw new Error("not in the subset: an empty set");
-            return members.includes(path);
+            return members.includes(value);
         }
-        if (operator === "matches") return path.startsWith(anchoredLiteral(stringValue(next())));
+        if (operator === "matches") return value.startsWith(anchoredLiteral(stringValue(next())));
         throw new Error(`not in the subset: the operator ${operator}`);
     }
 

@@ -13,11 +13,12 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
-import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
+import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, URL_NORMALIZATION_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import type { LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
 import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
 import { shadowFindings } from "./shadowingLoadBalancer";
+import { pathNormalizationRequests, readPathNormalization } from "./urlNormalization";
 import { zoneNotice } from "./zoneNotice";
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -60,7 +61,7 @@ export interface AppVerdict {
     reason: string | null;
     /** What the zone's DNS records say the config must change. */
     problems: ZoneProblem[];
-    /** What the zone's plan may not allow (`apps[].paths`), as far as Cloudflare tells; they leave the app ready. */
+    /** What the zone's plan may not allow, and what its URL normalization lets past, in `apps[].paths`; they leave the app ready. */
     warnings: ZoneProblem[];
     cequencePool: PoolVerdict | null;
     originPool: PoolVerdict | null;
@@ -81,6 +82,7 @@ export const preflight: Command = async (argv, io) => {
             ...READ_PERMISSIONS,
             ...PREVIEW_PERMISSIONS,
             ...ZONE_PERMISSIONS,
+            ...(pathNormalizationRequests(config) > 0 ? URL_NORMALIZATION_PERMISSIONS : []),
         ]);
         const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
@@ -144,11 +146,12 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
 async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
-    const [records, pools, zone, loadBalancers] = await Promise.all([
+    const [records, pools, zone, loadBalancers, normalization] = await Promise.all([
         listRecords(read, config),
         balanced ? listPools(read, config) : [],
         readZone(read, config),
         listLoadBalancers(read, config),
+        readPathNormalization(read, config),
     ]);
     const loadBalancersByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
     // Origins that are proxied records of the zone (proxiedOrigin.ts), from the records already listed.
@@ -177,7 +180,11 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
             ...zoneProblems(app, index, config, records),
             ...originProblems.filter((problem) => problem.key.startsWith(`apps[${index}].`)),
         ];
-        const warnings = [...shadow.warnings, ...planWarnings(app, index, zone)];
+        const warnings = [
+            ...shadow.warnings,
+            ...planWarnings(app, index, zone),
+            ...(app.paths !== undefined && normalization?.warning ? [{ key: `apps[${index}].paths`, message: normalization.warning }] : []),
+        ];
         if (!hasLoadBalancer(app)) {
             const ready = problems.length === 0;
             const reason = ready ? "routing: cequence has no load balancer, so no pools to preview" : problems.map((p) => `${p.key}: ${p.message}`).join("; ");

@@ -10,13 +10,14 @@ import type { StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareSession } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
-import { READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
+import { READ_PERMISSIONS, URL_NORMALIZATION_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { hasLoadBalancer, type Routing } from "../../components/naming";
 import { describePaths } from "../../components/paths";
 import { readLiveState, type ReadOptions } from "./readDeployment";
 import { assessStack, DRIFT_LABELS, exitStatus, RULE_DRIFT, type AppStatus, type PoolStatus, type StackStatus } from "./assessDeployment";
 import { shadowMessage } from "./shadowingLoadBalancer";
 import { watchPeriod, watchRequestsPerWindow } from "./watchPeriod";
+import { pathNormalizationRequests, readPathNormalization, type PathNormalization } from "./urlNormalization";
 import { zoneNotice } from "./zoneNotice";
 
 const USAGE = [
@@ -41,13 +42,14 @@ export const status: Command = async (argv, io) => {
         const readOptions: ReadOptions = { allHealth: regions || (values["origin-health"] ?? false) };
         const watchSeconds = values.watch === undefined ? undefined : positiveNumber(values.watch, "--watch");
         const { config, configFile } = await loadConfig(common, io);
-        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, [...READ_PERMISSIONS, ...ZONE_PERMISSIONS]);
-        const render = (result: StackStatus) =>
-            json ? JSON.stringify(toJson(result, regions), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, regions);
+        const permissions = [...READ_PERMISSIONS, ...ZONE_PERMISSIONS, ...(pathNormalizationRequests(config) > 0 ? URL_NORMALIZATION_PERMISSIONS : [])];
+        const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, permissions);
+        const render = (result: StackStatus, normalization: PathNormalization | undefined) =>
+            json ? JSON.stringify(toJson(result, regions, normalization), null, watchSeconds === undefined ? 2 : 0) : renderTable(result, regions, normalization);
         const readAndPrint = async () => {
-            const live = await session.read((read) => readLiveState(read, config, common.stack, readOptions));
+            const [live, normalization] = await session.read((read) => Promise.all([readLiveState(read, config, common.stack, readOptions), readPathNormalization(read, config)]));
             const result = assessStack(common.stack, config, live);
-            io.stdout.write(`${render(result)}\n`);
+            io.stdout.write(`${render(result, normalization)}\n`);
             return exitStatus(result);
         };
         if (watchSeconds === undefined) return await readAndPrint();
@@ -63,11 +65,12 @@ export const status: Command = async (argv, io) => {
  * counted: the zone, three record lists of one page each plus the empty page
  * that ends each (the SDK pages until then), the load balancer list (every
  * stack), the pool and monitor lists, and the health of each Cequence pool
- * (one when shared), plus each origin pool's when asked.
+ * (one when shared), plus each origin pool's when asked, and the zone's URL
+ * normalization with paths.
  */
 function estimatedRequests(config: StackConfig, options: ReadOptions): number {
-    // The zone, up to six record-list pages, and the load balancers.
-    const base = 1 + 6 + 1;
+    // The zone, up to six record-list pages, the load balancers, and the URL normalization with paths.
+    const base = 1 + 6 + 1 + pathNormalizationRequests(config);
     const balanced = config.apps.filter(hasLoadBalancer).length;
     if (balanced === 0) return base;
     const cequencePools = config.cequence.sharedPool ? 1 : balanced;
@@ -123,7 +126,7 @@ interface PoolJson {
     degradedRegions?: string[];
 }
 
-function toJson(result: StackStatus, regions: boolean) {
+function toJson(result: StackStatus, regions: boolean, normalization: PathNormalization | undefined) {
     const pool = (status: PoolStatus | null, withEnabled: boolean): PoolJson | null =>
         status && {
             ...(withEnabled ? { enabled: status.enabled } : {}),
@@ -145,12 +148,14 @@ function toJson(result: StackStatus, regions: boolean) {
             originPool: pool(app.originPool, false),
             drift: app.drift,
         })),
+        // Read only when an app lists paths.
+        urlNormalization: normalization ?? null,
     };
 }
 
 const HEADERS = ["HOSTNAME", "CNAME →", "CEQUENCE POOL", "ORIGIN POOL", "TRAFFIC"];
 
-function renderTable(result: StackStatus, regions: boolean): string {
+function renderTable(result: StackStatus, regions: boolean, normalization: PathNormalization | undefined): string {
     const rows = result.apps.map((app) => [
         app.hostname,
         app.cname ?? "(no record)",
@@ -171,6 +176,7 @@ function renderTable(result: StackStatus, regions: boolean): string {
     if (shadowed.length > 0) lines.push("", "Shadowed by a load balancer (exit 2):", ...shadowed);
     const problems = result.apps.flatMap((app) => app.problems.map((problem) => `  ${app.hostname}: ${problem.key}: ${problem.message}.`));
     if (problems.length > 0) lines.push("", "Problems (exit 2):", ...problems);
+    if (normalization?.warning) lines.push(`warning: ${normalization.warning}`);
     if (regions) lines.push("", ...result.apps.flatMap(renderRegions));
     const degraded = result.apps.flatMap(renderDegraded);
     if (degraded.length > 0) lines.push("", ...degraded);

@@ -39,11 +39,16 @@
  * (the README lists them) are accepted and echoed, not recorded as
  * violations; so is `result_info.total_pages`, which the API sends and the
  * schema omits.
+ *
+ * Two operations are served outside the subset, which lacks them: DELETE
+ * …/managed_headers (the provider's delete) and GET …/url_normalization
+ * (`status` and `preflight`), whose answer is checked against a small
+ * schema written from Cloudflare's API reference (./urlNormalization.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ErrorObject } from "ajv/dist/2019";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2019";
 import { ANALYTICS_ROUTES } from "./analytics";
 import { ApiError, failure, type Answer, type Call, type Handler } from "./answers";
 import { dnsHandlers } from "./dns";
@@ -55,6 +60,7 @@ import { RateLimiter, type RateLimitSettings } from "./rateLimit";
 import { rulesetHandlers } from "./rulesets";
 import { describeErrors, failureHasResult, operations, requestValidator, responseValidator, type HttpMethod, type Operation } from "./schema";
 import { CloudflareState, type Json } from "./store";
+import { getUrlNormalization, URL_NORMALIZATION_GET, URL_NORMALIZATION_TEMPLATE, validateUrlNormalizationAnswer } from "./urlNormalization";
 import { UNKNOWN_ZONE, zoneHandlers } from "./zones";
 
 const API_PREFIX = "/client/v4";
@@ -97,14 +103,16 @@ interface Route {
     template: string;
     operationId: string;
     pattern: RegExp;
-    /** Undefined for the routes the provider uses outside the subset. */
+    /** Undefined for the routes served outside the subset. */
     operation: Operation | undefined;
     handle: Handler;
+    /** For a route outside the subset: the schema written for its success answer, when it has one. */
+    outsideSchema?: ValidateFunction;
 }
 
-function routeFor(method: string, template: string, operationId: string, operation: Operation | undefined, handle: Handler): Route {
+function routeFor(method: string, template: string, operationId: string, operation: Operation | undefined, handle: Handler, outsideSchema?: ValidateFunction): Route {
     const pattern = new RegExp(`^${template.replace(/\{([a-z_]+)\}/g, "(?<$1>[^/]+)")}$`);
-    return { method, template, operationId, pattern, operation, handle };
+    return { method, template, operationId, pattern, operation, handle, outsideSchema };
 }
 
 const ROUTES: readonly Route[] = [
@@ -119,6 +127,8 @@ const ROUTES: readonly Route[] = [
     }),
     // The GraphQL Analytics API and the health events: outside the subset, each checked in ./analytics.ts.
     ...ANALYTICS_ROUTES.map(({ method, template, operationId, handle }) => routeFor(method, template, operationId, undefined, handle)),
+    // `status` and `preflight` read it for a stack with paths; the subset lacks it (./urlNormalization.ts).
+    routeFor("get", URL_NORMALIZATION_TEMPLATE, URL_NORMALIZATION_GET, undefined, getUrlNormalization, validateUrlNormalizationAnswer),
 ];
 
 export interface ServedRequest {
@@ -325,7 +335,10 @@ export class CloudflareStandIn {
 
     /** Shapes a failure as the operation's schema has it, and records any mismatch of the answer. */
     private conform(route: Route, answer: Answer): Answer {
-        if (!route.operation) return answer;
+        if (!route.operation) {
+            if (route.outsideSchema && answer.status < 400 && !route.outsideSchema(answer.body)) this.record(route, `response ${answer.status} (schema outside the subset)`, route.outsideSchema.errors);
+            return answer;
+        }
         if (answer.status >= 400 && answer.body && !failureHasResult(route.method, route.template)) {
             const { result: _none, ...body } = answer.body;
             answer = { ...answer, body };

@@ -154,6 +154,14 @@ export interface Zone {
     loadBalancers: LoadBalancer[];
     rulesets: Ruleset[];
     managedTransforms: { request: ManagedTransform[]; response: ManagedTransform[] };
+    /**
+     * Rules → Settings → URL normalization (./urlNormalization.ts): `scope`
+     * `incoming` (normalize what rules see), `both` (and what the origin
+     * gets) or `none` (off); `type` `cloudflare` or `rfc3986`. `incoming`
+     * and `cloudflare` unless a test says otherwise, the values of the API
+     * reference's own example.
+     */
+    urlNormalization: { scope: "incoming" | "both" | "none"; type: "cloudflare" | "rfc3986" };
 }
 
 /** The regions Cloudflare checks pools from, as pool health names them. */
@@ -209,6 +217,7 @@ export class CloudflareState {
             records: [],
             loadBalancers: [],
             rulesets: [],
+            urlNormalization: { scope: "incoming", type: "cloudflare" },
             managedTransforms: {
                 request: MANAGED_TRANSFORMS.request.map((transform) => ({ id: transform, enabled: false })),
                 response: MANAGED_TRANSFORMS.response.map((transform) => ({ id: transform, enabled: false })),
