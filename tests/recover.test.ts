@@ -24,9 +24,10 @@ const PARENT = `urn:pulumi:${STACK}::${PROJECT}::cloudflare-cequence:index:Prote
 const started = stopStandInsAfterEach();
 
 /** A `pulumi` that prints `state.json` for `stack export`, logs each call's arguments and keeps a copy of an import file. */
-function fakePulumi(state: object, exitStatus: Record<string, number> = {}): { dir: string; calls(): string[][]; imported(): { nameTable: Record<string, string>; resources: Array<Record<string, string>> } } {
+function fakePulumi(state: object, exitStatus: Record<string, number> = {}, history: object[] = []): { dir: string; calls(): string[][]; imported(): { nameTable: Record<string, string>; resources: Array<Record<string, string>> } } {
     const dir = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-fake-pulumi-"));
     writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
+    writeFileSync(path.join(dir, "history.json"), JSON.stringify(history));
     const failures = Object.entries(exitStatus).map(([command, code]) => `[ "$1" = "${command}" ] && exit ${code}`);
     const script = [
         "#!/bin/sh",
@@ -34,6 +35,7 @@ function fakePulumi(state: object, exitStatus: Record<string, number> = {}): { d
         'printf "%s\\n" "$*" >> "$dir/calls"',
         ...failures,
         '[ "$1 $2" = "stack export" ] && cat "$dir/state.json"',
+        '[ "$1 $2" = "stack history" ] && cat "$dir/history.json"',
         '[ "$1" = "import" ] && cp "$3" "$dir/imported.json"',
         "exit 0",
     ].join("\n");
@@ -53,13 +55,21 @@ interface Pending {
     inputs: Record<string, unknown>;
 }
 
-/** A state as `pulumi stack export` prints it: resources with these IDs, and these pending creates. */
-function exported(idsInState: string[], pending: Pending[]) {
+/** Long before any test's stand-in made anything: the killed update began then unless a test says otherwise. */
+const LONG_AGO = "2001-01-01T00:00:00.000Z";
+
+/**
+ * A state as `pulumi stack export` prints it: resources with these IDs, and
+ * these pending creates; the stack resource made at `stackCreated` (its
+ * `created`, which Pulumi sets when the stack's first update registers it;
+ * null: a state from before Pulumi kept it).
+ */
+function exported(idsInState: string[], pending: Pending[], stackCreated: string | null = LONG_AGO) {
     return {
         version: 3,
         deployment: {
             resources: [
-                { urn: `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${STACK}`, type: "pulumi:pulumi:Stack" },
+                { urn: `urn:pulumi:${STACK}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${STACK}`, type: "pulumi:pulumi:Stack", ...(stackCreated ? { created: stackCreated } : {}) },
                 { urn: PROVIDER, type: "pulumi:providers:cloudflare", id: "0b7a5b7e-provider" },
                 ...idsInState.map((id, i) => ({ urn: `urn:pulumi:${STACK}::${PROJECT}::x::in-state-${i}`, type: "x", id })),
             ],
@@ -110,6 +120,12 @@ function decisionsOf(stdout: string): Record<string, string> {
     return Object.fromEntries(json.decisions.map((d) => [d.urn.split("::").at(-1)!, d.action === "import" ? `import ${d.importId}` : d.action]));
 }
 
+/** What recover runs before it changes anything: the state, then the stack's update history. */
+const READS = [
+    ["stack", "export", "--stack", STACK, "--non-interactive"],
+    ["stack", "history", "--json", "--stack", STACK, "--non-interactive"],
+];
+
 const monitorOf = (live: Live, role: "cequence" | "origin") => poolOf(live, role, HOST).monitor!;
 
 describe("recover: the Cloudflare object of each pending create", () => {
@@ -136,7 +152,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
             [`${HOST}-cutover-record`]: `import ${live.zone.id}/${live.zone.records[0]!.id}`,
         });
         // Without --yes, nothing but reading the state.
-        assert.deepEqual(pulumi.calls(), [["stack", "export", "--stack", STACK, "--non-interactive"]]);
+        assert.deepEqual(pulumi.calls(), READS);
         const { commands } = JSON.parse(result.stdout) as RecoverJson;
         assert.match(commands[0]!, /^pulumi import --file \S+import\.json --yes --protect=false --generate-code=false --stack test$/);
         assert.equal(commands[1], "pulumi refresh --clear-pending-creates --yes --stack test");
@@ -152,7 +168,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
         assert.deepEqual(
             calls.map((args) => args.filter((arg) => !arg.endsWith("import.json"))),
             [
-                ["stack", "export", "--stack", STACK, "--non-interactive"],
+                ...READS,
                 ["import", "--file", "--yes", "--protect=false", "--generate-code=false", "--stack", STACK, "--non-interactive"],
                 ["refresh", "--clear-pending-creates", "--yes", "--stack", STACK, "--non-interactive"],
             ],
@@ -163,13 +179,14 @@ describe("recover: the Cloudflare object of each pending create", () => {
             { type: resource!.type, logicalName: resource!.logicalName, id: resource!.id, parent: file.nameTable[resource!.parent!], provider: file.nameTable[resource!.provider!] },
             { type: RESOURCE_TYPES.pool, logicalName: `${HOST}-cequence-pool`, id: `${live.account.id}/${cequence.id}`, parent: PARENT, provider: PROVIDER },
         );
-        assert.equal(existsSync(calls[1]![2]!), false, "the import file is removed once imported");
+        assert.equal(existsSync(calls[2]![2]!), false, "the import file is removed once imported");
         assert.match(result.stdout, /Now run `pulumi up --stack test`/);
     });
 
     it("a monitor is found by its full settings: one differing only in its path is not it", async () => {
         const live = await liveGuide();
         const inputs = inputsOf.monitor(live, monitorOf(live, "cequence"));
+        const orphan = addMonitorLike(live, monitorOf(live, "cequence"));
         const pulumi = fakePulumi(
             exported(
                 [],
@@ -182,7 +199,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(decisionsOf(result.stdout), {
-            [`${HOST}-cequence-monitor`]: `import ${live.account.id}/${monitorOf(live, "cequence")}`,
+            [`${HOST}-cequence-monitor`]: `import ${live.account.id}/${orphan}`,
             [`${HOST}-other-monitor`]: "clear",
         });
     });
@@ -231,7 +248,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
         assert.match(result.stdout, new RegExp(`REFUSE  ${escape(urnOf(RESOURCE_TYPES.pool, `${HOST}-cequence-pool`))}`));
         for (const id of [first.id, second]) assert.match(result.stdout, new RegExp(`- pool ${id} ${first.name}`));
         assert.match(result.stdout, /Nothing was changed/);
-        assert.deepEqual(pulumi.calls(), [["stack", "export", "--stack", STACK, "--non-interactive"]], "not even the unambiguous load balancer is imported");
+        assert.deepEqual(pulumi.calls(), READS, "not even the unambiguous load balancer is imported");
     });
 
     it("refuses what it cannot look for and what was sent to another account; clears what makes nothing outside the state", async () => {
@@ -278,11 +295,71 @@ describe("recover: the Cloudflare object of each pending create", () => {
         const result = await runRecover(live, pulumi, "--yes");
         assert.equal(result.code, 1);
         assert.match(result.stderr, /`pulumi refresh --clear-pending-creates --yes --stack test` failed \(exit status 3\)/);
-        const importFile = pulumi.calls()[1]![2]!;
+        const importFile = pulumi.calls()[2]!.at(2)!;
         assert.equal(existsSync(importFile), true);
         removeDir(path.dirname(importFile));
     });
 });
+
+describe("recover: only what the killed update made", () => {
+    /** The update began an hour after LONG_AGO's objects; a test dates an object before it to say it was there already. */
+    const BEGAN = "2001-01-01T01:00:00.000Z";
+
+    it("a hand-made record at the hostname, older than the update, is never imported: the killed create met Cloudflare's 81053 and made nothing", async () => {
+        const live = await liveGuide();
+        const record = live.zone.records.find((r) => r.name === HOST)!;
+        record.created_on = LONG_AGO;
+        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.dnsRecord, name: `${HOST}-cutover-record`, inputs: inputsOf.record(live) }], BEGAN));
+        const result = await runRecover(live, pulumi, "--json");
+        assert.equal(result.code, 0, result.stderr);
+        assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cutover-record`]: "clear" });
+        const [decision] = (JSON.parse(result.stdout) as RecoverJson).decisions;
+        assert.match(decision!.reason!, new RegExp(`CNAME record ${record.id} ${escape(HOST)} .*\\(made ${LONG_AGO}\\) was made before the update began \\(${BEGAN} or later\\)`));
+        assert.match(decision!.reason!, /81053.*existingRecordId/);
+        assert.deepEqual((JSON.parse(result.stdout) as RecoverJson).commands, ["pulumi refresh --clear-pending-creates --yes --stack test"], "nothing is imported");
+    });
+
+    it("the update's start is the newest of the stack resource's creation and the history's newest update start (Pulumi Cloud lists the killed update)", async () => {
+        const live = await liveGuide();
+        const cequence = poolOf(live, "cequence", HOST);
+        cequence.created_on = BEGAN;
+        const pending = [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }];
+        const later = "2001-01-01T02:00:00.000Z";
+        const pulumi = fakePulumi(exported([], pending, LONG_AGO), {}, [{ kind: "update", startTime: later, result: "in-progress" }, { kind: "update", startTime: LONG_AGO, endTime: LONG_AGO, result: "succeeded" }]);
+        const result = await runRecover(live, pulumi, "--json");
+        assert.equal(result.code, 0, result.stderr);
+        assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cequence-pool`]: "clear" });
+        assert.match((JSON.parse(result.stdout) as RecoverJson).decisions[0]!.reason!, new RegExp(`before the update began \\(${later} or later\\)`));
+    });
+
+    it("refuses when it cannot tell when the update began and Cloudflare holds a candidate", async () => {
+        const live = await liveGuide();
+        const cequence = poolOf(live, "cequence", HOST);
+        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }], null));
+        const result = await runRecover(live, pulumi, "--json");
+        assert.equal(result.code, 2, result.stderr);
+        const [decision] = (JSON.parse(result.stdout) as RecoverJson).decisions;
+        assert.equal(decision!.action, "refuse");
+        assert.match(decision!.reason!, /cannot tell when the killed update began/);
+        assert.deepEqual(decision!.candidates, [`pool ${cequence.id} ${cequence.name} (made ${cequence.created_on})`]);
+    });
+
+    it("a monitor a pool already uses is never a candidate: another stack's monitor for the same hostname and settings stays its own", async () => {
+        const live = await liveGuide();
+        const inputs = inputsOf.monitor(live, monitorOf(live, "cequence"));
+        // The deployed monitor is in use by its pool, and no resource of this state: another stack's, alike in every setting.
+        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.monitor, name: `${HOST}-cequence-monitor`, inputs }]));
+        const result = await runRecover(live, pulumi, "--json");
+        assert.equal(result.code, 0, result.stderr);
+        assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cequence-monitor`]: "clear" });
+    });
+});
+
+/** A monitor made with the same settings as the given one and used by no pool, as a killed update leaves it; returns its ID. */
+function addMonitorLike(live: Live, id: string): string {
+    const { id: _id, created_on: _created, modified_on: _modified, ...settings } = live.account.monitors.find((monitor) => monitor.id === id)!;
+    return (live.standIn.invoke("account-load-balancer-monitors-create-monitor", { account_id: live.account.id }, settings as Json) as { id: string }).id;
+}
 
 /** Another pool of that name in the account, as a second `pulumi up` of a wrongly recovered stack makes; returns its ID. */
 function addPool(live: Live, name: string): string {

@@ -17,7 +17,7 @@ import { COMMON_USAGE, connect, loadConfig, parseCommandLine, reportFailure, run
 import { READ_PERMISSIONS } from "./permissions";
 import { runPulumi, type PulumiRun } from "./pulumiCommand";
 import { listLoadBalancers, listMonitors, listPools, listRecords, ROUTING_RECORD_TYPES } from "./readDeployment";
-import { decide, importFile, readStackState, type Decision } from "./recoveryPlan";
+import { decide, importFile, readStackState, updateBegan, type Decision } from "./recoveryPlan";
 
 const USAGE = [
     "usage: npm run recover -- [--stack <name>] [--yes] [--json]",
@@ -40,11 +40,12 @@ export const recover: Command = async (argv, io) => {
         const pulumi = (args: string[], timeoutMs: number, onOutput?: PulumiRun["onOutput"]) =>
             runPulumi([...args, "--stack", common.stack], { cwd: common.dir, env: io.env, timeoutMs, signal: io.signal, onOutput });
 
-        const state = readStackState(parseExport(await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS)));
+        const state = readStackState(parseJson("stack export", await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS)));
         if (state.pendingCreates.length === 0) {
             io.stdout.write(json ? `${JSON.stringify({ stack: common.stack, decisions: [], commands: [] })}\n` : `Stack ${common.stack} has no pending creates: nothing to recover.\n`);
             return 0;
         }
+        const began = updateBegan(state, parseJson("stack history --json", await pulumi(["stack", "history", "--json"], EXPORT_TIMEOUT_MS)));
         const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
         const objects = await session.read(async (read) => {
             const [monitors, pools, loadBalancers, records] = await Promise.all([
@@ -55,7 +56,7 @@ export const recover: Command = async (argv, io) => {
             ]);
             return { monitors, pools, loadBalancers, records, recordTypes: ROUTING_RECORD_TYPES };
         });
-        const decisions = decide(state, objects, config);
+        const decisions = decide(state, objects, config, began);
         const refused = decisions.some((d) => d.action === "refuse");
 
         // The file must outlive this run when only printed: the user runs the command.
@@ -88,11 +89,11 @@ export const recover: Command = async (argv, io) => {
     }
 };
 
-function parseExport(text: string): unknown {
+function parseJson(command: string, text: string): unknown {
     try {
         return JSON.parse(text);
     } catch (error) {
-        throw new CliError(`\`pulumi stack export\` printed no JSON: ${text.slice(0, 200)}`, { cause: error });
+        throw new CliError(`\`pulumi ${command}\` printed no JSON: ${text.slice(0, 200)}`, { cause: error });
     }
 }
 
