@@ -4,14 +4,14 @@
  * every other command: which pending creates it imports, clears or refuses.
  */
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { poolName } from "../components/naming";
 import { RESOURCE_TYPES } from "../policy/resourceTypes";
 import { recover } from "../tools/live/recover";
 import type { Json } from "./support/cloudflare/store";
+import { fakePulumi, onPath, type FakePulumi } from "./support/fakePulumi";
 import { envFor, poolOf, removeDir, runInProcess, STACK, startLive, stopStandInsAfterEach, type Live } from "./support/liveFixture";
 import { guideConfig } from "./support/stack";
 
@@ -23,30 +23,9 @@ const PARENT = `urn:pulumi:${STACK}::${PROJECT}::cloudflare-cequence:index:Prote
 
 const started = stopStandInsAfterEach();
 
-/** A `pulumi` that prints `state.json` for `stack export`, logs each call's arguments and keeps a copy of an import file. */
-function fakePulumi(state: object, exitStatus: Record<string, number> = {}, history: object[] = []): { dir: string; calls(): string[][]; imported(): { nameTable: Record<string, string>; resources: Array<Record<string, string>> } } {
-    const dir = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-fake-pulumi-"));
-    writeFileSync(path.join(dir, "state.json"), JSON.stringify(state));
-    writeFileSync(path.join(dir, "history.json"), JSON.stringify(history));
-    const failures = Object.entries(exitStatus).map(([command, code]) => `[ "$1" = "${command}" ] && exit ${code}`);
-    const script = [
-        "#!/bin/sh",
-        `dir='${dir}'`,
-        'printf "%s\\n" "$*" >> "$dir/calls"',
-        ...failures,
-        '[ "$1 $2" = "stack export" ] && cat "$dir/state.json"',
-        '[ "$1 $2" = "stack history" ] && cat "$dir/history.json"',
-        '[ "$1" = "import" ] && cp "$3" "$dir/imported.json"',
-        "exit 0",
-    ].join("\n");
-    writeFileSync(path.join(dir, "pulumi"), `${script}\n`);
-    chmodSync(path.join(dir, "pulumi"), 0o755);
-    after(() => removeDir(dir));
-    return {
-        dir,
-        calls: () => (existsSync(path.join(dir, "calls")) ? readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n").map((line) => line.split(" ")) : []),
-        imported: () => JSON.parse(readFileSync(path.join(dir, "imported.json"), "utf8")),
-    };
+/** The fake `pulumi` printing this state for `stack export` and this update history. */
+function fakePulumiWith(state: object, exitStatus: Record<string, number> = {}, history: object[] = []): FakePulumi {
+    return fakePulumi({ "stack export": state, "stack history": history }, exitStatus);
 }
 
 interface Pending {
@@ -104,8 +83,8 @@ async function liveGuide(): Promise<Live> {
     return live;
 }
 
-async function runRecover(live: Live, pulumi: { dir: string }, ...args: string[]) {
-    const env = envFor(live.standIn, { PATH: `${pulumi.dir}${path.delimiter}${process.env.PATH ?? ""}` });
+async function runRecover(live: Live, pulumi: FakePulumi, ...args: string[]) {
+    const env = onPath(pulumi, envFor(live.standIn));
     return runInProcess(recover, ["--stack", STACK, "--dir", live.dir, ...args], env);
 }
 
@@ -132,7 +111,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
     it("a killed update's pools, load balancer and record, made but never recorded, are each imported by <account or zone>/<id>", async () => {
         const live = await liveGuide();
         const [cequence, origin] = [poolOf(live, "cequence", HOST), poolOf(live, "origin", HOST)];
-        const pulumi = fakePulumi(
+        const pulumi = fakePulumiWith(
             exported(
                 [cequence.monitor!, origin.monitor!],
                 [
@@ -161,7 +140,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
     it("with --yes: imports under each pending create's parent and provider, then clears the pending creates, in that order", async () => {
         const live = await liveGuide();
         const cequence = poolOf(live, "cequence", HOST);
-        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }]));
+        const pulumi = fakePulumiWith(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }]));
         const result = await runRecover(live, pulumi, "--yes");
         assert.equal(result.code, 0, result.stderr);
         const calls = pulumi.calls();
@@ -187,7 +166,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
         const live = await liveGuide();
         const inputs = inputsOf.monitor(live, monitorOf(live, "cequence"));
         const orphan = addMonitorLike(live, monitorOf(live, "cequence"));
-        const pulumi = fakePulumi(
+        const pulumi = fakePulumiWith(
             exported(
                 [],
                 [
@@ -207,7 +186,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
     it("an object the state already holds is never a candidate: a create that made nothing else is cleared", async () => {
         const live = await liveGuide();
         const cequence = poolOf(live, "cequence", HOST);
-        const pulumi = fakePulumi(
+        const pulumi = fakePulumiWith(
             exported(
                 [cequence.id, cequence.monitor!, live.zone.loadBalancers[0]!.id],
                 [
@@ -228,7 +207,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
         const live = await liveGuide();
         const managed = poolOf(live, "cequence", HOST);
         const orphan = addPool(live, managed.name);
-        const pulumi = fakePulumi(exported([managed.id], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, managed.name) }]));
+        const pulumi = fakePulumiWith(exported([managed.id], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, managed.name) }]));
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cequence-pool`]: `import ${live.account.id}/${orphan}` });
@@ -242,7 +221,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
             { type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, first.name) },
             { type: RESOURCE_TYPES.loadBalancer, name: `${HOST}-failover-lb`, inputs: inputsOf.loadBalancer(live) },
         ];
-        const pulumi = fakePulumi(exported([], pending));
+        const pulumi = fakePulumiWith(exported([], pending));
         const result = await runRecover(live, pulumi, "--yes");
         assert.equal(result.code, 2, result.stderr);
         assert.match(result.stdout, new RegExp(`REFUSE  ${escape(urnOf(RESOURCE_TYPES.pool, `${HOST}-cequence-pool`))}`));
@@ -254,7 +233,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
     it("refuses what it cannot look for and what was sent to another account; clears what makes nothing outside the state", async () => {
         const live = await liveGuide();
         const otherAccount = { ...inputsOf.pool(live, poolName("origin", STACK, HOST)), accountId: "ffffffffffffffffffffffffffffffff" };
-        const pulumi = fakePulumi(
+        const pulumi = fakePulumiWith(
             exported(
                 [],
                 [
@@ -281,7 +260,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
 
     it("no pending creates: nothing to recover, exit 0, nothing run but the export", async () => {
         const live = await liveGuide();
-        const pulumi = fakePulumi(exported([poolOf(live, "cequence", HOST).id], []));
+        const pulumi = fakePulumiWith(exported([poolOf(live, "cequence", HOST).id], []));
         const result = await runRecover(live, pulumi, "--yes");
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /Stack test has no pending creates: nothing to recover/);
@@ -291,7 +270,7 @@ describe("recover: the Cloudflare object of each pending create", () => {
     it("a pulumi command that fails: exit 1 with the CLI's own error, and the import file kept for a rerun", async () => {
         const live = await liveGuide();
         const cequence = poolOf(live, "cequence", HOST);
-        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }]), { refresh: 3 });
+        const pulumi = fakePulumiWith(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }]), { refresh: 3 });
         const result = await runRecover(live, pulumi, "--yes");
         assert.equal(result.code, 1);
         assert.match(result.stderr, /`pulumi refresh --clear-pending-creates --yes --stack test` failed \(exit status 3\)/);
@@ -309,7 +288,7 @@ describe("recover: only what the killed update made", () => {
         const live = await liveGuide();
         const record = live.zone.records.find((r) => r.name === HOST)!;
         record.created_on = LONG_AGO;
-        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.dnsRecord, name: `${HOST}-cutover-record`, inputs: inputsOf.record(live) }], BEGAN));
+        const pulumi = fakePulumiWith(exported([], [{ type: RESOURCE_TYPES.dnsRecord, name: `${HOST}-cutover-record`, inputs: inputsOf.record(live) }], BEGAN));
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cutover-record`]: "clear" });
@@ -325,7 +304,7 @@ describe("recover: only what the killed update made", () => {
         cequence.created_on = BEGAN;
         const pending = [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }];
         const later = "2001-01-01T02:00:00.000Z";
-        const pulumi = fakePulumi(exported([], pending, LONG_AGO), {}, [{ kind: "update", startTime: later, result: "in-progress" }, { kind: "update", startTime: LONG_AGO, endTime: LONG_AGO, result: "succeeded" }]);
+        const pulumi = fakePulumiWith(exported([], pending, LONG_AGO), {}, [{ kind: "update", startTime: later, result: "in-progress" }, { kind: "update", startTime: LONG_AGO, endTime: LONG_AGO, result: "succeeded" }]);
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cequence-pool`]: "clear" });
@@ -335,7 +314,7 @@ describe("recover: only what the killed update made", () => {
     it("refuses when it cannot tell when the update began and Cloudflare holds a candidate", async () => {
         const live = await liveGuide();
         const cequence = poolOf(live, "cequence", HOST);
-        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }], null));
+        const pulumi = fakePulumiWith(exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, cequence.name) }], null));
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 2, result.stderr);
         const [decision] = (JSON.parse(result.stdout) as RecoverJson).decisions;
@@ -348,7 +327,7 @@ describe("recover: only what the killed update made", () => {
         const live = await liveGuide();
         const inputs = inputsOf.monitor(live, monitorOf(live, "cequence"));
         // The deployed monitor is in use by its pool, and no resource of this state: another stack's, alike in every setting.
-        const pulumi = fakePulumi(exported([], [{ type: RESOURCE_TYPES.monitor, name: `${HOST}-cequence-monitor`, inputs }]));
+        const pulumi = fakePulumiWith(exported([], [{ type: RESOURCE_TYPES.monitor, name: `${HOST}-cequence-monitor`, inputs }]));
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cequence-monitor`]: "clear" });

@@ -13,7 +13,9 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { readProbeAuthHeader, type ProbeAuthHeader } from "./edgeAuthHeader";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
+import { redactingIo } from "./redactingIo";
 import type { LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
 import { zoneNotice } from "./zoneNotice";
@@ -64,7 +66,9 @@ export interface AppVerdict {
     originPool: PoolVerdict | null;
 }
 
-export const preflight: Command = async (argv, io) => {
+export const preflight: Command = async (argv, cliIo) => {
+    // The edge-authentication secret goes to Cloudflare in the previews, and nowhere else.
+    const { io, hide } = redactingIo(cliIo);
     let json = argv.includes("--json");
     let stack: string | undefined;
     try {
@@ -80,7 +84,12 @@ export const preflight: Command = async (argv, io) => {
             ...PREVIEW_PERMISSIONS,
             ...ZONE_PERMISSIONS,
         ]);
-        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
+        const probeAuth = async () => {
+            const header = await readProbeAuthHeader(config, common.stack, { cwd: common.dir, env: io.env, signal: io.signal });
+            if (header) hide(header.value);
+            return header;
+        };
+        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io), probeAuth));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
     } catch (error) {
@@ -139,17 +148,30 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
     return { toPreview, appPools, missing: [...missing] };
 }
 
-async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
+/**
+ * @param probeAuth The header the deployed monitors add with edge
+ * authentication on; read only when there is a pool to preview, so a stack
+ * not deployed yet is not asked for it.
+ */
+async function checkApps(
+    read: CloudflareRead,
+    config: StackConfig,
+    stack: string,
+    polling: Polling,
+    progress: Progress,
+    probeAuth: () => Promise<ProbeAuthHeader | undefined>,
+): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
     const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], readZone(read, config)]);
     const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
+    const auth = toPreview.size > 0 ? await probeAuth() : undefined;
     progress.start(toPreview.size, missing);
     const verdicts = new Map(
         await Promise.all(
             [...toPreview.values()].map(async (pool) => {
-                const verdict = await previewPool(read, config, pool, polling);
+                const verdict = await previewPool(read, config, pool, auth, polling);
                 progress.done(`${pool.role} pool ${pool.name}: ${verdict.healthy ? "healthy" : "UNHEALTHY"}`);
                 return [pool.id, verdict] as const;
             }),
@@ -257,16 +279,17 @@ function failureText(pool: PoolVerdict): string {
 
 /**
  * The monitor the program deploys for the pool (components/monitoredPool.ts),
- * so the preview answers for the config, even if the live monitor drifted.
+ * so the preview answers for the config, even if the live monitor drifted;
+ * with edge authentication, its header too, as the monitors send it.
  */
-export function monitorBody(pool: PoolToPreview) {
+export function monitorBody(pool: PoolToPreview, auth?: ProbeAuthHeader) {
     const settings = pool.monitor;
     return {
         type: PROBE_PROTOCOL.type,
         method: PROBE_PROTOCOL.method,
         path: settings.path,
         ...(pool.port === undefined ? {} : { port: pool.port }),
-        header: { Host: [pool.host] },
+        header: { Host: [pool.host], ...(auth ? { [auth.name]: [auth.value] } : {}) },
         expected_codes: settings.expectedCodes,
         interval: settings.interval,
         timeout: settings.timeout,
@@ -283,9 +306,9 @@ export function monitorBody(pool: PoolToPreview) {
  * result until Cloudflare has one for the pool (until then the result lacks
  * the pool) or `waitSeconds` pass.
  */
-async function previewPool(read: CloudflareRead, config: StackConfig, pool: PoolToPreview, polling: Polling): Promise<PoolVerdict> {
+async function previewPool(read: CloudflareRead, config: StackConfig, pool: PoolToPreview, auth: ProbeAuthHeader | undefined, polling: Polling): Promise<PoolVerdict> {
     const started = await read.request({ action: `preview pool ${pool.name}`, scope: "account" }, (client, options) =>
-        client.loadBalancers.pools.health.create(pool.id, { account_id: config.accountId, ...monitorBody(pool) }, options),
+        client.loadBalancers.pools.health.create(pool.id, { account_id: config.accountId, ...monitorBody(pool, auth) }, options),
     );
     const previewId = started.preview_id;
     if (!previewId) throw new CliError(`Cloudflare started no preview for pool ${pool.name} (its answer had no preview_id); try again.`);
