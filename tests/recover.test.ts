@@ -4,9 +4,10 @@
  * every other command: which pending creates it imports, clears or refuses.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { poolName } from "../components/naming";
 import { RESOURCE_TYPES } from "../policy/resourceTypes";
 import { recover } from "../tools/live/recover";
@@ -331,6 +332,58 @@ describe("recover: only what the killed update made", () => {
         const result = await runRecover(live, pulumi, "--json");
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(decisionsOf(result.stdout), { [`${HOST}-cequence-monitor`]: "clear" });
+    });
+});
+
+describe("recover: a checkpoint torn by the kill", () => {
+    /** A file backend holding the stack's unreadable checkpoint and, beside it, the `.bak` the backend wrote before the torn write. */
+    function tornBackend(live: Live, backup: string) {
+        const backend = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-backend-"));
+        after(() => removeDir(backend));
+        const stacks = path.join(backend, ".pulumi", "stacks", PROJECT);
+        mkdirSync(stacks, { recursive: true });
+        writeFileSync(path.join(live.dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\n`);
+        writeFileSync(path.join(stacks, `${STACK}.json`), "");
+        writeFileSync(path.join(stacks, `${STACK}.json.bak`), backup);
+        const pulumi = fakePulumi({ "whoami --json": { user: "ci", url: `file://${backend}` } }, { "stack export": { status: 255, stderr: "error: failed to load checkpoint: EOF\n" } });
+        return { pulumi, file: path.join(stacks, `${STACK}.json`) };
+    }
+
+    const checkpointOf = (live: Live) => {
+        const { deployment } = exported([], [{ type: RESOURCE_TYPES.pool, name: `${HOST}-cequence-pool`, inputs: inputsOf.pool(live, poolName("cequence", STACK, HOST)) }]);
+        return JSON.stringify({ version: 3, checkpoint: { stack: STACK, latest: deployment } });
+    };
+
+    it("says what it would restore, and changes nothing without --yes", async () => {
+        const live = await liveGuide();
+        const { pulumi, file } = tornBackend(live, checkpointOf(live));
+        const result = await runRecover(live, pulumi);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /checkpoint cannot be read: the update was killed while the file backend wrote it/);
+        assert.match(result.stdout, new RegExp(`${escape(file)}\\.bak, holds 1 pending create\\.`));
+        assert.match(result.stdout, /pulumi cancel --stack test --yes\n {2}npm run recover -- --stack test/);
+        assert.equal(readFileSync(file, "utf8"), "");
+    });
+
+    it("with --yes restores the .bak, keeps the torn file, and says to cancel and recover again", async () => {
+        const live = await liveGuide();
+        const backup = checkpointOf(live);
+        const { pulumi, file } = tornBackend(live, backup);
+        const result = await runRecover(live, pulumi, "--yes", "--json");
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(readFileSync(file, "utf8"), backup);
+        assert.equal(readFileSync(`${file}.torn`, "utf8"), "");
+        const json = JSON.parse(result.stdout) as { checkpoint: { restored: boolean; pendingCreates: number }; next: string[] };
+        assert.deepEqual([json.checkpoint.restored, json.checkpoint.pendingCreates, json.next], [true, 1, ["pulumi cancel --stack test --yes", "npm run recover -- --stack test"]]);
+    });
+
+    it("an unreadable .bak too: exit 1, nothing changed", async () => {
+        const live = await liveGuide();
+        const { pulumi, file } = tornBackend(live, "{");
+        const result = await runRecover(live, pulumi, "--yes");
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /neither can its backup/);
+        assert.equal(existsSync(`${file}.torn`), false);
     });
 });
 

@@ -15,6 +15,7 @@ export interface FakePulumiAnswers {
     "stack export"?: object;
     "stack history"?: object[];
     "stack output"?: object | string;
+    "whoami --json"?: object;
 }
 
 export interface FakePulumi {
@@ -26,14 +27,25 @@ export interface FakePulumi {
     imported(): { nameTable: Record<string, string>; resources: Array<Record<string, string>> };
 }
 
-/** @param exitStatus A command's first word → the status it exits with (before printing anything). */
-export function fakePulumi(answers: FakePulumiAnswers, exitStatus: Record<string, number> = {}): FakePulumi {
+/** A command that fails: its status, and what it prints on stderr. */
+export interface Failure {
+    status: number;
+    stderr: string;
+}
+
+/** @param exitStatus A command's first word, or first two → the status it exits with (and its stderr), before printing anything. */
+export function fakePulumi(answers: FakePulumiAnswers, exitStatus: Record<string, number | Failure> = {}): FakePulumi {
     const dir = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-fake-pulumi-"));
     const reads = Object.entries({ "stack history": [], ...answers }).map(([command, answer], index) => {
         writeFileSync(path.join(dir, `answer${index}.json`), typeof answer === "string" ? answer : JSON.stringify(answer));
         return `[ "$1 $2" = "${command}" ] && cat "$dir/answer${index}.json"`;
     });
-    const failures = Object.entries(exitStatus).map(([command, code]) => `[ "$1" = "${command}" ] && exit ${code}`);
+    const failures = Object.entries(exitStatus).map(([command, failure], index) => {
+        const { status, stderr } = typeof failure === "number" ? { status: failure, stderr: "" } : failure;
+        writeFileSync(path.join(dir, `stderr${index}`), stderr);
+        const words = command.split(" ").length === 1 ? '"$1"' : '"$1 $2"';
+        return `[ ${words} = "${command}" ] && { cat "$dir/stderr${index}" >&2; exit ${status}; }`;
+    });
     const script = ["#!/bin/sh", `dir='${dir}'`, 'printf "%s\\n" "$*" >> "$dir/calls"', ...failures, ...reads, '[ "$1" = "import" ] && cp "$3" "$dir/imported.json"', "exit 0"].join("\n");
     writeFileSync(path.join(dir, "pulumi"), `${script}\n`);
     chmodSync(path.join(dir, "pulumi"), 0o755);

@@ -18,6 +18,7 @@ import { READ_PERMISSIONS } from "./permissions";
 import { runPulumi, type PulumiRun } from "./pulumiCommand";
 import { listLoadBalancers, listMonitors, listPools, listRecords, ROUTING_RECORD_TYPES } from "./readDeployment";
 import { decide, importFile, readStackState, updateBegan, type Decision } from "./recoveryPlan";
+import { isUnreadableCheckpoint, planRestore, restore } from "./tornCheckpoint";
 
 const USAGE = [
     "usage: npm run recover -- [--stack <name>] [--yes] [--json]",
@@ -40,7 +41,35 @@ export const recover: Command = async (argv, io) => {
         const pulumi = (args: string[], timeoutMs: number, onOutput?: PulumiRun["onOutput"]) =>
             runPulumi([...args, "--stack", common.stack], { cwd: common.dir, env: io.env, timeoutMs, signal: io.signal, onOutput });
 
-        const state = readStackState(parseJson("stack export", await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS)));
+        let exported: string;
+        try {
+            exported = await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS);
+        } catch (error) {
+            if (!isUnreadableCheckpoint(error)) throw error;
+            // Killed while the file backend wrote the checkpoint: put the one before back first.
+            const whoami = parseJson("whoami --json", await runPulumi(["whoami", "--json"], { cwd: common.dir, env: io.env, timeoutMs: EXPORT_TIMEOUT_MS, signal: io.signal }));
+            const plan = planRestore(String((whoami as { url?: unknown } | null)?.url ?? ""), common.dir, common.stack);
+            if (values.yes) restore(plan);
+            const next = [`pulumi cancel --stack ${shellWord(common.stack)} --yes`, `npm run recover -- --stack ${shellWord(common.stack)}`];
+            if (json) {
+                io.stdout.write(`${JSON.stringify({ stack: common.stack, checkpoint: { ...plan, restored: values.yes ?? false }, next }, null, 2)}\n`);
+            } else {
+                io.stdout.write(
+                    [
+                        `Stack ${common.stack}'s checkpoint cannot be read: the update was killed while the file backend wrote it.`,
+                        `The backend's copy of the checkpoint before that write, ${plan.backup}, holds ${plan.pendingCreates} pending create${plan.pendingCreates === 1 ? "" : "s"}.`,
+                        values.yes
+                            ? `Restored it to ${plan.file}; the unreadable file is kept as ${plan.keptAs}.`
+                            : `To restore it, run recover again with --yes (it keeps the unreadable file as ${plan.keptAs}), or: mv ${shellWord(plan.file)} ${shellWord(plan.keptAs)} && cp ${shellWord(plan.backup)} ${shellWord(plan.file)}`,
+                        "Then release the killed update's lock and recover as usual:",
+                        ...next.map((command) => `  ${command}`),
+                        "",
+                    ].join("\n"),
+                );
+            }
+            return 0;
+        }
+        const state = readStackState(parseJson("stack export", exported));
         if (state.pendingCreates.length === 0) {
             io.stdout.write(json ? `${JSON.stringify({ stack: common.stack, decisions: [], commands: [] })}\n` : `Stack ${common.stack} has no pending creates: nothing to recover.\n`);
             return 0;
