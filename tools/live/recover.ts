@@ -18,7 +18,6 @@ import { READ_PERMISSIONS } from "./permissions";
 import { runPulumi, type PulumiRun } from "./pulumiCommand";
 import { listLoadBalancers, listMonitors, listPools, listRecords, ROUTING_RECORD_TYPES } from "./readDeployment";
 import { decide, importFile, readStackState, updateBegan, type Decision } from "./recoveryPlan";
-import { isUnreadableCheckpoint, planRestore, restore } from "./tornCheckpoint";
 
 const USAGE = [
     "usage: npm run recover -- [--stack <name>] [--yes] [--json]",
@@ -45,6 +44,8 @@ export const recover: Command = async (argv, io) => {
         try {
             exported = await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS);
         } catch (error) {
+            // Loaded only here, as it reads Pulumi.yaml: --help loads no YAML parser.
+            const { isUnreadableCheckpoint, planRestore, restore } = await import("./tornCheckpoint");
             if (!isUnreadableCheckpoint(error)) throw error;
             // Killed while the file backend wrote the checkpoint: put the one before back first.
             const whoami = parseJson("whoami --json", await runPulumi(["whoami", "--json"], { cwd: common.dir, env: io.env, timeoutMs: EXPORT_TIMEOUT_MS, signal: io.signal }));
