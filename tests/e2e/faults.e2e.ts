@@ -1,17 +1,22 @@
 /**
  * `pulumi up` while Cloudflare misbehaves: rate limits and server errors
- * are retried or fail cleanly, a killed update is
- * recovered as the README's runbook says, and in every case a later `up`
+ * are retried or fail cleanly, a killed update (even one killed while it
+ * wrote its checkpoint) is recovered as docs/recover.md says, and in every case a later `up`
  * converges to one of each object.
  */
 import assert from "node:assert/strict";
+import { copyFileSync, truncateSync } from "node:fs";
+import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, it } from "node:test";
 import type { Account, Zone } from "../support/cloudflare/store";
 import { runCli } from "../support/liveFixture";
 import { E2E_TOKEN, killProcessTree, pulumiCli, pulumiProcess } from "./support/engine";
 import { bundledStackConfig } from "./support/held";
-import { inWorld } from "./support/world";
+import { inWorld, type World } from "./support/world";
+
+/** The project's name (Pulumi.yaml): the file backend keeps its stacks under .pulumi/stacks/<project>/. */
+const PROJECT = "cloudflare-cequence";
 
 /** The guide's stack, exactly once: 2 monitors, 2 pools, 1 load balancer, 1 record. */
 function assertGuideObjectsOnce(account: Account, zone: Zone): void {
@@ -38,36 +43,68 @@ describe("pulumi up under faults", () => {
     });
 
     it("after SIGKILL mid-update, recover (importing what the update made) and up converge with nothing lost or duplicated", async () => {
-        await inWorld("prod", bundledStackConfig("prod"), async ({ standIn, account, zone, run, stack }) => {
-            // Cloudflare makes both pools at once and answers neither before the kill: the update dies
-            // with two creates in flight and, with nothing else to record, never mid-way through
-            // writing its checkpoint (a kill during that write leaves an empty state file, which is a
-            // different failure: "failed to load checkpoint: EOF").
-            standIn.faults.inject({ fault: { kind: "answer-late", ms: FIRST_WRITE_TIMEOUT_MS }, operationId: "account-load-balancer-pools-create-pool" });
-            const update = pulumiProcess(run, ["up", "--yes", "--skip-preview"]);
-            const exited = new Promise((resolve) => update.on("close", resolve));
-            const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;
-            while (account.pools.length < 2 && Date.now() < deadline) await sleep(50);
-            // The whole tree: the CLI, its language host and its plugins, as when a CI runner is killed.
-            const killed = killProcessTree(update.pid!);
-            assert.ok(killed.some((command) => command.includes("pulumi-resource-cloudflare")), `the Cloudflare plugin is among the killed:\n${killed.join("\n")}`);
-            await exited;
-            standIn.faults.clear();
-            const madeByKilledUpdate = account.pools.map((pool) => pool.id);
-            assert.equal(madeByKilledUpdate.length, 2, "the kill landed after Cloudflare made both pools");
-            // The README's runbook: release the lock the killed update left in the file backend,
+        await inWorld("prod", bundledStackConfig("prod"), async (world) => {
+            const madeByKilledUpdate = await killWithTwoPoolsMade(world);
+            // The runbook (docs/recover.md): release the lock the killed update left in the file backend,
             // adopt what it made (`npm run recover`), then update.
-            await pulumiCli(run, ["cancel", "--yes"]);
-            const recovered = await runCli("recover", ["--stack", run.stack.name, "--dir", run.project.workDir, "--yes"], {
-                ...run.env,
-                CLOUDFLARE_API_TOKEN: E2E_TOKEN,
-                CLOUDFLARE_BASE_URL: standIn.baseUrl,
-            });
-            assert.equal(recovered.code, 0, `${recovered.stdout}\n${recovered.stderr}`);
-            await stack.up();
-            assertGuideObjectsOnce(account, zone);
-            assert.deepEqual(account.pools.map((pool) => pool.id).filter((id) => madeByKilledUpdate.includes(id)), madeByKilledUpdate, "the pools the killed update made are the stack's");
-            await stack.preview({ expectNoChanges: true });
+            await pulumiCli(world.run, ["cancel", "--yes"]);
+            await recoverAndUp(world, madeByKilledUpdate);
+        });
+    });
+
+    it("killed while Pulumi wrote its checkpoint: recover restores the file backend's .bak, then cancel, recover and up converge", async () => {
+        await inWorld("prod", bundledStackConfig("prod"), async (world) => {
+            const madeByKilledUpdate = await killWithTwoPoolsMade(world);
+            // The kill lands in the next checkpoint write, on purpose: the file backend copies <stack>.json to
+            // <stack>.json.bak, then writes <stack>.json (pulumi pkg/backend/diy/state.go, saveCheckpoint), and
+            // the write is cut short, leaving it empty.
+            const file = path.join(world.run.project.backendDir, ".pulumi", "stacks", PROJECT, `${world.run.stack.name}.json`);
+            copyFileSync(file, `${file}.bak`);
+            truncateSync(file, 0);
+            // The runbook's first step fails as the user sees it: the state cannot be read.
+            await assert.rejects(pulumiCli(world.run, ["cancel", "--yes"]), /failed to load checkpoint/);
+            const restored = await recoverCli(world);
+            assert.equal(restored.code, 0, `${restored.stdout}\n${restored.stderr}`);
+            assert.match(restored.stdout, /holds 2 pending creates\.\nRestored it to /);
+            await pulumiCli(world.run, ["cancel", "--yes"]);
+            await recoverAndUp(world, madeByKilledUpdate);
         });
     });
 });
+
+/**
+ * Starts `pulumi up` with Cloudflare answering no pool create, and SIGKILLs
+ * it once Cloudflare made both pools: the update dies with two creates in
+ * flight, its checkpoint written (nothing else was left to record). Returns
+ * the pools' IDs.
+ */
+async function killWithTwoPoolsMade({ standIn, account, run }: World): Promise<string[]> {
+    standIn.faults.inject({ fault: { kind: "answer-late", ms: FIRST_WRITE_TIMEOUT_MS }, operationId: "account-load-balancer-pools-create-pool" });
+    const update = pulumiProcess(run, ["up", "--yes", "--skip-preview"]);
+    const exited = new Promise((resolve) => update.on("close", resolve));
+    const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;
+    while (account.pools.length < 2 && Date.now() < deadline) await sleep(50);
+    // The whole tree: the CLI, its language host and its plugins, as when a CI runner is killed.
+    const killed = killProcessTree(update.pid!);
+    assert.ok(killed.some((command) => command.includes("pulumi-resource-cloudflare")), `the Cloudflare plugin is among the killed:\n${killed.join("\n")}`);
+    await exited;
+    standIn.faults.clear();
+    const made = account.pools.map((pool) => pool.id);
+    assert.equal(made.length, 2, "the kill landed after Cloudflare made both pools");
+    return made;
+}
+
+function recoverCli({ standIn, run }: World) {
+    return runCli("recover", ["--stack", run.stack.name, "--dir", run.project.workDir, "--yes"], { ...run.env, CLOUDFLARE_API_TOKEN: E2E_TOKEN, CLOUDFLARE_BASE_URL: standIn.baseUrl });
+}
+
+/** `npm run recover -- --yes`, then `pulumi up`: one of each object, the killed update's pools among them, and no changes left. */
+async function recoverAndUp(world: World, madeByKilledUpdate: string[]): Promise<void> {
+    const { account, zone, stack } = world;
+    const recovered = await recoverCli(world);
+    assert.equal(recovered.code, 0, `${recovered.stdout}\n${recovered.stderr}`);
+    await stack.up();
+    assertGuideObjectsOnce(account, zone);
+    assert.deepEqual(account.pools.map((pool) => pool.id).filter((id) => madeByKilledUpdate.includes(id)), madeByKilledUpdate, "the pools the killed update made are the stack's");
+    await stack.preview({ expectNoChanges: true });
+}
