@@ -207,6 +207,22 @@ describe("preflight: what the zone's records say the plan cannot know", () => {
         assert.match(app.problems[0]!.message, new RegExp(`is unset, but the zone already has a CNAME record www\\.cq-route\\.com → old-origin\\.example\\.net .*81053.*Set existingRecordId: ${id} to adopt it`));
     });
 
+    it("before the first `pulumi up`, a load balancer already named as an LB hostname is someone else's: `pulumi up` could not create the stack's", async () => {
+        const { code, app } = await verdictOf((live) => {
+            live.account.monitors = [];
+            live.zone.loadBalancers = [];
+            live.account.pools = [];
+            const legacy = live.standIn.invoke("account-load-balancer-pools-create-pool", { account_id: live.account.id }, {
+                name: "legacy",
+                origins: [{ name: "legacy", address: "legacy.example.net", enabled: true, weight: 1 }],
+            }) as { id: string };
+            live.standIn.invoke("load-balancers-create-load-balancer", { zone_id: live.zone.id }, { name: LB, default_pools: [legacy.id], fallback_pool: legacy.id });
+        });
+        assert.equal(code, 2);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].lbHostname"]);
+        assert.match(app.problems[0]!.message, /^the zone already has load balancer origin-www-lb\.cq-route\.com \(ID [0-9a-f]{32}\), not the stack's \(it uses none of its pools\): `pulumi up` cannot create another of that name/);
+    });
+
     it("a TXT record at an LB hostname takes no traffic and is no problem", async () => {
         const { app } = await verdictOf((live) => void addRecord(live, LB, "TXT", '"verification"'));
         assert.deepEqual(app.problems, []);

@@ -16,8 +16,8 @@ import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, re
 import { readProbeAuthHeader, type ProbeAuthHeader } from "./edgeAuthHeader";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { redactingIo } from "./redactingIo";
-import type { LivePool, LiveRecord, LiveZone } from "./deployment";
-import { configuredPoolName, findPool, listPools, listRecords, readZone } from "./readDeployment";
+import type { LiveLoadBalancer, LivePool, LiveRecord, LiveZone } from "./deployment";
+import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
 import { zoneNotice } from "./zoneNotice";
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -163,7 +163,13 @@ async function checkApps(
 ): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
-    const [records, pools, zone] = await Promise.all([listRecords(read, config), balanced ? listPools(read, config) : [], readZone(read, config)]);
+    const [records, pools, loadBalancers, zone] = await Promise.all([
+        listRecords(read, config),
+        balanced ? listPools(read, config) : [],
+        balanced ? listLoadBalancers(read, config) : [],
+        readZone(read, config),
+    ]);
+    const lbsByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
     const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
     const auth = toPreview.size > 0 ? await probeAuth() : undefined;
@@ -188,6 +194,7 @@ async function checkApps(
             return { hostname: app.hostname, ready, reason, problems, warnings, cequencePool: null, originPool: null };
         }
         const ids = appPools.get(app) ?? {};
+        problems.push(...loadBalancerProblems(app, index, lbsByName.get(app.lbHostname), ids));
         const cequencePool = (ids.cequence && verdicts.get(ids.cequence)) || null;
         const originPool = (ids.origin && verdicts.get(ids.origin)) || null;
         const missing = (["cequence", "origin"] as const).filter((role) => ids[role] === undefined);
@@ -231,6 +238,28 @@ function zoneProblems(app: AppConfig, index: number, config: StackConfig, record
         }
     }
     return problems;
+}
+
+/**
+ * A load balancer already named as the app's LB hostname that is not the
+ * stack's (it uses none of the stack's pools; before the first `pulumi up`,
+ * every one). A load balancer is the hostname's LB DNS record ("When you set
+ * up a load balancer, Cloudflare automatically creates an LB DNS record for
+ * the specified hostname",
+ * https://developers.cloudflare.com/load-balancing/load-balancers/dns-records/),
+ * one per name in a zone, so `pulumi up` would fail creating the stack's,
+ * after the monitors and pools exist.
+ */
+function loadBalancerProblems(app: AppConfig, index: number, lb: LiveLoadBalancer | undefined, ids: Partial<Record<PoolRole, string>>): ZoneProblem[] {
+    if (lb === undefined) return [];
+    const used = new Set([...lb.defaultPools, ...(lb.fallbackPool ? [lb.fallbackPool] : [])]);
+    if (Object.values(ids).some((id) => used.has(id))) return [];
+    return [
+        {
+            key: `apps[${index}].lbHostname`,
+            message: `the zone already has load balancer ${lb.name} (ID ${lb.id}), not the stack's (it uses none of its pools): \`pulumi up\` cannot create another of that name. Choose another lbHostname, or delete that load balancer once nothing uses it`,
+        },
+    ];
 }
 
 /**
