@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CliError } from "./cliError";
-import { COMMON_USAGE, connect, loadConfig, parseCommandLine, reportFailure, runAsProcess, type Command } from "./commandLine";
+import { COMMON_USAGE, connect, loadConfig, parseCommandLine, reportFailure, runAsProcess, type CliIo, type Command, type CommonOptions } from "./commandLine";
 import { READ_PERMISSIONS } from "./permissions";
 import { runPulumi, type PulumiRun } from "./pulumiCommand";
 import { listLoadBalancers, listMonitors, listPools, listRecords, ROUTING_RECORD_TYPES } from "./readDeployment";
@@ -44,31 +44,7 @@ export const recover: Command = async (argv, io) => {
         try {
             exported = await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS);
         } catch (error) {
-            // Loaded only here, as it reads Pulumi.yaml: --help loads no YAML parser.
-            const { isUnreadableCheckpoint, planRestore, restore } = await import("./tornCheckpoint");
-            if (!isUnreadableCheckpoint(error)) throw error;
-            // Killed while the file backend wrote the checkpoint: put the one before back first.
-            const whoami = parseJson("whoami --json", await runPulumi(["whoami", "--json"], { cwd: common.dir, env: io.env, timeoutMs: EXPORT_TIMEOUT_MS, signal: io.signal }));
-            const plan = planRestore(String((whoami as { url?: unknown } | null)?.url ?? ""), common.dir, common.stack);
-            if (values.yes) restore(plan);
-            const next = [`pulumi cancel --stack ${shellWord(common.stack)} --yes`, `npm run recover -- --stack ${shellWord(common.stack)}`];
-            if (json) {
-                io.stdout.write(`${JSON.stringify({ stack: common.stack, checkpoint: { ...plan, restored: values.yes ?? false }, next }, null, 2)}\n`);
-            } else {
-                io.stdout.write(
-                    [
-                        `Stack ${common.stack}'s checkpoint cannot be read: the update was killed while the file backend wrote it.`,
-                        `The backend's copy of the checkpoint before that write, ${plan.backup}, holds ${plan.pendingCreates} pending create${plan.pendingCreates === 1 ? "" : "s"}.`,
-                        values.yes
-                            ? `Restored it to ${plan.file}; the unreadable file is kept as ${plan.keptAs}.`
-                            : `To restore it, run recover again with --yes (it keeps the unreadable file as ${plan.keptAs}), or: mv ${shellWord(plan.file)} ${shellWord(plan.keptAs)} && cp ${shellWord(plan.backup)} ${shellWord(plan.file)}`,
-                        "Then release the killed update's lock and recover as usual:",
-                        ...next.map((command) => `  ${command}`),
-                        "",
-                    ].join("\n"),
-                );
-            }
-            return 0;
+            return await restoreTornCheckpoint(error, common, io, json, values.yes ?? false);
         }
         const state = readStackState(parseJson("stack export", exported));
         if (state.pendingCreates.length === 0) {
@@ -118,6 +94,38 @@ export const recover: Command = async (argv, io) => {
         throw error;
     }
 };
+
+/**
+ * `pulumi stack export` failed. When the checkpoint cannot be read (killed
+ * while the file backend wrote it), says what restores it and, with --yes,
+ * restores it (docs/recover.md); any other failure is rethrown.
+ */
+async function restoreTornCheckpoint(error: unknown, common: CommonOptions, io: CliIo, json: boolean, yes: boolean): Promise<0> {
+    // Loaded only here, as it reads Pulumi.yaml: --help loads no YAML parser.
+    const { isUnreadableCheckpoint, planRestore, restore } = await import("./tornCheckpoint");
+    if (!isUnreadableCheckpoint(error)) throw error;
+    const whoami = parseJson("whoami --json", await runPulumi(["whoami", "--json"], { cwd: common.dir, env: io.env, timeoutMs: EXPORT_TIMEOUT_MS, signal: io.signal }));
+    const plan = planRestore(String((whoami as { url?: unknown } | null)?.url ?? ""), common.dir, common.stack);
+    if (yes) restore(plan);
+    const next = [`pulumi cancel --stack ${shellWord(common.stack)} --yes`, `npm run recover -- --stack ${shellWord(common.stack)}`];
+    if (json) {
+        io.stdout.write(`${JSON.stringify({ stack: common.stack, checkpoint: { ...plan, restored: yes }, next }, null, 2)}\n`);
+        return 0;
+    }
+    io.stdout.write(
+        [
+            `Stack ${common.stack}'s checkpoint cannot be read: the update was killed while the file backend wrote it.`,
+            `The backend's copy of the checkpoint before that write, ${plan.backup}, holds ${plan.pendingCreates} pending create${plan.pendingCreates === 1 ? "" : "s"}.`,
+            yes
+                ? `Restored it to ${plan.file}; the unreadable file is kept as ${plan.keptAs}.`
+                : `To restore it, run recover again with --yes (it keeps the unreadable file as ${plan.keptAs}), or: mv ${shellWord(plan.file)} ${shellWord(plan.keptAs)} && cp ${shellWord(plan.backup)} ${shellWord(plan.file)}`,
+            "Then release the killed update's lock and recover as usual:",
+            ...next.map((command) => `  ${command}`),
+            "",
+        ].join("\n"),
+    );
+    return 0;
+}
 
 function parseJson(command: string, text: string): unknown {
     try {
