@@ -119,7 +119,7 @@ async function restoreTornCheckpoint(error: unknown, common: CommonOptions, io: 
             yes
                 ? `Restored it to ${plan.file}; the unreadable file is kept as ${plan.keptAs}.`
                 : `To restore it, run recover again with --yes (it keeps the unreadable file as ${plan.keptAs}), or: mv ${shellWord(plan.file)} ${shellWord(plan.keptAs)} && cp ${shellWord(plan.backup)} ${shellWord(plan.file)}`,
-            "Then release the killed update's lock and recover as usual:",
+            "Then recover as usual (`pulumi cancel` only if the killed update's lock is still held; it works on an unreadable checkpoint too):",
             ...next.map((command) => `  ${command}`),
             "",
         ].join("\n"),
