@@ -13,7 +13,7 @@ import type { Account, Zone } from "../support/cloudflare/store";
 import { runCli } from "../support/liveFixture";
 import { E2E_TOKEN, killProcessTree, pulumiCli, pulumiProcess } from "./support/engine";
 import { bundledStackConfig } from "./support/held";
-import { inWorld, type World } from "./support/world";
+import { HOST, inWorld, type World } from "./support/world";
 
 /** The project's name (Pulumi.yaml): the file backend keeps its stacks under .pulumi/stacks/<project>/. */
 const PROJECT = "cloudflare-cequence";
@@ -70,6 +70,49 @@ describe("pulumi up under faults", () => {
             assert.match(restored.stdout, /holds 2 pending creates\.\nRestored it to /);
             await recoverAndUp(world, madeByKilledUpdate);
         });
+    });
+
+    it("a hand-made record at the hostname, and the update killed while its record create was in flight: recover leaves the record alone, and up still meets 81053", async () => {
+        const RECORD_CREATE = "dns-records-for-a-zone-create-dns-record";
+        await inWorld(
+            "prod",
+            bundledStackConfig("prod"),
+            async ({ standIn, zone, run }) => {
+                const handMade = structuredClone(zone.records[0]!);
+                // Know when Pulumi sent the record's create: Cloudflare refuses it (81053), and the answer comes late.
+                standIn.faults.inject({ fault: { kind: "answer-late", ms: FIRST_WRITE_TIMEOUT_MS }, operationId: RECORD_CREATE });
+                let sent = false;
+                const take = standIn.faults.take.bind(standIn.faults);
+                standIn.faults.take = (operationId) => ((sent ||= operationId === RECORD_CREATE), take(operationId));
+                const update = pulumiProcess(run, ["up", "--yes", "--skip-preview"]);
+                const exited = new Promise((resolve) => update.on("close", resolve));
+                const deadline = Date.now() + FIRST_WRITE_TIMEOUT_MS;
+                while (!sent && Date.now() < deadline) await sleep(50);
+                assert.ok(sent, "the update sent the record's create");
+                killProcessTree(update.pid!);
+                await exited;
+                standIn.faults.clear();
+                await pulumiCli(run, ["cancel", "--yes"]);
+                const recovered = await runCli("recover", ["--stack", run.stack.name, "--dir", run.project.workDir, "--yes", "--json"], {
+                    ...run.env,
+                    CLOUDFLARE_API_TOKEN: E2E_TOKEN,
+                    CLOUDFLARE_BASE_URL: standIn.baseUrl,
+                });
+                assert.equal(recovered.code, 0, `${recovered.stdout}\n${recovered.stderr}`);
+                const { decisions } = JSON.parse(recovered.stdout) as { decisions: Array<{ type: string; action: string; reason?: string }> };
+                const record = decisions.find((d) => d.type === "cloudflare:index/dnsRecord:DnsRecord");
+                assert.equal(record?.action, "clear", recovered.stdout);
+                assert.match(record!.reason!, /was made before the update began .*81053/);
+                // Not imported, so `pulumi up` does not take the hostname over: it stops at 81053, and the record is as it was.
+                await assert.rejects(pulumiCli(run, ["up", "--yes", "--skip-preview"]), /81053/);
+                assert.deepEqual(zone.records, [handMade]);
+            },
+            ({ standIn, zone }) => {
+                standIn.invoke(RECORD_CREATE, { zone_id: zone.id }, { name: HOST, type: "CNAME", content: "legacy.example.net", proxied: true, ttl: 1 });
+                // Made by hand long before any update of the stack.
+                zone.records[0]!.created_on = "2020-01-01T00:00:00.000Z";
+            },
+        );
     });
 });
 
