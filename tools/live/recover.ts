@@ -2,9 +2,12 @@
  * `npm run recover -- --stack <name> [--yes]`: after an update was killed
  * (SIGKILL, a lost CI runner), adopts what it created in Cloudflare but never
  * recorded, so that the next `pulumi up` creates nothing twice. Reads the
- * state (`pulumi stack export`) and Cloudflare; for each pending create,
- * imports the one object its inputs describe (`pulumi import --file`), then
- * drops every pending create (`pulumi refresh --clear-pending-creates`).
+ * state (`pulumi stack export`), the update history (`pulumi stack history`)
+ * and Cloudflare; for each pending create, imports the one object its inputs
+ * describe that Cloudflare made after the update began (`pulumi import
+ * --file`), then drops every pending create (`pulumi refresh
+ * --clear-pending-creates`). A checkpoint torn by the kill is restored from
+ * the file backend's copy first (tornCheckpoint.ts, docs/recover.md).
  * Without --yes it only says what it would do. Exit status: 0 recovered (or
  * would be, or nothing to do), 2 refused (a create matches several objects
  * or cannot be looked for; nothing changed), 1 a failure.
