@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { poolName, sharedCequencePoolName } from "../components/naming";
 import type { LivePool } from "../tools/live/deployment";
 import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/live/preflight";
+import { redactingIo } from "../tools/live/redactingIo";
 import {
     addLoadBalancerAt,
     envFor,
@@ -19,6 +20,7 @@ import {
     type Deployment,
     type Live,
 } from "./support/liveFixture";
+import { fakePulumi, onPath, type FakePulumiAnswers } from "./support/fakePulumi";
 import { guideConfig, type ConfigObject } from "./support/stack";
 import { URL_NORMALIZATION_GET } from "./support/cloudflare/urlNormalization";
 
@@ -222,6 +224,22 @@ describe("preflight: what the zone's records say the plan cannot know", () => {
         assert.match(app.problems[0]!.message, /origin-www\.cq-route\.com is a proxied CNAME record of the zone \(→ backend\.example\.net, ID [0-9a-f]{32}\).*should resolve directly to the origin.*proxied: false/);
     });
 
+    it("before the first `pulumi up`, a load balancer already named as an LB hostname is someone else's: `pulumi up` could not create the stack's", async () => {
+        const { code, app } = await verdictOf((live) => {
+            live.account.monitors = [];
+            live.zone.loadBalancers = [];
+            live.account.pools = [];
+            const legacy = live.standIn.invoke("account-load-balancer-pools-create-pool", { account_id: live.account.id }, {
+                name: "legacy",
+                origins: [{ name: "legacy", address: "legacy.example.net", enabled: true, weight: 1 }],
+            }) as { id: string };
+            live.standIn.invoke("load-balancers-create-load-balancer", { zone_id: live.zone.id }, { name: LB, default_pools: [legacy.id], fallback_pool: legacy.id });
+        });
+        assert.equal(code, 2);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].lbHostname"]);
+        assert.match(app.problems[0]!.message, /^the zone already has load balancer origin-www-lb\.cq-route\.com \(ID [0-9a-f]{32}\), not the stack's \(it uses none of its pools\): `pulumi up` cannot create another of that name/);
+    });
+
     it("a TXT record at an LB hostname takes no traffic and is no problem", async () => {
         const { app } = await verdictOf((live) => void addRecord(live, LB, "TXT", '"verification"'));
         assert.deepEqual(app.problems, []);
@@ -350,5 +368,101 @@ describe("preflight: what it previews", () => {
         const name = poolName("cequence", STACK, HOST);
         const { toPreview } = poolsToPreview(config, STACK, new Map([[name, pool(name)]]));
         assert.equal("port" in monitorBody(toPreview.get(`id-${name}`)!), false);
+    });
+});
+
+describe("preflight: with edge authentication on, the previews send the secret header as the deployed monitors do", () => {
+    /** Distinctive, so a test can assert it never appears in any output. */
+    const SECRET = "EdgeSecretA0123456789doNotPrintAnywhere0123456789";
+    const OTHER = "EdgeSecretB0123456789doNotPrintAnywhere9876543210";
+    const OUTPUTS = { edgeAuth: { headerName: "X-Edge-Auth", active: "a" }, edgeAuthSecrets: { a: SECRET, b: OTHER } };
+    const withEdgeAuth = (): ConfigObject => ({ ...guideConfig(), edgeAuth: {} });
+
+    /** The deployment with Cequence and the origin refusing (403) a request without slot a's secret. */
+    async function enforcing(config = withEdgeAuth()) {
+        const fixture = await startLive(config);
+        started.push(fixture);
+        for (const address of [fixture.parsed.cequence.hostname, fixture.parsed.apps[0]!.origin]) fixture.account.requiredHeaders[address] = { name: "X-Edge-Auth", value: SECRET };
+        return fixture;
+    }
+
+    async function run(fixture: Live, answers: FakePulumiAnswers, extraArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}, exitStatus: Record<string, number> = {}) {
+        const pulumi = fakePulumi(answers, exitStatus);
+        const result = await runInProcess(preflight, ["--stack", STACK, "--dir", fixture.dir, ...FAST_POLLING, ...extraArgs], onPath(pulumi, envFor(fixture.standIn, extraEnv)));
+        return { ...result, pulumi };
+    }
+
+    const assertNoSecret = (...texts: string[]) => {
+        for (const text of texts) for (const secret of [SECRET, OTHER]) assert.equal(text.includes(secret), false, "a secret was printed");
+    };
+
+    it("the stand-in: an origin that enforces the header answers a preview without it with 403", async () => {
+        const fixture = await enforcing();
+        const pool = poolOf(fixture, "origin", HOST);
+        const body = { ...monitorBody({ role: "origin", id: pool.id, name: pool.name, monitor: fixture.parsed.apps[0]!.monitor, host: HOST, port: undefined }) };
+        const { preview_id: id } = fixture.standIn.invoke("account-load-balancer-pools-preview-pool", { account_id: fixture.account.id, pool_id: pool.id }, body) as { preview_id: string };
+        const result = fixture.standIn.invoke("account-load-balancer-monitors-preview-result", { account_id: fixture.account.id, preview_id: id }) as Record<string, { healthy: boolean; origins: Array<Record<string, { response_code: number }>> }>;
+        assert.equal(result[pool.id]!.healthy, false);
+        assert.equal(Object.values(result[pool.id]!.origins[0]!)[0]!.response_code, 403);
+    });
+
+    it("reads the active secret from the stack's outputs (--show-secrets) and sends it: enforcing pools are ready, and no output holds the secret", async () => {
+        const fixture = await enforcing();
+        for (const args of [[], ["--json"]]) {
+            const { code, stdout, stderr, pulumi } = await run(fixture, { "stack output": OUTPUTS }, args, { CLOUDFLARE_LOG: "debug" });
+            assert.equal(code, 0, stderr);
+            assertNoSecret(stdout, stderr);
+            assert.deepEqual(pulumi.calls(), [["stack", "output", "--json", "--show-secrets", "--stack", STACK, "--non-interactive"]]);
+        }
+        const previews = [...fixture.account.previews.values()];
+        assert.equal(previews.length, 4);
+        for (const preview of previews) assert.deepEqual(preview.header, { Host: [HOST], "X-Edge-Auth": [SECRET] });
+    });
+
+    it("previews with the slot the config makes active", async () => {
+        const fixture = await enforcing({ ...guideConfig(), edgeAuth: { active: "b" } });
+        for (const address of Object.keys(fixture.account.requiredHeaders)) fixture.account.requiredHeaders[address]!.value = OTHER;
+        const { code, stderr } = await run(fixture, { "stack output": OUTPUTS });
+        assert.equal(code, 0, stderr);
+    });
+
+    it("a stack without the secret in its outputs yet: exit 1, saying why, with no preview sent", async () => {
+        const fixture = await enforcing();
+        const { code, stderr } = await run(fixture, { "stack output": { edgeAuth: OUTPUTS.edgeAuth } });
+        assert.equal(code, 1);
+        assert.match(stderr, /edge authentication is on, but stack test's outputs hold no edgeAuthSecrets\.a/);
+        assert.equal(fixture.standIn.served.filter((s) => s.operationId === "account-load-balancer-pools-preview-pool").length, 0);
+    });
+
+    it("a `pulumi stack output` that fails or prints no JSON: its output is never echoed (it may hold the secrets)", async () => {
+        const fixture = await enforcing();
+        const garbled = await run(fixture, { "stack output": `not json ${SECRET}` }, ["--json"]);
+        assert.equal(garbled.code, 1);
+        assert.match(garbled.stderr, /`pulumi stack output --json --show-secrets --stack test` printed no JSON/);
+        assertNoSecret(garbled.stdout, garbled.stderr);
+        const failed = await run(fixture, { "stack output": OUTPUTS }, [], {}, { stack: 7 });
+        assert.equal(failed.code, 1);
+        assert.match(failed.stderr, /failed \(exit status 7\)/);
+    });
+
+    it("whatever writes to the command's output once the secret is known prints [secret] instead (the SDK's debug log shows request bodies, today only two levels deep)", () => {
+        let printed = "";
+        const sink = { write: (text: string) => void (printed += text) };
+        const { io, hide } = redactingIo({ env: {}, stdout: sink, stderr: sink, signal: new AbortController().signal });
+        hide(SECRET);
+        io.stderr.write(`body: { header: { "X-Edge-Auth": ["${SECRET}"] } }\n`);
+        io.stdout.write(`${JSON.stringify({ value: SECRET })}\n`);
+        assertNoSecret(printed);
+        assert.equal(printed.split("[secret]").length, 3);
+    });
+
+    it("before the first `pulumi up` there is nothing to preview, and the stack is not read", async () => {
+        const fixture = await enforcing();
+        fixture.account.pools = [];
+        fixture.account.monitors = [];
+        fixture.zone.loadBalancers = [];
+        const { code, pulumi } = await run(fixture, {}, [], {}, { stack: 255 });
+        assert.equal(code, 2);
+        assert.deepEqual(pulumi.calls(), []);
     });
 });

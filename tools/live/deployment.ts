@@ -29,6 +29,8 @@ export interface LivePool {
     /** The attached monitor's ID; undefined when none is attached. */
     monitor: string | undefined;
     origins: LiveOrigin[];
+    /** When Cloudflare made it (ISO 8601), as the API reports `created_on`; `recover` compares it with the update's start. */
+    createdOn?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface LivePool {
  * out is absent. The description tells apart monitors whose probes are alike
  * (`recover` matches on it).
  */
-export type LiveMonitor = Partial<Record<MonitorSetting | "description", string>>;
+export type LiveMonitor = Partial<Record<MonitorSetting | "description" | "createdOn", string>>;
 
 /** The probe settings the stack sets on every monitor (components/monitoredPool.ts). */
 export type MonitorSetting =
@@ -88,6 +90,8 @@ export interface LiveLoadBalancer {
     rules: LiveRule[];
     /** Adaptive routing's `failover_across_pools`; undefined when Cloudflare does not say. */
     failoverAcrossPools: boolean | undefined;
+    /** When Cloudflare made it (ISO 8601, `created_on`). */
+    createdOn?: string;
 }
 
 export interface LiveRecord {
@@ -98,6 +102,8 @@ export interface LiveRecord {
     /** Normalised (lower case, no trailing dot), so it compares with config hostnames. */
     content: string;
     proxied: boolean;
+    /** When Cloudflare made it (ISO 8601, `created_on`). */
+    createdOn?: string;
 }
 
 /** A pool found for an app by name, and the name the config gives it (they differ when it has a legacy name). */

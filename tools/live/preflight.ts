@@ -13,8 +13,10 @@ import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
 import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { readProbeAuthHeader, type ProbeAuthHeader } from "./edgeAuthHeader";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, URL_NORMALIZATION_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
-import type { LivePool, LiveRecord, LiveZone } from "./deployment";
+import { redactingIo } from "./redactingIo";
+import type { LiveLoadBalancer, LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
 import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
 import { shadowFindings } from "./shadowingLoadBalancer";
@@ -67,7 +69,9 @@ export interface AppVerdict {
     originPool: PoolVerdict | null;
 }
 
-export const preflight: Command = async (argv, io) => {
+export const preflight: Command = async (argv, cliIo) => {
+    // The edge-authentication secret goes to Cloudflare in the previews, and nowhere else.
+    const { io, hide } = redactingIo(cliIo);
     let json = argv.includes("--json");
     let stack: string | undefined;
     try {
@@ -84,7 +88,12 @@ export const preflight: Command = async (argv, io) => {
             ...ZONE_PERMISSIONS,
             ...(pathNormalizationRequests(config) > 0 ? URL_NORMALIZATION_PERMISSIONS : []),
         ]);
-        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io)));
+        const probeAuth = async () => {
+            const header = await readProbeAuthHeader(config, common.stack, { cwd: common.dir, env: io.env, signal: io.signal });
+            if (header) hide(header.value);
+            return header;
+        };
+        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io), probeAuth));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
     } catch (error) {
@@ -143,7 +152,19 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
     return { toPreview, appPools, missing: [...missing] };
 }
 
-async function checkApps(read: CloudflareRead, config: StackConfig, stack: string, polling: Polling, progress: Progress): Promise<AppVerdict[]> {
+/**
+ * @param probeAuth The header the deployed monitors add with edge
+ * authentication on; read only when there is a pool to preview, so a stack
+ * not deployed yet is not asked for it.
+ */
+async function checkApps(
+    read: CloudflareRead,
+    config: StackConfig,
+    stack: string,
+    polling: Polling,
+    progress: Progress,
+    probeAuth: () => Promise<ProbeAuthHeader | undefined>,
+): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
     const [records, pools, zone, loadBalancers, normalization] = await Promise.all([
@@ -159,11 +180,12 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
     const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
     const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
+    const auth = toPreview.size > 0 ? await probeAuth() : undefined;
     progress.start(toPreview.size, missing);
     const verdicts = new Map(
         await Promise.all(
             [...toPreview.values()].map(async (pool) => {
-                const verdict = await previewPool(read, config, pool, polling);
+                const verdict = await previewPool(read, config, pool, auth, polling);
                 progress.done(`${pool.role} pool ${pool.name}: ${verdict.healthy ? "healthy" : "UNHEALTHY"}`);
                 return [pool.id, verdict] as const;
             }),
@@ -191,6 +213,7 @@ async function checkApps(read: CloudflareRead, config: StackConfig, stack: strin
             return { hostname: app.hostname, ready, reason, problems, warnings, cequencePool: null, originPool: null };
         }
         const ids = appPools.get(app) ?? {};
+        problems.push(...loadBalancerProblems(app, index, loadBalancersByName.get(app.lbHostname), ids));
         const cequencePool = (ids.cequence && verdicts.get(ids.cequence)) || null;
         const originPool = (ids.origin && verdicts.get(ids.origin)) || null;
         const missing = (["cequence", "origin"] as const).filter((role) => ids[role] === undefined);
@@ -234,6 +257,28 @@ function zoneProblems(app: AppConfig, index: number, config: StackConfig, record
         }
     }
     return problems;
+}
+
+/**
+ * A load balancer already named as the app's LB hostname that is not the
+ * stack's (it uses none of the stack's pools; before the first `pulumi up`,
+ * every one). A load balancer is the hostname's LB DNS record ("When you set
+ * up a load balancer, Cloudflare automatically creates an LB DNS record for
+ * the specified hostname",
+ * https://developers.cloudflare.com/load-balancing/load-balancers/dns-records/),
+ * one per name in a zone, so `pulumi up` would fail creating the stack's,
+ * after the monitors and pools exist.
+ */
+function loadBalancerProblems(app: AppConfig, index: number, lb: LiveLoadBalancer | undefined, ids: Partial<Record<PoolRole, string>>): ZoneProblem[] {
+    if (lb === undefined) return [];
+    const used = new Set([...lb.defaultPools, ...(lb.fallbackPool ? [lb.fallbackPool] : [])]);
+    if (Object.values(ids).some((id) => used.has(id))) return [];
+    return [
+        {
+            key: `apps[${index}].lbHostname`,
+            message: `the zone already has load balancer ${lb.name} (ID ${lb.id}), not the stack's (it uses none of its pools): \`pulumi up\` cannot create another of that name. Choose another lbHostname, or delete that load balancer once nothing uses it`,
+        },
+    ];
 }
 
 /**
@@ -282,16 +327,17 @@ function failureText(pool: PoolVerdict): string {
 
 /**
  * The monitor the program deploys for the pool (components/monitoredPool.ts),
- * so the preview answers for the config, even if the live monitor drifted.
+ * so the preview answers for the config, even if the live monitor drifted;
+ * with edge authentication, its header too, as the monitors send it.
  */
-export function monitorBody(pool: PoolToPreview) {
+export function monitorBody(pool: PoolToPreview, auth?: ProbeAuthHeader) {
     const settings = pool.monitor;
     return {
         type: PROBE_PROTOCOL.type,
         method: PROBE_PROTOCOL.method,
         path: settings.path,
         ...(pool.port === undefined ? {} : { port: pool.port }),
-        header: { Host: [pool.host] },
+        header: { Host: [pool.host], ...(auth ? { [auth.name]: [auth.value] } : {}) },
         expected_codes: settings.expectedCodes,
         interval: settings.interval,
         timeout: settings.timeout,
@@ -308,9 +354,9 @@ export function monitorBody(pool: PoolToPreview) {
  * result until Cloudflare has one for the pool (until then the result lacks
  * the pool) or `waitSeconds` pass.
  */
-async function previewPool(read: CloudflareRead, config: StackConfig, pool: PoolToPreview, polling: Polling): Promise<PoolVerdict> {
+async function previewPool(read: CloudflareRead, config: StackConfig, pool: PoolToPreview, auth: ProbeAuthHeader | undefined, polling: Polling): Promise<PoolVerdict> {
     const started = await read.request({ action: `preview pool ${pool.name}`, scope: "account" }, (client, options) =>
-        client.loadBalancers.pools.health.create(pool.id, { account_id: config.accountId, ...monitorBody(pool) }, options),
+        client.loadBalancers.pools.health.create(pool.id, { account_id: config.accountId, ...monitorBody(pool, auth) }, options),
     );
     const previewId = started.preview_id;
     if (!previewId) throw new CliError(`Cloudflare started no preview for pool ${pool.name} (its answer had no preview_id); try again.`);

@@ -61,6 +61,7 @@ export async function listPools(read: CloudflareRead, config: ListScope): Promis
                     enabled: origin.enabled ?? true,
                     weight: origin.weight ?? 1,
                 })),
+                createdOn: pool.created_on,
             });
         }
         return pools;
@@ -90,6 +91,7 @@ export async function listMonitors(read: CloudflareRead, config: ListScope): Pro
                 consecutiveDown: text(monitor.consecutive_down),
                 followRedirects: text(monitor.follow_redirects),
                 allowInsecure: text(monitor.allow_insecure),
+                createdOn: text(monitor.created_on),
             };
             monitors.set(monitor.id, Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)));
         }
@@ -121,7 +123,7 @@ export async function listRecords(read: CloudflareRead, config: Pick<ListScope, 
                 for await (const record of client.dns.records.list({ zone_id: config.zoneId, type, per_page: DNS_PAGE_SIZE }, options)) {
                     const content = typeof record.content === "string" ? record.content : "";
                     const name = normaliseHostname(record.name);
-                    records.push([name, { id: record.id, name, type: record.type, content: normaliseHostname(content), proxied: record.proxied ?? false }]);
+                    records.push([name, { id: record.id, name, type: record.type, content: normaliseHostname(content), proxied: record.proxied ?? false, createdOn: record.created_on }]);
                 }
                 return records;
             }),
@@ -152,6 +154,7 @@ export async function listLoadBalancers(read: CloudflareRead, config: ListScope)
                 geoPools: [...new Set(geoMaps.flatMap((map) => Object.values(map ?? {}).flat()))],
                 rules: (lb.rules ?? []).map(liveRule),
                 failoverAcrossPools: lb.adaptive_routing?.failover_across_pools,
+                createdOn: lb.created_on,
             });
         }
         return loadBalancers;

@@ -2,9 +2,12 @@
  * `npm run recover -- --stack <name> [--yes]`: after an update was killed
  * (SIGKILL, a lost CI runner), adopts what it created in Cloudflare but never
  * recorded, so that the next `pulumi up` creates nothing twice. Reads the
- * state (`pulumi stack export`) and Cloudflare; for each pending create,
- * imports the one object its inputs describe (`pulumi import --file`), then
- * drops every pending create (`pulumi refresh --clear-pending-creates`).
+ * state (`pulumi stack export`), the update history (`pulumi stack history`)
+ * and Cloudflare; for each pending create, imports the one object its inputs
+ * describe that Cloudflare made after the update began (`pulumi import
+ * --file`), then drops every pending create (`pulumi refresh
+ * --clear-pending-creates`). A checkpoint torn by the kill is restored from
+ * the file backend's copy first (tornCheckpoint.ts, docs/recover.md).
  * Without --yes it only says what it would do. Exit status: 0 recovered (or
  * would be, or nothing to do), 2 refused (a create matches several objects
  * or cannot be looked for; nothing changed), 1 a failure.
@@ -13,11 +16,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CliError } from "./cliError";
-import { COMMON_USAGE, connect, loadConfig, parseCommandLine, reportFailure, runAsProcess, type Command } from "./commandLine";
+import { COMMON_USAGE, connect, loadConfig, parseCommandLine, reportFailure, runAsProcess, type CliIo, type Command, type CommonOptions } from "./commandLine";
 import { READ_PERMISSIONS } from "./permissions";
 import { runPulumi, type PulumiRun } from "./pulumiCommand";
 import { listLoadBalancers, listMonitors, listPools, listRecords, ROUTING_RECORD_TYPES } from "./readDeployment";
-import { decide, importFile, readStackState, type Decision } from "./recoveryPlan";
+import { decide, importFile, readStackState, updateBegan, type Decision } from "./recoveryPlan";
 
 const USAGE = [
     "usage: npm run recover -- [--stack <name>] [--yes] [--json]",
@@ -40,11 +43,18 @@ export const recover: Command = async (argv, io) => {
         const pulumi = (args: string[], timeoutMs: number, onOutput?: PulumiRun["onOutput"]) =>
             runPulumi([...args, "--stack", common.stack], { cwd: common.dir, env: io.env, timeoutMs, signal: io.signal, onOutput });
 
-        const state = readStackState(parseExport(await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS)));
+        let exported: string;
+        try {
+            exported = await pulumi(["stack", "export"], EXPORT_TIMEOUT_MS);
+        } catch (error) {
+            return await restoreTornCheckpoint(error, common, io, json, values.yes ?? false);
+        }
+        const state = readStackState(parseJson("stack export", exported));
         if (state.pendingCreates.length === 0) {
             io.stdout.write(json ? `${JSON.stringify({ stack: common.stack, decisions: [], commands: [] })}\n` : `Stack ${common.stack} has no pending creates: nothing to recover.\n`);
             return 0;
         }
+        const began = updateBegan(state, parseJson("stack history --json", await pulumi(["stack", "history", "--json"], EXPORT_TIMEOUT_MS)));
         const session = await connect(io, common.connection, { accountId: config.accountId, zoneId: config.zoneId, configFile }, READ_PERMISSIONS);
         const objects = await session.read(async (read) => {
             const [monitors, pools, loadBalancers, records] = await Promise.all([
@@ -55,7 +65,7 @@ export const recover: Command = async (argv, io) => {
             ]);
             return { monitors, pools, loadBalancers, records, recordTypes: ROUTING_RECORD_TYPES };
         });
-        const decisions = decide(state, objects, config);
+        const decisions = decide(state, objects, config, began);
         const refused = decisions.some((d) => d.action === "refuse");
 
         // The file must outlive this run when only printed: the user runs the command.
@@ -88,11 +98,43 @@ export const recover: Command = async (argv, io) => {
     }
 };
 
-function parseExport(text: string): unknown {
+/**
+ * `pulumi stack export` failed. When the checkpoint cannot be read (killed
+ * while the file backend wrote it), says what restores it and, with --yes,
+ * restores it (docs/recover.md); any other failure is rethrown.
+ */
+async function restoreTornCheckpoint(error: unknown, common: CommonOptions, io: CliIo, json: boolean, yes: boolean): Promise<0> {
+    // Loaded only here, as it reads Pulumi.yaml: --help loads no YAML parser.
+    const { isUnreadableCheckpoint, planRestore, restore } = await import("./tornCheckpoint");
+    if (!isUnreadableCheckpoint(error)) throw error;
+    const whoami = parseJson("whoami --json", await runPulumi(["whoami", "--json"], { cwd: common.dir, env: io.env, timeoutMs: EXPORT_TIMEOUT_MS, signal: io.signal }));
+    const plan = planRestore(String((whoami as { url?: unknown } | null)?.url ?? ""), common.dir, common.stack);
+    if (yes) restore(plan);
+    const next = [`pulumi cancel --stack ${shellWord(common.stack)} --yes`, `npm run recover -- --stack ${shellWord(common.stack)}`];
+    if (json) {
+        io.stdout.write(`${JSON.stringify({ stack: common.stack, checkpoint: { ...plan, restored: yes }, next }, null, 2)}\n`);
+        return 0;
+    }
+    io.stdout.write(
+        [
+            `Stack ${common.stack}'s checkpoint cannot be read: the update was killed while the file backend wrote it.`,
+            `The backend's copy of the checkpoint before that write, ${plan.backup}, holds ${plan.pendingCreates} pending create${plan.pendingCreates === 1 ? "" : "s"}.`,
+            yes
+                ? `Restored it to ${plan.file}; the unreadable file is kept as ${plan.keptAs}.`
+                : `To restore it, run recover again with --yes (it keeps the unreadable file as ${plan.keptAs}), or: mv ${shellWord(plan.file)} ${shellWord(plan.keptAs)} && cp ${shellWord(plan.backup)} ${shellWord(plan.file)}`,
+            "Then recover as usual (`pulumi cancel` only if the killed update's lock is still held; it works on an unreadable checkpoint too):",
+            ...next.map((command) => `  ${command}`),
+            "",
+        ].join("\n"),
+    );
+    return 0;
+}
+
+function parseJson(command: string, text: string): unknown {
     try {
         return JSON.parse(text);
     } catch (error) {
-        throw new CliError(`\`pulumi stack export\` printed no JSON: ${text.slice(0, 200)}`, { cause: error });
+        throw new CliError(`\`pulumi ${command}\` printed no JSON: ${text.slice(0, 200)}`, { cause: error });
     }
 }
 

@@ -65,7 +65,7 @@ const monitorHandlers: Record<string, Handler> = {
     "account-load-balancer-monitors-preview-monitor": (call) => {
         const account = call.account();
         const monitor = found(account.monitors, call.params.monitor_id!, MONITOR_NOT_FOUND);
-        return startPreview(account, account.pools.filter((pool) => pool.monitor === monitor.id));
+        return startPreview(account, account.pools.filter((pool) => pool.monitor === monitor.id), bodyObject(call));
     },
 };
 
@@ -152,7 +152,7 @@ const poolHandlers: Record<string, Handler> = {
     },
     "account-load-balancer-pools-preview-pool": (call) => {
         const account = call.account();
-        return startPreview(account, [found(account.pools, call.params.pool_id!, POOL_NOT_FOUND)]);
+        return startPreview(account, [found(account.pools, call.params.pool_id!, POOL_NOT_FOUND)], bodyObject(call));
     },
     "account-load-balancer-monitors-preview-result": (call) => {
         const account = call.account();
@@ -163,7 +163,8 @@ const poolHandlers: Record<string, Handler> = {
         const results = Object.keys(preview.pools).flatMap((poolId) => {
             const pool = account.pools.find((p) => p.id === poolId);
             if (!pool) return [];
-            const origins = pool.origins.map((origin) => ({ address: origin.address, probe: call.state.probeOf(account, origin.address) }));
+            // The probes send the previewed monitor's headers: an origin that requires another answers 403.
+            const origins = pool.origins.map((origin) => ({ address: origin.address, probe: call.state.probeOf(account, origin.address, preview.header) }));
             return [
                 [
                     poolId,
@@ -187,10 +188,18 @@ function updatePool(call: Call, merge: boolean) {
     return success(replace(pools, poolFrom(call, previous, merge)));
 }
 
-function startPreview(account: Account, pools: readonly Pool[]) {
+/**
+ * A preview probes the pools with the monitor settings the request sends
+ * (the pool preview's body is a monitor: "Preview pool health using provided
+ * monitor details"), its `header` among them: "The HTTP request headers to
+ * send in the health check"
+ * (https://developers.cloudflare.com/api/resources/load_balancers/subresources/pools/subresources/health/methods/create/).
+ */
+function startPreview(account: Account, pools: readonly Pool[], monitor: Json) {
     const previewId = newId();
     const names = Object.fromEntries(pools.map((pool) => [pool.id, pool.name]));
-    account.previews.set(previewId, { pools: names, polls: 0 });
+    const header = (monitor.header ?? {}) as Record<string, string[]>;
+    account.previews.set(previewId, { pools: names, polls: 0, header });
     return success({ preview_id: previewId, pools: names });
 }
 

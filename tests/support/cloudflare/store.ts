@@ -118,7 +118,18 @@ export interface Preview {
     /** Pool ID → name, as the POST answered. */
     pools: Record<string, string>;
     polls: number;
+    /** The request headers the previewed monitor's probes send (its `header`), by name as sent. */
+    header: Record<string, string[]>;
 }
+
+/** A header an origin requires of every request, edge authentication's secret: without it the origin answers 403. */
+export interface RequiredHeader {
+    name: string;
+    value: string;
+}
+
+/** What an origin that enforces edge authentication answers a probe without its header, as Cloudflare reports a code the monitor does not expect. */
+export const FORBIDDEN_PROBE: Readonly<ProbeOutcome> = Object.freeze({ healthy: false, failureReason: "Response code mismatch error", responseCode: 403, rtt: "66ms" });
 
 export interface Account {
     id: string;
@@ -131,6 +142,8 @@ export interface Account {
     poolHealth: Record<string, Record<string, boolean>>;
     /** Origin address → what probing it finds; an address not listed is healthy ({@link HEALTHY_PROBE}). */
     probes: Record<string, ProbeOutcome>;
+    /** Origin address → the header it requires (Cequence or the origin enforcing edge authentication); a probe without it finds {@link FORBIDDEN_PROBE}. */
+    requiredHeaders: Record<string, RequiredHeader>;
 }
 
 /** A zone's status (Cloudflare's Zone object): only an `active` zone's nameservers are Cloudflare's. */
@@ -200,7 +213,7 @@ export class CloudflareState {
     previewPendingPolls = 0;
 
     addAccount(id = newId(), name = "Example Account"): Account {
-        const account: Account = { id, name, monitors: [], pools: [], policies: [], previews: new Map(), poolHealth: {}, probes: {} };
+        const account: Account = { id, name, monitors: [], pools: [], policies: [], previews: new Map(), poolHealth: {}, probes: {}, requiredHeaders: {} };
         this.accounts.push(account);
         return account;
     }
@@ -274,7 +287,13 @@ export class CloudflareState {
         return verdicts.filter(Boolean).length * 2 > verdicts.length;
     }
 
-    probeOf(account: Account, address: string): ProbeOutcome {
+    /** What a probe of the address finds; with `header`, the probe's request headers, an origin that requires a header it lacks answers 403. */
+    probeOf(account: Account, address: string, header?: Record<string, string[]>): ProbeOutcome {
+        const required = account.requiredHeaders[address];
+        if (required && header) {
+            const sent = Object.entries(header).find(([name]) => name.toLowerCase() === required.name.toLowerCase())?.[1] ?? [];
+            if (!sent.includes(required.value)) return FORBIDDEN_PROBE;
+        }
         return account.probes[address] ?? HEALTHY_PROBE;
     }
 }
