@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { poolName, sharedCequencePoolName } from "../components/naming";
 import type { LivePool } from "../tools/live/deployment";
+import type { ResolveHostname } from "../tools/live/commandLine";
+import { unresolvedOrigins, RESOLVE_BOUND } from "../tools/live/originResolution";
 import { monitorBody, poolsToPreview, preflight, type AppVerdict } from "../tools/live/preflight";
 import { redactingIo } from "../tools/live/redactingIo";
 import {
@@ -139,6 +141,140 @@ describe("preflight", () => {
         const result = await runCli("preflight", ["--stack", STACK, "--dir", dir, ...FAST_POLLING], envFor(standIn));
         assert.equal(result.code, 2, result.stderr);
         assert.match(result.stdout, /NOT READY/);
+    });
+});
+
+/** A resolver that fails every name with `code`, as Node's dns.promises.lookup does, recording what it was asked. */
+function failingResolver(code: string): ResolveHostname & { asked: string[] } {
+    const asked: string[] = [];
+    return Object.assign(
+        async (hostname: string) => {
+            asked.push(hostname);
+            throw Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code, hostname });
+        },
+        { asked },
+    );
+}
+
+describe("preflight: each origin resolves in DNS", () => {
+    const ORIGIN = "origin-www.cq-route.com";
+
+    async function verdictWith(resolveHostname: ResolveHostname, change: (live: Live) => void = () => {}) {
+        const fixture = await startLive(guideConfig());
+        started.push(fixture);
+        change(fixture);
+        const result = await runInProcess(preflight, ["--stack", STACK, "--dir", fixture.dir, "--json", ...FAST_POLLING], envFor(fixture.standIn), { resolveHostname });
+        const [app] = (JSON.parse(result.stdout) as { apps: AppVerdict[] }).apps;
+        return { code: result.code, app: app! };
+    }
+
+    it("an origin that does not resolve: NOT READY under apps[0].origin, with the hostname, the resolver's code and the fix (exit 2)", async () => {
+        const resolver = failingResolver("ENOTFOUND");
+        const { code, app } = await verdictWith(resolver);
+        assert.equal(code, 2);
+        assert.equal(app.ready, false);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].origin"]);
+        assert.match(app.problems[0]!.message, /^origin-www\.cq-route\.com does not resolve \(ENOTFOUND: .*\).*should resolve directly to the origin.*create its A, AAAA or CNAME record.*or set apps\[0\]\.origin to/);
+        assert.deepEqual(resolver.asked, [ORIGIN]);
+    });
+
+    it("an origin that resolves: ready (exit 0), asked once", async () => {
+        const asked: string[] = [];
+        const { code, app } = await verdictWith(async (hostname) => {
+            asked.push(hostname);
+            return { address: "192.0.2.10", family: 4 };
+        });
+        assert.equal(code, 0);
+        assert.equal(app.ready, true);
+        assert.deepEqual(app.problems, []);
+        assert.deepEqual(asked, [ORIGIN]);
+    });
+
+    it("before the first `pulumi up` (no pools yet), an origin that does not resolve is reported all the same", async () => {
+        const { code, app } = await verdictWith(failingResolver("ENOTFOUND"), (live) => {
+            live.account.pools = [];
+            live.account.monitors = [];
+            live.zone.loadBalancers = [];
+        });
+        assert.equal(code, 2);
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].origin"]);
+        assert.match(app.reason!, /apps\[0\]\.origin: origin-www\.cq-route\.com does not resolve \(ENOTFOUND/);
+        assert.match(app.reason!, /no cequence or origin pool in Cloudflare/);
+    });
+
+    it("before the first `pulumi up`, an origin that resolves leaves only the missing pools", async () => {
+        const { app } = await verdictWith(async () => ({ address: "192.0.2.10", family: 4 }), (live) => {
+            live.account.pools = [];
+            live.account.monitors = [];
+            live.zone.loadBalancers = [];
+        });
+        assert.deepEqual(app.problems, []);
+    });
+
+    it("a proxied origin of the zone is reported once, as proxied, and not looked up", async () => {
+        const resolver = failingResolver("ENOTFOUND");
+        const { app } = await verdictWith(resolver, (live) =>
+            void live.standIn.invoke("dns-records-for-a-zone-create-dns-record", { zone_id: live.zone.id }, { name: ORIGIN, type: "CNAME", content: "backend.example.net", ttl: 1, proxied: true }),
+        );
+        assert.deepEqual(app.problems.map((p) => p.key), ["apps[0].origin"]);
+        assert.match(app.problems[0]!.message, /is a proxied CNAME record of the zone/);
+        assert.deepEqual(resolver.asked, []);
+    });
+
+    it("the text names the origin and the resolver's code", async () => {
+        const fixture = await startLive(guideConfig());
+        started.push(fixture);
+        const result = await runInProcess(preflight, ["--stack", STACK, "--dir", fixture.dir, ...FAST_POLLING], envFor(fixture.standIn), { resolveHostname: failingResolver("ENOTFOUND") });
+        assert.equal(result.code, 2);
+        assert.match(result.stdout, /NOT READY .*apps\[0\]\.origin: origin-www\.cq-route\.com does not resolve \(ENOTFOUND/);
+    });
+});
+
+describe("unresolvedOrigins", () => {
+    it("resolves each distinct hostname once and reports it under every key that names it", async () => {
+        const resolver = failingResolver("ENOTFOUND");
+        const problems = await unresolvedOrigins(
+            [
+                { key: "apps[0].origin", hostname: "a.example.net" },
+                { key: "apps[1].origin", hostname: "a.example.net" },
+            ],
+            resolver,
+        );
+        assert.deepEqual(resolver.asked, ["a.example.net"]);
+        assert.deepEqual(problems.map((p) => p.key), ["apps[0].origin", "apps[1].origin"]);
+    });
+
+    it("a resolver that cannot answer (EAI_AGAIN) says to check this machine's DNS and try again", async () => {
+        const [problem] = await unresolvedOrigins([{ key: "apps[0].origin", hostname: "a.example.net" }], failingResolver("EAI_AGAIN"));
+        assert.match(problem!.message, /^a\.example\.net does not resolve \(EAI_AGAIN: [^)]*check this machine's DNS[^)]*\)/);
+    });
+
+    it("an error without a code is named by its message", async () => {
+        const [problem] = await unresolvedOrigins([{ key: "apps[0].origin", hostname: "a.example.net" }], async () => {
+            throw new Error("resolver exploded");
+        });
+        assert.match(problem!.message, /^a\.example\.net does not resolve \(resolver exploded\)/);
+    });
+
+    it(`asks at most ${RESOLVE_BOUND} lookups at a time, and every hostname in the end`, async () => {
+        let inFlight = 0;
+        let most = 0;
+        const asked: string[] = [];
+        const hostnames = Array.from({ length: RESOLVE_BOUND * 3 }, (_, i) => `o${i}.example.net`);
+        const problems = await unresolvedOrigins(
+            hostnames.map((hostname, i) => ({ key: `apps[${i}].origin`, hostname })),
+            async (hostname) => {
+                inFlight += 1;
+                most = Math.max(most, inFlight);
+                asked.push(hostname);
+                await new Promise((resolve) => setImmediate(resolve));
+                inFlight -= 1;
+                return { address: "192.0.2.1", family: 4 };
+            },
+        );
+        assert.deepEqual(problems, []);
+        assert.equal(most, RESOLVE_BOUND);
+        assert.deepEqual(asked.sort(), [...hostnames].sort());
     });
 });
 

@@ -20,7 +20,7 @@ import type { MonitorSettings } from "../../components/defaults";
 import { parseStackConfig } from "../../config/parse";
 import { CONFIG_NAMESPACE } from "../../config/rawConfig";
 import type { StackConfig } from "../../config/schema";
-import type { CliIo, Command } from "../../tools/live/commandLine";
+import type { CliIo, Command, ResolveHostname } from "../../tools/live/commandLine";
 import { CloudflareStandIn } from "./cloudflare/standIn";
 import type { Account, CloudflareState, Pool, ProbeOutcome, Zone } from "./cloudflare/store";
 import { toRaw, type ConfigObject } from "./stack";
@@ -211,12 +211,18 @@ export function envFor(standIn: CloudflareStandIn, extra: NodeJS.ProcessEnv = {}
     return { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: standIn.baseUrl, ...extra };
 }
 
-/** Runs a command in this process, with its output captured. */
+/**
+ * A resolver that answers every name, with an address of TEST-NET-1 (RFC 5737): the sandbox has no
+ * DNS, so a command run in process never asks the machine's resolver unless a test says so.
+ */
+export const resolvesEverything: ResolveHostname = async () => ({ address: "192.0.2.1", family: 4 });
+
+/** Runs a command in this process, with its output captured; every hostname resolves unless `extras` gives a resolver. */
 export async function runInProcess(
     command: Command,
     args: string[],
     env: NodeJS.ProcessEnv,
-    extras: Partial<Pick<CliIo, "signal" | "requestBudget">> = {},
+    extras: Partial<Pick<CliIo, "signal" | "requestBudget" | "resolveHostname">> = {},
 ): Promise<RunResult> {
     let stdout = "";
     let stderr = "";
@@ -225,6 +231,7 @@ export async function runInProcess(
         stderr: { write: (text: string) => (stderr += text) },
         env,
         signal: new AbortController().signal,
+        resolveHostname: resolvesEverything,
         ...extras,
     };
     const code = await command(args, io);

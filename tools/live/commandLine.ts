@@ -16,12 +16,17 @@ import type { LoadedConfig } from "./stackConfig";
 // Not mockEngine's PROJECT_ROOT: importing it would load the Pulumi SDK, which these tools do not need.
 const PROJECT_ROOT = path.resolve(__dirname, "../..");
 
+/** Looks a hostname up in DNS: resolves when it has an address, rejects with the resolver's error (its `code`, e.g. ENOTFOUND) when not. */
+export type ResolveHostname = (hostname: string) => Promise<unknown>;
+
 /** Where a command writes and what it reads from its environment; the process's own outside tests. */
 export interface CliIo extends SessionIo {
     stdout: { write(text: string): unknown };
     stderr: { write(text: string): unknown; isTTY?: boolean };
     /** Aborted on Ctrl-C, to end `--watch` and preview polling cleanly. */
     signal: AbortSignal;
+    /** How `preflight` checks that each origin resolves; Node's `dns.promises.lookup` (this machine's resolver) when absent. */
+    resolveHostname?: ResolveHostname;
 }
 
 type FlagSpec = { type: "string" } | { type: "boolean"; short?: string };

@@ -5,6 +5,7 @@
  * prints a verdict per app with Cloudflare's failure reason. Exit status: 0
  * every app ready, 2 an app is not, 1 the previews could not be run or read.
  */
+import { lookup } from "node:dns/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HTTPS_PORT, PROBE_PROTOCOL, type MonitorSettings } from "../../components/defaults";
 import { cnameTarget, hasLoadBalancer, type PoolRole } from "../../components/naming";
@@ -12,12 +13,13 @@ import { listedPrefixes, REGEX_PLANS } from "../../components/paths";
 import type { AppConfig, StackConfig } from "../../config/schema";
 import { CliError } from "./cliError";
 import type { CloudflareRead } from "./cloudflareSession";
-import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command } from "./commandLine";
+import { COMMON_USAGE, connect, loadConfig, parseCommandLine, positiveNumber, reportFailure, runAsProcess, type CliIo, type Command, type ResolveHostname } from "./commandLine";
 import { readProbeAuthHeader, type ProbeAuthHeader } from "./edgeAuthHeader";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, URL_NORMALIZATION_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { redactingIo } from "./redactingIo";
 import type { LiveLoadBalancer, LivePool, LiveRecord, LiveZone } from "./deployment";
 import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
+import { unresolvedOrigins } from "./originResolution";
 import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
 import { shadowFindings } from "./shadowingLoadBalancer";
 import { pathNormalizationRequests, readPathNormalization } from "./urlNormalization";
@@ -93,7 +95,8 @@ export const preflight: Command = async (argv, cliIo) => {
             if (header) hide(header.value);
             return header;
         };
-        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io), probeAuth));
+        const resolve: ResolveHostname = io.resolveHostname ?? ((hostname) => lookup(hostname));
+        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io), probeAuth, resolve));
         io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
     } catch (error) {
@@ -156,6 +159,7 @@ export function poolsToPreview(config: StackConfig, stack: string, poolsByName: 
  * @param probeAuth The header the deployed monitors add with edge
  * authentication on; read only when there is a pool to preview, so a stack
  * not deployed yet is not asked for it.
+ * @param resolve Looks each origin hostname up (originResolution.ts).
  */
 async function checkApps(
     read: CloudflareRead,
@@ -164,6 +168,7 @@ async function checkApps(
     polling: Polling,
     progress: Progress,
     probeAuth: () => Promise<ProbeAuthHeader | undefined>,
+    resolve: ResolveHostname,
 ): Promise<AppVerdict[]> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
@@ -175,8 +180,14 @@ async function checkApps(
         readPathNormalization(read, config),
     ]);
     const loadBalancersByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
-    // Origins that are proxied records of the zone (proxiedOrigin.ts), from the records already listed.
-    const originProblems = proxiedOriginProblems(originHostnames(config), records);
+    // Origins that are proxied records of the zone (proxiedOrigin.ts), from the records already listed;
+    // the others are looked up in DNS (originResolution.ts) while the pools are previewed.
+    const origins = originHostnames(config);
+    const proxied = proxiedOriginProblems(origins, records);
+    const resolving = unresolvedOrigins(
+        origins.filter((origin) => !proxied.some((problem) => problem.key === origin.key)),
+        resolve,
+    );
     const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
     const unreachable = zoneNotice(zone);
     const { toPreview, appPools, missing } = poolsToPreview(config, stack, new Map(pools.map((pool) => [pool.name, pool])));
@@ -192,6 +203,7 @@ async function checkApps(
         ),
     );
     progress.finish();
+    const originProblems = [...proxied, ...(await resolving)];
     return config.apps.map((app, index): AppVerdict => {
         // A cutover in a zone off every path changes nothing: no app is ready until the zone is active and not paused.
         // A load balancer named as the public hostname is answered instead of the stack's CNAME (shadowingLoadBalancer.ts).
