@@ -18,8 +18,8 @@ import {
 } from "../tools/engine/manifest.mjs";
 import { wantedPlugins } from "../tools/engine/plugins.mjs";
 import { runBounded } from "../tools/engine/run.mjs";
+import { engineSource, pluginSourceText, releaseArchive } from "../tools/engine/sources.mjs";
 import {
-    SHARED_ENGINE_DIR,
     parseChecksums,
     pluginBinaryName,
     readSharedChecksums,
@@ -46,6 +46,8 @@ const readJson = (file: string): Record<string, unknown> =>
 const lockedVersion = (dependency: string): string =>
     (readJson("package-lock.json").packages as Record<string, { version: string }>)[`node_modules/${dependency}`]!.version;
 const cliGoMod = (): string => readFileSync(path.join(PROJECT_ROOT, "tools", "engine", "go", "cli", "go.mod"), "utf8");
+/** A folder laid out as ../shared/engine (its README says what it holds): the tests never read ../shared itself. */
+const SHARED_FIXTURE = path.join(__dirname, "fixtures", "sharedEngine");
 
 const versionArb = fc
     .tuple(fc.nat(20), fc.nat(400), fc.nat(20), fc.option(fc.constantFrom("alpha", "alpha.1", "rc.2", "dev.0"), { nil: undefined }))
@@ -119,18 +121,20 @@ describe("wanted plugins", () => {
         assert.equal(resourcePluginOf({ version: "1.0.0", pulumi: { resource: false, name: "x" } }), null);
     });
 
-    it("are pinned to versions that ../shared/engine holds, checksummed, for this platform", () => {
-        const sums = readSharedChecksums();
-        for (const plugin of wantedPlugins(PROJECT_ROOT)) {
-            const binary = pluginBinaryName({ ...plugin, goos: "linux", goarch: "amd64" });
-            assert.ok(sharedPluginFiles().includes(`${binary}.xz`), `${SHARED_ENGINE_DIR}/plugins has no ${binary}.xz`);
-            assert.match(sums.get(`${binary}.xz`) ?? "", /^[0-9a-f]{64}$/, `SHA256SUMS lists ${binary}.xz`);
-            assert.match(sums.get(binary) ?? "", /^[0-9a-f]{64}$/, `SHA256SUMS lists ${binary}`);
-        }
-    });
 });
 
 describe("the shared engine parts", () => {
+    it("are found in a folder laid out as ../shared/engine, packed and unpacked, each checksummed", () => {
+        const sums = readSharedChecksums(SHARED_FIXTURE);
+        for (const plugin of [{ name: "cloudflare", version: "6.15.0" }, { name: "random", version: "4.21.1" }]) {
+            const binary = pluginBinaryName({ ...plugin, goos: "linux", goarch: "amd64" });
+            assert.ok(sharedPluginFiles(SHARED_FIXTURE).includes(`${binary}.xz`), `the fixture's plugins/ has ${binary}.xz`);
+            assert.match(sums.get(`${binary}.xz`) ?? "", /^[0-9a-f]{64}$/, `SHA256SUMS lists ${binary}.xz`);
+            assert.match(sums.get(binary) ?? "", /^[0-9a-f]{64}$/, `SHA256SUMS lists ${binary}`);
+        }
+        assert.deepEqual(sharedPluginFiles(path.join(SHARED_FIXTURE, "absent")), []);
+    });
+
     it("are found by name, version and platform, and only those", () => {
         const files = ["pulumi-resource-cloudflare-v6.15.0-linux-amd64.xz", "pulumi-resource-cloudflare-v6.16.0-darwin-arm64.xz", "pulumi-resource-random-v4.21.1-linux-amd64.xz"];
         assert.deepEqual(sharedPluginVersions(files, { name: "cloudflare", goos: "linux", goarch: "amd64" }), ["6.15.0"]);
@@ -144,11 +148,48 @@ describe("the shared engine parts", () => {
         assert.deepEqual(parseChecksums(`${a}  one.xz\n${b} *two\nnot a line\n`), new Map([["one.xz", a], ["two", b]]));
     });
 
-    it("hold the Node.js language host's source at the version its go.mod builds", () => {
-        const host = sharedHostSource("nodejs");
-        assert.ok(host, "../shared/engine/hosts/pulumi-language-nodejs");
-        assert.equal(checkCliVersion(host.version, "host go.mod").ok, true);
-        assert.equal(sharedHostSource("cobol"), undefined);
+    it("hold each language host's source at the version its go.mod builds, and no other language's", () => {
+        for (const language of ["nodejs", "python", "go"]) {
+            const host = sharedHostSource(language, SHARED_FIXTURE);
+            assert.deepEqual(host, { source: path.join(SHARED_FIXTURE, "hosts", `pulumi-language-${language}`), version: "3.259.0" }, language);
+        }
+        assert.equal(sharedHostSource("cobol", SHARED_FIXTURE), undefined);
+    });
+});
+
+describe("the engine's source", () => {
+    const cases = [
+        { pulumiOnPath: true, build: false, sharedPresent: true, source: "path" },
+        { pulumiOnPath: true, build: false, sharedPresent: false, source: "path" },
+        { pulumiOnPath: true, build: true, sharedPresent: true, source: "built" },
+        { pulumiOnPath: false, build: false, sharedPresent: true, source: "built" },
+        { pulumiOnPath: false, build: false, sharedPresent: false, source: "official" },
+    ] as const;
+
+    it("is the pulumi on PATH, else ../shared/engine when it is there, else the official releases", () => {
+        for (const { source, ...inputs } of cases) assert.equal(engineSource(inputs), source, JSON.stringify(inputs));
+    });
+
+    it("cannot be built without ../shared/engine, and says what to do instead", () => {
+        assert.throws(() => engineSource({ pulumiOnPath: false, build: true, sharedPresent: false }), /--build needs \.\.\/shared\/engine.*drop --build/);
+        assert.throws(() => engineSource({ pulumiOnPath: true, build: true, sharedPresent: false }), /--build needs/);
+    });
+
+    it("downloads the released CLI of the project's version, with the checksums published beside it", () => {
+        assert.deepEqual(releaseArchive({ version: "3.274.1", platform: "linux", arch: "x64" }), {
+            file: "pulumi-v3.274.1-linux-x64.tar.gz",
+            url: "https://get.pulumi.com/releases/sdk/pulumi-v3.274.1-linux-x64.tar.gz",
+            checksumsUrl: "https://get.pulumi.com/releases/sdk/pulumi-3.274.1-checksums.txt",
+            folder: "pulumi-v3.274.1-official_linux-x64",
+        });
+        assert.equal(releaseArchive({ version: "3.274.1", platform: "darwin", arch: "arm64" }).file, "pulumi-v3.274.1-darwin-arm64.tar.gz");
+        assert.throws(() => releaseArchive({ version: "3.274.1", platform: "win32", arch: "x64" }), /no \.tar\.gz CLI for win32-x64.*put it on PATH/);
+    });
+
+    it("names where the plugins come from, for the end-to-end suite to print", () => {
+        assert.match(pluginSourceText("official"), /official releases.*pulumi plugin install resource/);
+        assert.match(pluginSourceText("built", { sharedPlugins: "/x/shared/engine/plugins" }), /\/x\/shared\/engine\/plugins, checked against its SHA256SUMS/);
+        assert.match(pluginSourceText("path", { userPlugins: "/home/u/.pulumi/plugins" }), /\/home\/u\/\.pulumi\/plugins/);
     });
 });
 
@@ -223,7 +264,8 @@ describe("build keys", () => {
 describe("the Python packages of the engine", () => {
     it("pin pulumi at the Python language host's own version", () => {
         const requirements = readFileSync(path.join(PROJECT_ROOT, "tools", "engine", "python", "requirements.txt"), "utf8");
-        assert.equal(pinnedRequirement(requirements, "pulumi"), sharedHostSource("python")?.version);
+        // The fixture's host is at the version of ../shared/engine's, which the engine builds.
+        assert.equal(pinnedRequirement(requirements, "pulumi"), sharedHostSource("python", SHARED_FIXTURE)?.version);
         for (const line of requirements.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"))) assert.match(line, /^[A-Za-z0-9_.-]+==\S+$/, "every package pinned");
     });
 

@@ -4,6 +4,7 @@
  * (tools/openapi/operations.json) against the subset the tests read.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -19,6 +20,7 @@ import {
     withUpperCaseRangeKeys,
 } from "../tools/openapi/subset.mjs";
 import { OPENAPI_FILE } from "./support/openapi";
+import { VENDORED_OPENAPI_FILE } from "./support/cloudflare/schema";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -148,5 +150,24 @@ describe("OpenAPI subset: the operations list", () => {
         const listed = operations.map((operation) => `${operation.method} ${operation.path}`);
         assert.equal(new Set(listed).size, listed.length, "no operation twice");
         assert.deepEqual(listed.sort(), inSubset.sort());
+    });
+});
+
+describe("OpenAPI subset: the repository's copy", () => {
+    it("is the file its README gives the provenance of: the same upstream commit and sha256, with the upstream licence beside it", () => {
+        const folder = path.dirname(VENDORED_OPENAPI_FILE);
+        const bytes = readFileSync(VENDORED_OPENAPI_FILE);
+        const readme = readFileSync(path.join(folder, "README.md"), "utf8");
+        const source = (JSON.parse(bytes.toString("utf8")) as { info: { "x-source": { repository: string; commit: string } } }).info["x-source"];
+        assert.ok(readme.includes(createHash("sha256").update(bytes).digest("hex")), "the README records the file's sha256");
+        assert.ok(readme.includes(`Commit: \`${source.commit}\``), "the README names the commit in info.x-source");
+        assert.ok(readme.includes(source.repository), "the README names the repository in info.x-source");
+        assert.match(readFileSync(path.join(folder, "LICENSE"), "utf8"), /Redistribution and use in source and binary forms/);
+    });
+
+    it("is what rebuildSubset.mjs pins: the upstream commit it would download", () => {
+        const script = readFileSync(path.join(__dirname, "../tools/openapi/rebuildSubset.mjs"), "utf8");
+        const source = (JSON.parse(readFileSync(VENDORED_OPENAPI_FILE, "utf8")) as { info: { "x-source": { commit: string } } }).info["x-source"];
+        assert.ok(script.includes(`commit: "${source.commit}"`), "rebuildSubset.mjs pins the commit the copy came from");
     });
 });

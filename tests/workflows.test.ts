@@ -90,13 +90,14 @@ describe("GitHub Actions workflows", () => {
         }
     });
 
-    it("checks.yml rebuilds Cloudflare's OpenAPI subset and points the tests at it before npm test", () => {
+    it("checks.yml rebuilds Cloudflare's OpenAPI subset from upstream and fails unless it is the repository's copy, before npm test", () => {
         const steps = (jobs("checks.yml").test as Job & { steps?: Array<{ run?: string }> }).steps ?? [];
         const rebuild = steps.findIndex((step) => step.run?.includes("node tools/openapi/rebuildSubset.mjs"));
         const test = steps.findIndex((step) => step.run === "npm test");
         assert.ok(rebuild >= 0 && rebuild < test, `rebuild step ${rebuild}, npm test step ${test}`);
-        assert.match(steps[rebuild]?.run ?? "", /echo "CLOUDFLARE_OPENAPI_SUBSET=\$subset" >> "\$GITHUB_ENV"/);
         assert.match(steps[rebuild]?.run ?? "", /rebuildSubset\.mjs "\$subset"/);
+        assert.match(steps[rebuild]?.run ?? "", /cmp "\$subset" vendor\/cloudflare-openapi\/cloudflare-lb-subset\.openapi\.json/);
+        assert.ok(!steps.some((step) => step.run?.includes("CLOUDFLARE_OPENAPI_SUBSET")), "the tests read the repository's copy");
     });
 
     it("write each stack's offline plan to the job summary as Markdown, with its traffic-path charts", () => {

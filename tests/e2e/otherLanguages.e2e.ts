@@ -1,20 +1,22 @@
 /**
  * The components used from other languages, through the real engine: the
- * examples/python and examples/yaml stacks use this repository as a component
- * package (`pulumi package add`, `packages:`), as users do, and the plugin
- * host runs the built dist/components for them. Each leaves in the
+ * examples/python, examples/yaml and examples/go stacks use this repository
+ * as a component package (`pulumi package add`, `packages:`, the Go SDK that
+ * `pulumi package gen-sdk` generated), as users do, and the plugin host runs
+ * the built dist/components for them. Each leaves in the
  * Cloudflare stand-in exactly what a Node.js program of the same inputs
  * leaves, shows no changes after, and a bad argument is refused with the
  * component's own message before anything is created.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { COMMITTED_SCHEMA, engineComponentSchema } from "../../tools/engine/componentSchema.mjs";
+import { GO_SDK_DIR, generateGoSdk } from "../../tools/engine/goSdk.mjs";
 import { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { ConfigObject } from "../support/stack";
 import { engine, engineStackIn, pulumiCli, requireOtherLanguages, requireResourcePlugins, type EngineRun } from "./support/engine";
@@ -98,10 +100,14 @@ async function packageAdd(run: EngineRun): Promise<void> {
     await pulumiCli(run, ["package", "add", REPO_ROOT], { forStack: false });
 }
 
-/** How each example gets the package: Python generates its SDK; YAML's `packages:` needs nothing more. */
-const LANGUAGES: Record<"python" | "yaml", { prepare?: (run: EngineRun) => Promise<void> }> = {
+/**
+ * How each example gets the package: Python generates its SDK; YAML's `packages:` needs nothing more;
+ * Go's SDK is committed (`npm run sdk:go`), and the Go host compiles the program against it.
+ */
+const LANGUAGES: Record<"python" | "yaml" | "go", { prepare?: (run: EngineRun) => Promise<void> }> = {
     python: { prepare: packageAdd },
     yaml: {},
+    go: {},
 };
 
 describe("the components from other languages", () => {
@@ -145,10 +151,16 @@ describe("the components from other languages", () => {
     }
 });
 
-/** Runs `command` in `cwd` to completion (bounded), failing with its output. */
-function run(command: string, args: string[], cwd: string): void {
-    const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 10 * 60_000 });
-    assert.equal(result.status, 0, `${command} ${args.join(" ")} in ${cwd} exited ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
+/** Every file under `dir`, by its path relative to `dir`, with its content. */
+function filesUnder(dir: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) {
+            const file = path.join(entry.parentPath, entry.name);
+            files[path.relative(dir, file)] = readFileSync(file, "utf8");
+        }
+    }
+    return files;
 }
 
 describe("the package's contract for other languages", () => {
@@ -162,16 +174,11 @@ describe("the package's contract for other languages", () => {
         assert.equal(schema, readFileSync(COMMITTED_SCHEMA, "utf8"), "the component schema changed: run `npm run schema`, review the diff and add a CHANGELOG line");
     });
 
-    it("examples/go builds against the Go SDK generated from that schema, with the generator its README uses", () => {
-        const scratch = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-go-"));
+    it("examples/go's committed SDK is what pulumi package gen-sdk --language go generates from it through the Go host (npm run sdk:go)", () => {
+        const scratch = mkdtempSync(path.join(tmpdir(), "cloudflare-cequence-go-sdk-"));
         try {
-            const example = path.join(REPO_ROOT, "examples", "go");
-            for (const file of ["Pulumi.yaml", "go.mod", "go.sum", "main.go"]) copyFileSync(path.join(example, file), path.join(scratch, file));
-            const schemaFile = path.join(scratch, "schema.json");
-            writeFileSync(schemaFile, schema);
-            run("go", ["run", ".", schemaFile, path.join(scratch, "sdks", "cloudflare-cequence")], path.join(REPO_ROOT, "tools", "engine", "go", "sdkgen"));
-            run("go", ["build", "-o", path.join(scratch, "cequence-go-consumer"), "."], scratch);
-            run("go", ["vet", "./..."], scratch);
+            generateGoSdk(path.join(scratch, "cloudflare-cequence"), engine());
+            assert.deepEqual(filesUnder(GO_SDK_DIR), filesUnder(path.join(scratch, "cloudflare-cequence")), "examples/go's SDK is stale: run `npm run sdk:go` and commit it");
         } finally {
             rmSync(scratch, { recursive: true, force: true });
         }

@@ -1,15 +1,19 @@
-// `npm run engine`: makes a real Pulumi CLI, its Node.js language host and the
+// `npm run engine`: makes a real Pulumi CLI, its language hosts and the
 // project's resource plugins available, and writes .engine/engine.json saying
-// where they are (docs/engine.md). A `pulumi` on PATH is used as it is; without
-// one, the CLI is built from Go modules and the host from its source in
-// ../shared/engine into .engine/<key>/bin, once, and the resource plugins are
-// installed from ../shared/engine. The Python and
-// YAML language hosts are built the same way, each into .engine/hosts/<key>,
-// and linked beside the CLI; the Python packages go into .engine/python-venv,
-// pinned. Plain Node with no dependencies: it runs before `npm ci`.
+// where they are (docs/engine.md). Where from (./sources.mjs): a `pulumi` on
+// PATH is used as it is; without one, when ../shared/engine lies beside the
+// repository, the CLI is built from Go modules and the Node.js host from its
+// source there into .engine/<key>/bin, once, and the resource plugins are
+// installed from there; the Python, YAML and Go language hosts are built the
+// same way, each into .engine/hosts/<key>, and linked beside the CLI.
+// Anywhere else, the released CLI (with its hosts) is downloaded from
+// get.pulumi.com and the official plugins installed with `pulumi plugin
+// install`. The Python packages go into .engine/python-venv, pinned. Plain
+// Node with no dependencies: it runs before `npm ci`.
 //
 //   --require-plugins  exit 3 when a resource plugin is missing
 //   --build            build from Go modules even when PATH has a `pulumi`
+/* global fetch, AbortSignal -- Node's own globals, with no module to import them from */
 import { createHash } from "node:crypto";
 import { accessSync, chmodSync, closeSync, constants, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -19,8 +23,9 @@ import process from "node:process";
 import { ENGINE_DIR, MANIFEST_PATH, MANIFEST_SCHEMA, PROJECT_ROOT, engineVariables, missingLanguageParts, missingPlugins, pluginEntry } from "./manifest.mjs";
 import { endStepsOnSignal, runBounded } from "./run.mjs";
 import { wantedPlugins } from "./plugins.mjs";
-import { SHARED_ENGINE_DIR, pluginBinaryName, readSharedChecksums, sha256File, sharedHostSource, sharedPluginFiles, sharedPluginVersions } from "./sharedParts.mjs";
-import { buildKey, checkCliVersion, dependencyVersion, hostBuildKey, mainModule, pinnedRequirement, requiredVersion } from "./versions.mjs";
+import { SHARED_ENGINE_DIR, parseChecksums, pluginBinaryName, readSharedChecksums, sha256File, sharedHostSource, sharedPluginFiles, sharedPluginVersions } from "./sharedParts.mjs";
+import { engineSource, pluginSourceText, releaseArchive } from "./sources.mjs";
+import { buildKey, checkCliVersion, dependencyVersion, hostBuildKey, mainModule, parseVersion, pinnedRequirement, requiredVersion } from "./versions.mjs";
 
 const CLI_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "cli");
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
@@ -29,8 +34,8 @@ const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Vers
 const YAML_MODULE_DIR = join(PROJECT_ROOT, "tools", "engine", "go", "language-yaml");
 const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
 const YAML_VERSION_VARIABLE = "github.com/pulumi/pulumi-yaml/pkg/version.Version";
-/** The languages whose hosts the engine has besides Node.js: the examples/python and examples/yaml stacks. */
-const OTHER_LANGUAGES = ["python", "yaml"];
+/** The languages whose hosts the engine has besides Node.js: the examples/python, examples/yaml and examples/go stacks. */
+const OTHER_LANGUAGES = ["python", "yaml", "go"];
 const PYTHON_DIR = join(PROJECT_ROOT, "tools", "engine", "python");
 const PYTHON_REQUIREMENTS = join(PYTHON_DIR, "requirements.txt");
 // The Python host runs each program through this runner, which it expects beside itself.
@@ -184,13 +189,19 @@ function goBuildEnv() {
 
 /**
  * A digest of every file a build reads that is not a Go module (go.mod/go.sum
- * files, a host's source), by name and content, folder by folder.
+ * files, a host's source, its subfolders included), by path and content,
+ * folder by folder.
  */
 function filesDigest(dirs) {
     const hash = createHash("sha256");
-    for (const dir of dirs) {
-        for (const file of readdirSync(dir).sort()) hash.update(file).update(readFileSync(join(dir, file)));
-    }
+    const add = (dir, prefix) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+            const path = join(dir, entry.name);
+            if (entry.isDirectory()) add(path, `${prefix}${entry.name}/`);
+            else hash.update(`${prefix}${entry.name}`).update(readFileSync(path));
+        }
+    };
+    for (const dir of dirs) add(dir, "");
     return hash.digest("hex").slice(0, 10);
 }
 
@@ -249,7 +260,8 @@ function hostSpec(language) {
         );
     }
     // Each host is a module of its own since Pulumi 3.100; the Go module proxy here does not serve them.
-    const module = `github.com/pulumi/pulumi/sdk/${language}/cmd/pulumi-language-${language}/v3`;
+    // The Go host's module sits one folder higher in pulumi/pulumi than the others'.
+    const module = language === "go" ? "github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3" : `github.com/pulumi/pulumi/sdk/${language}/cmd/pulumi-language-${language}/v3`;
     return {
         language,
         version: host.version,
@@ -330,7 +342,7 @@ async function useBuilt(wanted) {
     unlinkUserPlugins();
     const go = await goEnv();
     const nodejs = hostSpec("nodejs");
-    const cliVersion = requiredVersion(readFileSync(join(CLI_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/pkg/v3");
+    const cliVersion = projectCliVersion();
     const hostVersion = nodejs.version;
     const key = buildKey({
         cliVersion,
@@ -388,6 +400,90 @@ async function useBuilt(wanted) {
         plugins,
         python: await optionalPythonVenv(),
     };
+}
+
+/** The CLI version the project builds and downloads: the pkg/v3 that tools/engine/go/cli requires. */
+function projectCliVersion() {
+    return requiredVersion(readFileSync(join(CLI_MODULE_DIR, "go.mod"), "utf8"), "github.com/pulumi/pulumi/pkg/v3");
+}
+
+async function downloadTo(url, path) {
+    let response;
+    try {
+        response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT) });
+    } catch (error) {
+        throw new EngineError(`could not download ${url}: ${error.message}`);
+    }
+    if (!response.ok) throw new EngineError(`could not download ${url}: HTTP ${response.status}`);
+    writeFileSync(path, Buffer.from(await response.arrayBuffer()));
+}
+
+/** The version a language host prints for `-version`, or null when it prints none (a label only from the binary). */
+async function printedHostVersion(host) {
+    const printed = (await quickRun(host, ["-version"]).catch(() => ({ stdout: "" }))).stdout.trim();
+    return parseVersion(printed) ? printed.replace(/^v/, "") : null;
+}
+
+/**
+ * No pulumi on PATH and no ../shared/engine: the released CLI of the project's
+ * version, from get.pulumi.com (checked against the checksums published beside
+ * it), with the language hosts it ships, and the official resource plugins
+ * through `pulumi plugin install` into the engine's PULUMI_HOME. Needs internet.
+ */
+async function useOfficial(wanted) {
+    unlinkUserPlugins();
+    const cliVersion = projectCliVersion();
+    const release = releaseArchive({ version: cliVersion, platform: process.platform, arch: process.arch });
+    const keyDir = join(ENGINE_DIR, release.folder);
+    const binDir = join(keyDir, "pulumi");
+    const pulumi = join(binDir, "pulumi");
+    if (isExecutable(pulumi)) {
+        log(`reusing the released CLI in ${relative(PROJECT_ROOT, keyDir)}`);
+    } else {
+        log(`no pulumi on PATH and no ${SHARED_ENGINE_DIR}: downloading the released Pulumi CLI v${cliVersion} from ${release.url}`);
+        rmSync(keyDir, { recursive: true, force: true });
+        mkdirSync(keyDir, { recursive: true });
+        const archive = join(keyDir, release.file);
+        const sumsPath = join(keyDir, "checksums.txt");
+        await downloadTo(release.checksumsUrl, sumsPath);
+        await downloadTo(release.url, archive);
+        const expected = parseChecksums(readFileSync(sumsPath, "utf8")).get(release.file);
+        if (!expected) throw new EngineError(`${release.checksumsUrl} lists no checksum for ${release.file}`);
+        const actual = await sha256File(archive);
+        if (actual !== expected) throw new EngineError(`${release.url} has sha256 ${actual}, not the ${expected} published beside it`);
+        await runSteps([{ name: "unpack", label: `tar -xzf ${release.file}`, command: "tar", args: ["-xzf", archive, "-C", keyDir], cwd: keyDir, timeoutMs: QUICK_TIMEOUT, env: process.env }]);
+        rmSync(archive);
+    }
+    const versionRun = await quickRun(pulumi, ["version"], { ...process.env, ...engineVariables() });
+    const check = checkCliVersion(versionRun.stdout, pulumi);
+    if (!check.ok) throw new EngineError(check.message);
+    if (check.version !== cliVersion) throw new EngineError(`${pulumi} reports ${check.version}, not the v${cliVersion} that was downloaded; delete ${keyDir}`);
+
+    const languageHosts = [];
+    for (const language of ["nodejs", ...OTHER_LANGUAGES]) {
+        const host = join(binDir, `pulumi-language-${language}`);
+        if (!isExecutable(host)) {
+            const reason = `the released CLI v${cliVersion} has no ${basename(host)} in ${binDir}`;
+            if (language === "nodejs") throw new EngineError(reason);
+            languageHosts.push(missingHost(language, reason));
+            continue;
+        }
+        languageHosts.push({ name: language, path: host, version: await printedHostVersion(host) });
+    }
+    const plugins = [];
+    for (const { name, version } of wanted) {
+        const installed = join(localPluginsDir(), `resource-${name}-v${version}`, `pulumi-resource-${name}`);
+        if (!isExecutable(installed)) {
+            log(`pulumi plugin install resource ${name} ${version}`);
+            const install = await runBounded(pulumi, ["plugin", "install", "resource", name, version], { cwd: ENGINE_DIR, env: { ...process.env, ...engineVariables() }, timeoutMs: DOWNLOAD_TIMEOUT });
+            if (install.code !== 0) {
+                plugins.push(pluginEntry({ name, version, missingReason: `pulumi plugin install resource ${name} ${version} failed: ${install.stderr.trim() || install.stdout.trim()}` }));
+                continue;
+            }
+        }
+        plugins.push(isExecutable(installed) ? pluginEntry({ name, version, path: installed }) : pluginEntry({ name, version, missingReason: `pulumi plugin install put no ${installed}` }));
+    }
+    return { source: "official", pulumi: { path: pulumi, version: check.version }, languageHosts, binDir, plugins, python: await optionalPythonVenv() };
 }
 
 function chmodTree(dir) {
@@ -553,23 +649,30 @@ async function pythonVenv() {
 }
 
 function writeManifest(engine) {
-    const manifest = { schema: MANIFEST_SCHEMA, writtenAt: new Date().toISOString(), ...engine, env: engineVariables() };
+    const pluginSource = pluginSourceText(engine.source, { userPlugins: join(process.env.PULUMI_HOME ?? join(homedir(), ".pulumi"), "plugins"), sharedPlugins: join(SHARED_ENGINE_DIR, "plugins") });
+    const manifest = { schema: MANIFEST_SCHEMA, writtenAt: new Date().toISOString(), ...engine, pluginSource, env: engineVariables() };
     mkdirSync(manifest.env.PULUMI_HOME, { recursive: true });
     writeFileSync(`${MANIFEST_PATH}.partial`, JSON.stringify(manifest, null, 2) + "\n");
     renameSync(`${MANIFEST_PATH}.partial`, MANIFEST_PATH);
     return manifest;
 }
 
+const SOURCE_TEXT = {
+    path: "the pulumi on PATH",
+    built: `built here from Go modules and ${SHARED_ENGINE_DIR}`,
+    official: "the released CLI from get.pulumi.com",
+};
+
 function report(manifest) {
     const lines = [
-        `Pulumi engine (${manifest.source === "built" ? "built here from Go modules" : "the pulumi on PATH"}):`,
+        `Pulumi engine (${SOURCE_TEXT[manifest.source]}):`,
         `  pulumi                  ${manifest.pulumi.version}  ${manifest.pulumi.path}`,
         ...manifest.languageHosts.map((host) => `  ${`pulumi-language-${host.name}`.padEnd(22)}  ${host.path === null ? "MISSING" : `${host.version ?? "(version not reported)"}  ${host.path}`}`),
         `  Python venv                  ${manifest.python.venv === null ? "MISSING" : `${manifest.python.venv} (Python ${manifest.python.version}, pulumi ${manifest.python.pulumiSdk})`}`,
         `  bin dir (put first on PATH)  ${manifest.binDir}`,
         `  PULUMI_HOME                  ${manifest.env.PULUMI_HOME}`,
         `  manifest                     ${MANIFEST_PATH}`,
-        "  resource plugins:",
+        `  resource plugins, from ${manifest.pluginSource}:`,
         ...manifest.plugins.map((p) => `    ${p.name} ${p.version}  ${p.path ?? "MISSING"}`),
     ];
     process.stdout.write(lines.join("\n") + "\n");
@@ -602,8 +705,14 @@ async function main() {
     // A failed run leaves no manifest, so no test runs an engine that is not there.
     rmSync(MANIFEST_PATH, { force: true });
     const wanted = wantedPlugins(PROJECT_ROOT);
-    const installed = flags.build ? undefined : findOnPath("pulumi");
-    const engine = installed ? await useInstalled(installed, wanted) : await useBuilt(wanted);
+    const installed = findOnPath("pulumi");
+    let source;
+    try {
+        source = engineSource({ pulumiOnPath: installed !== undefined, build: flags.build, sharedPresent: existsSync(SHARED_ENGINE_DIR) });
+    } catch (error) {
+        throw new EngineError(error.message);
+    }
+    const engine = source === "path" ? await useInstalled(installed, wanted) : source === "built" ? await useBuilt(wanted) : await useOfficial(wanted);
     const manifest = writeManifest(engine);
     report(manifest);
     const stale = readdirSync(ENGINE_DIR).filter((name) => name.startsWith("pulumi-v") && !manifest.binDir.includes(name));

@@ -24,14 +24,19 @@ export interface PluginEntry {
 export interface EngineManifest {
     schema: number;
     writtenAt: string;
-    /** "path": the user's pulumi on PATH; "built": built here from Go modules. */
-    source: "path" | "built";
+    /**
+     * "path": the user's pulumi on PATH; "built": built here from Go modules and ../shared/engine;
+     * "official": the released CLI from get.pulumi.com and `pulumi plugin install` (tools/engine/sources.mjs).
+     */
+    source: "path" | "built" | "official";
+    /** Where the resource plugins came from, in words (the end-to-end suite prints it). */
+    pluginSource: string;
     pulumi: { path: string; version: string };
     /**
-     * nodejs, python and yaml; version null: the host did not say which it is. Only the Node.js host is
-     * always there; python or yaml may be missing (path null, missingReason says why).
+     * nodejs, python, yaml and go; version null: the host did not say which it is. Only the Node.js host is
+     * always there; the others may be missing (path null, missingReason says why).
      */
-    languageHosts: Array<{ name: "nodejs" | "python" | "yaml"; path: string | null; version: string | null; missingReason?: string }>;
+    languageHosts: Array<{ name: "nodejs" | "python" | "yaml" | "go"; path: string | null; version: string | null; missingReason?: string }>;
     /** Holds pulumi and its language hosts: put first on PATH. */
     binDir: string;
     env: EngineVariables;

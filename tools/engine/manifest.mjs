@@ -15,7 +15,7 @@ export const ENGINE_DIR = join(PROJECT_ROOT, ".engine");
 export const MANIFEST_PATH = join(ENGINE_DIR, "engine.json");
 
 /** Bumped when the manifest's shape changes, so a reader never misreads an old one. */
-export const MANIFEST_SCHEMA = 3;
+export const MANIFEST_SCHEMA = 4;
 
 /**
  * The variables every `pulumi` run of this project gets: its own PULUMI_HOME

@@ -126,7 +126,7 @@ export function buildSubset(spec, operations, source) {
         info: {
             ...spec.info,
             title: `${spec.info?.title ?? "Cloudflare API"} (subset: load balancing, DNS records, managed transforms, notifications, IPs, zones)`,
-            // Worded as in the first cut (../shared/cloudflare-openapi, made by its extract.mjs), so
+            // Worded as in the first cut (made by a predecessor script, extract.mjs), so
             // that a rebuild is byte-identical to it and its published sha256 checks this script.
             description:
                 "Subset of the Cloudflare API OpenAPI document from github.com/cloudflare/api-schemas (openapi.json), " +

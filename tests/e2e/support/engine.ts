@@ -30,14 +30,25 @@ export function engine(): EngineManifest {
     return manifest;
 }
 
+let sourcePrinted = false;
+
 /**
  * Fails, naming each missing plugin and why, unless every resource plugin the
  * program needs is installed. Never a skip: an end-to-end scenario that did
- * not run has proved nothing (`npm run engine` installs them here from
- * ../shared/engine, and says how elsewhere).
+ * not run has proved nothing (`npm run engine` installs them from
+ * ../shared/engine when it lies beside the repository, else from the official
+ * releases, and says why one is missing). Prints, once per test file, which
+ * engine and plugin source the run uses.
  */
 export function requireResourcePlugins(): void {
-    const missing = missingPlugins(engine());
+    const manifest = engine();
+    if (!sourcePrinted) {
+        sourcePrinted = true;
+        process.stderr.write(
+            `[e2e] engine: pulumi ${manifest.pulumi.version} (${manifest.source}); resource plugins ${manifest.plugins.map((p) => `${p.name} ${p.version}`).join(", ")} from ${manifest.pluginSource}\n`,
+        );
+    }
+    const missing = missingPlugins(manifest);
     if (missing.length > 0) {
         throw new Error(`the engine lacks resource plugins; run \`npm run engine\`:\n${missing.map((p) => `  ${p.name} ${p.version}: ${p.missingReason}`).join("\n")}`);
     }

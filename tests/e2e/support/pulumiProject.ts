@@ -6,7 +6,7 @@
  * writes a Pulumi.<stack>.yaml into the repository and two runs never share
  * state.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
@@ -62,12 +62,14 @@ export function scratchProject(main = currentProgram()): ScratchProject {
  * engine's virtual environment (`npm run engine` installed its pinned
  * requirements).
  */
-export function exampleProject(language: "python" | "yaml", pythonVenv: string): ScratchProject {
+export function exampleProject(language: "python" | "yaml" | "go", pythonVenv: string): ScratchProject {
     const example = path.join(REPO_ROOT, "examples", language);
     const project = emptyScratchProject();
     for (const file of readdirSync(example)) {
         if (PROGRAM_FILE.test(file)) copyFileSync(path.join(example, file), path.join(project.workDir, file));
     }
+    // Go's SDK is committed beside the program (its go.mod's `replace` points there); the others generate theirs.
+    if (language === "go") cpSync(path.join(example, "sdks"), path.join(project.workDir, "sdks"), { recursive: true });
     const pulumiYaml = path.join(project.workDir, "Pulumi.yaml");
     const parsed = parse(readFileSync(pulumiYaml, "utf8")) as { packages?: Record<string, string>; runtime: { options?: { virtualenv?: string } } };
     if (parsed.packages) parsed.packages = Object.fromEntries(Object.keys(parsed.packages).map((name) => [name, REPO_ROOT]));
@@ -78,7 +80,7 @@ export function exampleProject(language: "python" | "yaml", pythonVenv: string):
 }
 
 /** An example's program files; README.md, generated SDKs and virtual environments are not. */
-const PROGRAM_FILE = /^(Pulumi\.yaml|requirements\.txt|.*\.py)$/;
+const PROGRAM_FILE = /^(Pulumi\.yaml|requirements\.txt|.*\.py|go\.mod|go\.sum|.*\.go)$/;
 
 /** A Node.js project whose program is `source` (JavaScript), run with this checkout's node_modules. */
 export function nodeProject(name: string, source: string): ScratchProject {

@@ -1,5 +1,5 @@
 /**
- * Cloudflare's own OpenAPI schema (the subset in ../shared/cloudflare-openapi),
+ * Cloudflare's own OpenAPI schema (the subset in vendor/cloudflare-openapi),
  * loaded once per process, with the upstream quirks that no real body could
  * satisfy fixed in memory, and turned into cached Ajv validators: closed-world
  * request bodies (for the contract test and the stand-in) and closed-world
@@ -36,11 +36,11 @@ export type Schema = Record<string, unknown>;
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 
-/** The subset file: `CLOUDFLARE_OPENAPI_SUBSET`, or the shared copy beside the repository. */
-export const OPENAPI_FILE = path.resolve(
-    REPO_ROOT,
-    process.env.CLOUDFLARE_OPENAPI_SUBSET ?? "../shared/cloudflare-openapi/cloudflare-lb-subset.openapi.json",
-);
+/** The subset the repository holds (its provenance: that folder's README). */
+export const VENDORED_OPENAPI_FILE = path.join(REPO_ROOT, "vendor", "cloudflare-openapi", "cloudflare-lb-subset.openapi.json");
+
+/** The subset file: `CLOUDFLARE_OPENAPI_SUBSET` (to try a rebuilt one), else the repository's. */
+export const OPENAPI_FILE = process.env.CLOUDFLARE_OPENAPI_SUBSET ? path.resolve(REPO_ROOT, process.env.CLOUDFLARE_OPENAPI_SUBSET) : VENDORED_OPENAPI_FILE;
 
 const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

@@ -2,7 +2,7 @@
  * A stateful stand-in for Cloudflare's API on 127.0.0.1, for the real
  * provider (through `cloudflare:baseUrl`), the `cloudflare` SDK (through
  * `baseURL`) and plain fetch. It serves every operation of the OpenAPI subset
- * (../shared/cloudflare-openapi; see ./schema.ts) from the state in
+ * (vendor/cloudflare-openapi; see ./schema.ts) from the state in
  * ./store.ts, and validates every request body and every response against
  * that schema, closed-world: each mismatch is recorded in `violations`, and
  * the tests fail on any (liveFixture's `stopStandInsAfterEach`), so the
