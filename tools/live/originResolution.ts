@@ -1,7 +1,7 @@
 /**
  * An origin pool's address must resolve: Cloudflare's API says a pool origin's
  * hostname "should resolve directly to the origin" (load-balancing_address in
- * the OpenAPI subset, ../shared/cloudflare-openapi, quoted in full in
+ * the OpenAPI subset, vendor/cloudflare-openapi, quoted in full in
  * proxiedOrigin.ts, which checks the "not proxied" half;
  * https://developers.cloudflare.com/api/resources/load_balancers/subresources/pools/methods/create/).
  * `preflight` looks each distinct origin hostname up once, a few at a time,

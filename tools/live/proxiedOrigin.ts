@@ -3,7 +3,7 @@
  * API on a pool origin's `address`: "The IP address (IPv4 or IPv6) of the
  * origin, or its publicly addressable hostname. Hostnames entered here should
  * resolve directly to the origin, and not be a hostname proxied by Cloudflare."
- * (load-balancing_address in the OpenAPI subset, ../shared/cloudflare-openapi;
+ * (load-balancing_address in the OpenAPI subset, vendor/cloudflare-openapi;
  * https://developers.cloudflare.com/api/resources/load_balancers/subresources/pools/methods/create/).
  * When an app's `origin` is a record of the stack's zone, its `proxied` flag
  * says which. Both `status` and `preflight` report a proxied one, under the
