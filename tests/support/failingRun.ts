@@ -26,6 +26,16 @@ const zoneWithOthersRuleset: CallHandlers = {
     }),
 };
 
+/** The zone already has the transform Cloudflare refuses alongside True-Client-IP. */
+const zoneWithConflictingTransform: CallHandlers = {
+    ...OFFLINE_CALLS,
+    "cloudflare:index/getManagedTransforms:getManagedTransforms": () => ({
+        id: ZONE_ID,
+        managedRequestHeaders: [{ id: "remove_visitor_ip_headers", enabled: true }],
+        managedResponseHeaders: [],
+    }),
+};
+
 /** The guide's stack with edge authentication (and True-Client-IP when asked), load-balanced. */
 const withEdgeAuth = (extra: Record<string, unknown> = {}) => ({ ...guideConfig(), edgeAuth: {}, ...extra });
 
@@ -35,14 +45,7 @@ const SCENARIOS: Record<string, { config: Record<string, unknown>; calls: CallHa
     /** The zone already has the transform Cloudflare refuses alongside True-Client-IP. */
     "conflicting-transform": {
         config: { ...guideConfig(), trueClientIp: true },
-        calls: {
-            ...OFFLINE_CALLS,
-            "cloudflare:index/getManagedTransforms:getManagedTransforms": () => ({
-                id: ZONE_ID,
-                managedRequestHeaders: [{ id: "remove_visitor_ip_headers", enabled: true }],
-                managedResponseHeaders: [],
-            }),
-        },
+        calls: zoneWithConflictingTransform,
     },
     /** The zone has a request-header transform ruleset that another stack made, and the stack sets no existingRulesetId. */
     "others-ruleset": { config: withEdgeAuth(), calls: zoneWithOthersRuleset },
@@ -67,14 +70,7 @@ const SCENARIOS: Record<string, { config: Record<string, unknown>; calls: CallHa
     /** Edge authentication fine, True-Client-IP in conflict: the edge-authentication rule must not be written either. */
     "conflicting-transform-with-edge-auth": {
         config: withEdgeAuth({ trueClientIp: true }),
-        calls: {
-            ...OFFLINE_CALLS,
-            "cloudflare:index/getManagedTransforms:getManagedTransforms": () => ({
-                id: ZONE_ID,
-                managedRequestHeaders: [{ id: "remove_visitor_ip_headers", enabled: true }],
-                managedResponseHeaders: [],
-            }),
-        },
+        calls: zoneWithConflictingTransform,
     },
 };
 
