@@ -88,7 +88,10 @@ export interface EdgeAuthArgs {
  * Cloudflare customer). Two secrets, a and b, allow rotation without downtime.
  *
  * The zone has one request-header transform ruleset, shared with other stacks
- * and teams, and an update replaces its whole rule list. So every run reads the
+ * and teams, and an update replaces its whole rule list ("include in the request
+ * all rules you want to keep in the ruleset, or else they will be removed":
+ * https://developers.cloudflare.com/ruleset-engine/basic-operations/add-rule-phase-rulesets/).
+ * So every run reads the
  * ruleset as it is now and writes back every rule this component did not
  * write, unchanged and in its place, with its own rule in its place or last.
  */

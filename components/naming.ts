@@ -113,7 +113,8 @@ function stackPart(stack: string): string {
  * The edge-authentication rule's `ref` in the zone's one request-header
  * ruleset: `cloudflare_cequence_edge_auth_<stack>`, one per stack, so stacks
  * sharing a zone keep each other's rule. The stack's name goes in as it is (a
- * rule's ref is any non-empty string, per Cloudflare's API schema), so no two
+ * rule's ref is any non-empty string, per Cloudflare's API schema: `ref` of
+ * `rulesets_Rule`, https://developers.cloudflare.com/api/resources/rulesets/), so no two
  * stack names give the same ref: {@link legacyEdgeAuthRuleRef} gave `prod.eu`,
  * `prod_eu` and `PROD-EU` one ref, and each stack's update overwrote the
  * others' rule. Names of lower-case letters, digits and `_` keep their ref.
