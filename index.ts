@@ -7,9 +7,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
-import { CequencePool, EdgeAuth, FailOpenAlerts, ProtectedHostname, TrueClientIp } from "./components";
+import { CequencePool, EdgeAuth, FailOpenAlerts, ProtectedHostname, readManagedTransforms, readRequestTransforms, TrueClientIp } from "./components";
 import { assertBuildIsCurrent } from "./buildFreshness";
-import { DESCRIPTIONS, edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName } from "./components/naming";
+import { DESCRIPTIONS, edgeAuthRuleRef, hasLoadBalancer, legacyEdgeAuthRuleRef, sharedCequencePoolName } from "./components/naming";
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";
 import { configWarnings } from "./config/warnings";
@@ -18,18 +18,48 @@ assertBuildIsCurrent(__filename);
 const config = loadStackConfig();
 const stack = pulumi.getStack();
 
+// The zone's objects the stack shares with others are read and checked before anything is registered,
+// and every component waits for that: an update that stops on a check has changed nothing. (The
+// components read them again, after the check, for what they write.)
+const ruleRefs = { ruleRef: edgeAuthRuleRef(stack), formerRuleRef: legacyEdgeAuthRuleRef(stack) };
+const zoneChecked = {
+    dependsOn: pulumi
+        .all<unknown>([
+            config.edgeAuth && readRequestTransforms({ zoneId: config.zoneId, existingRulesetId: config.edgeAuth.existingRulesetId, ...ruleRefs }),
+            config.trueClientIp && readManagedTransforms(config.zoneId),
+        ])
+        .apply((): pulumi.Resource[] => []),
+};
+
 const edgeAuthentication = config.edgeAuth
-    ? new EdgeAuth("edge-auth", {
-          zoneId: config.zoneId,
-          publicHostnames: config.apps.map((app) => app.hostname),
-          headerName: config.edgeAuth.headerName,
-          activeSlot: config.edgeAuth.active,
-          rotationA: config.edgeAuth.rotation.a,
-          rotationB: config.edgeAuth.rotation.b,
-          existingRulesetId: config.edgeAuth.existingRulesetId,
-          ruleRef: edgeAuthRuleRef(stack),
-      })
+    ? new EdgeAuth(
+          "edge-auth",
+          {
+              zoneId: config.zoneId,
+              publicHostnames: config.apps.map((app) => app.hostname),
+              headerName: config.edgeAuth.headerName,
+              activeSlot: config.edgeAuth.active,
+              rotationA: config.edgeAuth.rotation.a,
+              rotationB: config.edgeAuth.rotation.b,
+              existingRulesetId: config.edgeAuth.existingRulesetId,
+              ...ruleRefs,
+          },
+          zoneChecked,
+      )
     : undefined;
+const trueClientIp = config.trueClientIp
+    ? new TrueClientIp(
+          "true-client-ip",
+          {
+              zoneId: config.zoneId,
+              keepRequestTransforms: config.managedTransforms.request,
+              keepResponseTransforms: config.managedTransforms.response,
+          },
+          zoneChecked,
+      )
+    : undefined;
+/** The public records change last: after the checks, the edge-authentication rule and True-Client-IP. */
+const beforeCutover = { dependsOn: zoneChecked.dependsOn.apply(() => [edgeAuthentication, trueClientIp].filter((r) => r !== undefined)) };
 // Probes skip transform rules, so the monitors send the header themselves.
 const probeAuth =
     config.edgeAuth && edgeAuthentication
@@ -59,7 +89,7 @@ const sharedCequence =
               publicHostname: sharedMonitorHost,
               poolName: sharedCequencePoolName(stack),
               description: DESCRIPTIONS.sharedPool(stack),
-          })
+          }, zoneChecked)
         : undefined;
 
 const hostnames = config.apps.map(
@@ -89,7 +119,7 @@ const hostnames = config.apps.map(
                 probeUrl: sharedCequence.probeUrl,
             },
             ...probeAuth,
-        }),
+        }, beforeCutover),
 );
 // A shared pool is every app's: the alerts watch it once.
 const cequencePoolIds = pulumi
@@ -98,15 +128,7 @@ const cequencePoolIds = pulumi
 
 const alertTargets = [...config.alerts.emails, ...config.alerts.webhookIds, ...config.alerts.pagerdutyIds];
 if (alertTargets.length > 0 && config.apps.some(hasLoadBalancer)) {
-    new FailOpenAlerts("alerts", { accountId: config.accountId, cequencePoolIds, label: `cloudflare-cequence ${stack}`, ...config.alerts });
-}
-
-if (config.trueClientIp) {
-    new TrueClientIp("true-client-ip", {
-        zoneId: config.zoneId,
-        keepRequestTransforms: config.managedTransforms.request,
-        keepResponseTransforms: config.managedTransforms.response,
-    });
+    new FailOpenAlerts("alerts", { accountId: config.accountId, cequencePoolIds, label: `cloudflare-cequence ${stack}`, ...config.alerts }, zoneChecked);
 }
 
 for (const warning of configWarnings(config)) void pulumi.log.warn(warning);

@@ -66,6 +66,9 @@ export class CnameCutover extends pulumi.ComponentResource {
             },
             {
                 parent: this,
+                // Whatever the cutover waits for (the load balancer, the checks against the live zone), the
+                // record waits for explicitly: it is the switch, changed only when everything else is in place.
+                dependsOn: opts?.dependsOn,
                 protect: true,
                 retainOnDelete: true,
                 // A record's comment and tags are its people's notes, not routing: an adopted record keeps

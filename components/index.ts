@@ -5,8 +5,8 @@ export { FailoverLoadBalancer, type FailoverLoadBalancerArgs } from "./failoverL
 export { MONITOR_DEFAULTS, type MonitorSettings } from "./defaults";
 export type { MonitorArgs } from "./monitoredPool";
 export { FailOpenAlerts, type FailOpenAlertsArgs } from "./failOpenAlerts";
-export { TrueClientIp, type TrueClientIpArgs } from "./trueClientIp";
+export { readManagedTransforms, TrueClientIp, type LiveManagedTransforms, type TrueClientIpArgs } from "./trueClientIp";
 export { ProtectedHostname, type HostnamePoolEndpoints, type PoolEndpoints, type ProtectedHostnameArgs, type SharedCequencePoolArgs } from "./protectedHostname";
 export { cnameTarget, defaultLbHostname, poolName, sharedCequencePoolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
 export { worstCaseFailOpenSeconds } from "./failOpen";
-export { EdgeAuth, type EdgeAuthArgs } from "./edgeAuth";
+export { EdgeAuth, readRequestTransforms, type EdgeAuthArgs, type LiveRequestTransforms } from "./edgeAuth";

@@ -111,9 +111,24 @@ function stackPart(stack: string): string {
 
 /**
  * The edge-authentication rule's `ref` in the zone's one request-header
- * ruleset: per stack, so prod and staging sharing a zone keep each other's rule.
+ * ruleset: `cloudflare_cequence_edge_auth_<stack>`, one per stack, so stacks
+ * sharing a zone keep each other's rule. The stack's name goes in as it is (a
+ * rule's ref is any non-empty string, per Cloudflare's API schema: `ref` of
+ * `rulesets_Rule`, https://developers.cloudflare.com/api/resources/rulesets/), so no two
+ * stack names give the same ref: {@link legacyEdgeAuthRuleRef} gave `prod.eu`,
+ * `prod_eu` and `PROD-EU` one ref, and each stack's update overwrote the
+ * others' rule. Names of lower-case letters, digits and `_` keep their ref.
  */
 export function edgeAuthRuleRef(stack: string): string {
+    return `cloudflare_cequence_edge_auth_${stack}`;
+}
+
+/**
+ * The ref that {@link edgeAuthRuleRef} gave before (lower case, every other
+ * character as `_`), which several stack names shared. The component takes a
+ * rule of this ref as its own only when it covers exactly its hostnames.
+ */
+export function legacyEdgeAuthRuleRef(stack: string): string {
     return `cloudflare_cequence_edge_auth_${stack.toLowerCase().replace(/[^a-z0-9]/g, "_")}`;
 }
 

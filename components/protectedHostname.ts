@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppOriginPool } from "./appOriginPool";
 import { CequencePool } from "./cequencePool";
 import { CnameCutover } from "./cnameCutover";
+import { allDependencies } from "./dependencies";
 import { isKnown, refuseArguments } from "./argumentChecks";
 import { cloudflareIdProblem } from "./cloudflareIds";
 import { CEQUENCE_PORT_DEFAULT, ROUTING_DEFAULT, TRAFFIC_PERCENT_DEFAULT, TRAFFIC_PERCENT_LIMITS, withMonitorDefaults } from "./defaults";
@@ -169,11 +170,13 @@ export class ProtectedHostname extends pulumi.ComponentResource {
             parent: this,
             aliases: [`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${componentType(component)}::${childName}`],
         });
-        const cutOver = (to: pulumi.Input<string>) =>
+        // The public record changes last: after what it points at (`after`) and whatever this hostname waits for
+        // (`opts.dependsOn`: the stack's checks against the live zone, edge authentication) all exist.
+        const cutOver = (to: pulumi.Input<string>, after: Array<pulumi.Resource | pulumi.Input<string>> = []) =>
             new CnameCutover(
                 `${name}-cutover`,
                 { zoneId: args.zoneId, hostname, target: to, existingRecordId: args.existingRecordId },
-                formerlyTopLevel("CnameCutover", `${name}-cutover`),
+                { ...formerlyTopLevel("CnameCutover", `${name}-cutover`), dependsOn: allDependencies(...after, opts?.dependsOn) },
             );
 
         if (!hasLoadBalancer({ routing })) {
@@ -228,8 +231,10 @@ export class ProtectedHostname extends pulumi.ComponentResource {
                 // While the public CNAME points at it, deleting the LB would leave the hostname dangling.
                 { ...formerlyTopLevel("FailoverLoadBalancer", `${name}-failover`), protect: routing === "loadBalancer" },
             );
-            // Pointing at the LB's output makes the cutover wait until the LB exists.
-            this.recordId = cutOver(routing === "loadBalancer" ? loadBalancer.hostname : target).recordId;
+            // Pointing at the LB, the record waits for it and for both pools (their IDs carry the pool resources).
+            this.recordId = (
+                routing === "loadBalancer" ? cutOver(loadBalancer.hostname, [loadBalancer, cequence.poolId, origin.poolId]) : cutOver(target)
+            ).recordId;
             this.lbHostname = pulumi.output(lbHostname);
             this.poolHealthEndpoints = pulumi.output({ cequence: endpoints(cequence), origin: endpoints(origin) });
             this.failOpenSeconds = pulumi.output(args.cequenceMonitor ?? {}).apply((monitor) => worstCaseFailOpenSeconds(withMonitorDefaults(monitor)));

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runComponent, runComponentSource } from "./support/componentProgram";
-import { named, RECORD_ID, ZONE_ID } from "./support/stack";
+import { configWith, named, RECORD_ID, runStack, ZONE_ID } from "./support/stack";
 
 const cutover = (args: Record<string, unknown>) => runComponent("CnameCutover", "www", args);
 
@@ -79,5 +79,35 @@ describe("CnameCutover", () => {
         );
         assert.match(String(run.error?.message), /Invalid arguments for CnameCutover www \(1 problem\):\n {2}target: must not be the hostname itself/);
         assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    });
+});
+
+describe("the public record changes last", () => {
+    it("depends explicitly on what it points at and on every zone-wide object: load balancer, both pools (so their monitors), edge authentication, True-Client-IP", async () => {
+        const run = await runStack(configWith({ edgeAuth: {}, trueClientIp: true }));
+        const record = named(run, "www.cq-route.com-cutover-record");
+        const urnOf = (name: string) => named(run, name).urn;
+        const before = [
+            "www.cq-route.com-failover-lb",
+            "www.cq-route.com-cequence-pool",
+            "www.cq-route.com-origin-pool",
+            "edge-auth-ruleset",
+            "true-client-ip-transforms",
+        ];
+        for (const name of before) assert.ok(record.dependencies.includes(urnOf(name)), `the record waits for ${name}`);
+    });
+
+    it("with a shared Cequence pool, depends on that pool too", async () => {
+        const run = await runStack(configWith({}, { sharedPool: true, monitor: { host: "www.cq-route.com" } }));
+        const record = named(run, "www.cq-route.com-cutover-record");
+        assert.ok(record.dependencies.includes(named(run, "cequence-shared-pool").urn));
+    });
+
+    it("pointing at the origin or at Cequence, waits for edge authentication and True-Client-IP all the same", async () => {
+        for (const routing of ["origin", "cequence"]) {
+            const run = await runStack(configWith({ edgeAuth: {}, trueClientIp: true, apps: [{ hostname: "www.cq-route.com", origin: "origin-www.cq-route.com", routing }] }));
+            const record = named(run, "www.cq-route.com-cutover-record");
+            for (const name of ["edge-auth-ruleset", "true-client-ip-transforms"]) assert.ok(record.dependencies.includes(named(run, name).urn), `${routing}: ${name}`);
+        }
     });
 });

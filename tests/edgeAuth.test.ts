@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { stringify } from "yaml";
-import { edgeAuthRuleRef } from "../components/naming";
+import fc from "fast-check";
+import { edgeAuthRuleRef, legacyEdgeAuthRuleRef } from "../components/naming";
 import { PROJECT_ROOT, runProgram, type ProgramRun } from "../tools/plan/mockEngine";
 import { OFFLINE_CALLS } from "../tools/plan/offlineCalls";
 import { guideConfig, named, ofType, runStack, toRaw, ZONE_ID, type ConfigObject } from "./support/stack";
@@ -57,6 +58,16 @@ describe("edge authentication", async () => {
     it("names its rule per stack, so stacks sharing a zone keep each other's rule", () => {
         assert.equal(OWN_REF, "cloudflare_cequence_edge_auth_prod");
         assert.notEqual(edgeAuthRuleRef("staging"), OWN_REF);
+    });
+
+    it("gives every stack name a ref of its own (prod.eu, prod_eu and PROD-EU shared one)", () => {
+        assert.equal(new Set(["prod.eu", "prod_eu", "PROD-EU", "prod-eu"].map(edgeAuthRuleRef)).size, 4);
+        const stackName = fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/);
+        fc.assert(fc.property(stackName, stackName, (a, b) => a === b || edgeAuthRuleRef(a) !== edgeAuthRuleRef(b)));
+    });
+
+    it("keeps the ref of a stack whose name has only lower-case letters, digits and _", () => {
+        fc.assert(fc.property(fc.stringMatching(/^[a-z0-9_]{1,40}$/), (stack) => edgeAuthRuleRef(stack) === legacyEdgeAuthRuleRef(stack)));
     });
 
     it("sets the active secret on every public hostname, and on nothing else", async () => {
@@ -171,6 +182,83 @@ describe("adopting an existing ruleset", () => {
         assert.deepEqual(
             { name: ruleset.inputs.name, description: ruleset.inputs.description, kind: ruleset.inputs.kind, phase: ruleset.inputs.phase },
             { name: "Web team transforms", description: "Owned by the web team; ask #web before editing", kind: "zone", phase: "http_request_late_transform" },
+        );
+    });
+});
+
+describe("the zone's ruleset, made by this stack and shared since", () => {
+    const RULESET = { id: "0123abcd0123abcd0123abcd0123abcd", kind: "zone", phase: "http_request_late_transform", name: "default", description: "Request header transform rules" };
+    /** Another team's rule with every field a request-header rule has, as the provider reads it back. */
+    const teamsRule = {
+        id: "2c0fc9fa937b11eaa1b71c4d701ab86e",
+        ref: "web_team_headers",
+        description: "Headers for the marketing site",
+        expression: '(http.host eq "blog.cq-route.com")',
+        action: "rewrite",
+        actionParameters: {
+            headers: {
+                "X-Site": { operation: "set", value: "blog" },
+                "X-Visitor-Country": { operation: "set", expression: "ip.src.country" },
+                "X-Debug": { operation: "remove" },
+            },
+        },
+        enabled: false,
+        logging: { enabled: true },
+        categories: null,
+        exposedCredentialCheck: null,
+        ratelimit: null,
+    };
+    const liveZone = (rules: unknown[]) => ({
+        "cloudflare:index/getRulesets:getRulesets": () => ({ id: ZONE_ID, rulesets: [{ ...RULESET, version: "4", lastUpdated: "" }] }),
+        "cloudflare:index/getRuleset:getRuleset": (inputs: Record<string, unknown>) => ({ ...RULESET, id: inputs.id, zoneId: ZONE_ID, version: "4", lastUpdated: "", rules }),
+    });
+    const ownLive = { ...teamsRule, id: "3".repeat(32), ref: OWN_REF, expression: "(stale)", logging: null, enabled: true };
+
+    it("carries every other rule over on every run, with every field, in its place, and its own rule in its own place", async () => {
+        const stagingRule = { ...teamsRule, id: "4".repeat(32), ref: edgeAuthRuleRef("staging"), expression: '(http.host in {"staging.cq-route.com"})', logging: null };
+        const run = await runStack(withEdgeAuth({}), "prod", liveZone([teamsRule, ownLive, stagingRule]));
+        const ruleset = named(run, "edge-auth-ruleset");
+        assert.equal(ruleset.importId, "", "the stack's own ruleset is not imported");
+        const rules = ruleset.unmaskedInputs.rules as Array<Record<string, unknown>>;
+        assert.deepEqual(rules.map((r) => r.ref), [teamsRule.ref, OWN_REF, stagingRule.ref], "nobody's rule moves");
+        assert.deepEqual(rules[0], {
+            ref: teamsRule.ref,
+            description: teamsRule.description,
+            expression: teamsRule.expression,
+            action: "rewrite",
+            actionParameters: teamsRule.actionParameters,
+            enabled: false,
+            logging: { enabled: true },
+        });
+        assert.equal(rules[1]!.expression, '(http.host in {"api.cq-route.com" "direct.cq-route.com" "www.cq-route.com"})');
+        assert.equal(rules.filter((r) => r.ref === OWN_REF).length, 1);
+        assert.equal(ruleset.inputs.rules, "[secret]", "other teams' header values stay secret in this stack");
+        assert.deepEqual(
+            run.calls.filter((c) => c.token.includes("getRuleset")).map((c) => c.inputs),
+            [{ zoneId: ZONE_ID }, { zoneId: ZONE_ID, id: RULESET.id }, { zoneId: ZONE_ID }, { zoneId: ZONE_ID, id: RULESET.id }],
+            "read to check before anything is registered, then again for what it writes",
+        );
+    });
+
+    it("creates the zone's ruleset, with its rule alone, when the zone has none", async () => {
+        const ruleset = named(await runStack(withEdgeAuth({})), "edge-auth-ruleset");
+        assert.deepEqual((ruleset.unmaskedInputs.rules as Array<Record<string, unknown>>).map((r) => r.ref), [OWN_REF]);
+        assert.deepEqual({ name: ruleset.inputs.name, description: ruleset.inputs.description }, { name: "default", description: "Request header transform rules" });
+    });
+
+    it("takes the rule of its former ref as its own only when it covers exactly its hostnames", async () => {
+        const stack = "prod-eu";
+        const ownExpression = '(http.host in {"api.cq-route.com" "direct.cq-route.com" "www.cq-route.com"})';
+        const formerOwn = { ...teamsRule, id: "5".repeat(32), ref: legacyEdgeAuthRuleRef(stack), expression: ownExpression, logging: null };
+        const othersOfFormerRef = { ...formerOwn, id: "6".repeat(32), expression: '(http.host in {"eu.cq-route.com"})' };
+        const run = await runStack(withEdgeAuth({}), stack, liveZone([formerOwn, othersOfFormerRef]));
+        const rules = named(run, "edge-auth-ruleset").unmaskedInputs.rules as Array<Record<string, unknown>>;
+        assert.deepEqual(
+            rules.map((r) => [r.ref, r.expression]),
+            [
+                [edgeAuthRuleRef(stack), ownExpression],
+                [legacyEdgeAuthRuleRef(stack), othersOfFormerRef.expression],
+            ],
         );
     });
 });

@@ -166,9 +166,44 @@ describe("runs that must fail, each in its own process", () => {
         assert.match(stdout, /the mocks do not know the provider function cloudflare:index\/getIpRanges:getIpRanges/);
     });
 
-    it("trueClientIp stops with a clear error when the zone has remove_visitor_ip_headers on", () => {
+    /** The resources (not components) a failed run registered, from failingRun's last line. */
+    const registered = (stdout: string) => /^registered: (.*)$/m.exec(stdout)?.[1]?.split(", ").filter(Boolean);
+
+    it("trueClientIp stops with a clear error when the zone has remove_visitor_ip_headers on, before anything is registered", () => {
         const { status, stdout } = run("tests/support/failingRun.ts", ["conflicting-transform"]);
         assert.equal(status, 1);
-        assert.match(stdout, /has the managed transform remove_visitor_ip_headers on, which Cloudflare refuses together with add_true_client_ip_headers/);
+        assert.match(stdout, /trueClientIp: zone \w+ has the managed transform remove_visitor_ip_headers on, which Cloudflare refuses together with add_true_client_ip_headers/);
+        assert.match(stdout, /or set trueClientIp: false/);
+        assert.deepEqual(registered(stdout), [], "no monitor, pool, load balancer or record is created before the check");
+    });
+
+    it("a failed check of True-Client-IP stops edge authentication too: its rule is not written", () => {
+        const { status, stdout } = run("tests/support/failingRun.ts", ["conflicting-transform-with-edge-auth"]);
+        assert.equal(status, 1);
+        assert.match(stdout, /trueClientIp: zone \w+ has the managed transform remove_visitor_ip_headers on/);
+        assert.deepEqual(registered(stdout), []);
+    });
+
+    it("edge authentication refuses a zone whose request-header ruleset someone else made, naming the ID to adopt, before anything is registered", () => {
+        const { status, stdout } = run("tests/support/failingRun.ts", ["others-ruleset"]);
+        assert.equal(status, 1);
+        assert.match(stdout, /edgeAuth\.existingRulesetId: zone \w+ already has its request-header transform ruleset \(0000aaaa0000aaaa0000aaaa0000aaaa, "Web team"\)/);
+        assert.match(stdout, /Set edgeAuth\.existingRulesetId: 0000aaaa0000aaaa0000aaaa0000aaaa to adopt it/);
+        assert.deepEqual(registered(stdout), []);
+    });
+
+    it("edge authentication refuses a ruleset it cannot read, and never writes it unread", () => {
+        const { status, stdout } = run("tests/support/failingRun.ts", ["unreadable-ruleset"]);
+        assert.equal(status, 1);
+        assert.match(stdout, /edgeAuth\.existingRulesetId: cannot read ruleset 0000aaaa0000aaaa0000aaaa0000aaaa of zone \w+/);
+        assert.match(stdout, /never writes it unread/);
+        assert.deepEqual(registered(stdout), []);
+    });
+
+    it("edge authentication refuses an existingRulesetId of another phase before anything is registered", () => {
+        const { status, stdout } = run("tests/support/failingRun.ts", ["wrong-phase-ruleset"]);
+        assert.equal(status, 1);
+        assert.match(stdout, /edgeAuth\.existingRulesetId: ruleset 0000aaaa0000aaaa0000aaaa0000aaaa is a zone ruleset of phase http_request_firewall_custom, not the zone's request-header transform ruleset/);
+        assert.deepEqual(registered(stdout), []);
     });
 });

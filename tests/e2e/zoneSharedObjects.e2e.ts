@@ -9,7 +9,9 @@ import { describe, it } from "node:test";
 import { edgeAuthRuleRef } from "../../components/naming";
 import type { CloudflareStandIn } from "../support/cloudflare/standIn";
 import type { Rule, Zone } from "../support/cloudflare/store";
-import { guide, inWorld } from "./support/world";
+import { engineStack } from "./support/engine";
+import { bundledStackConfig } from "./support/held";
+import { guide, HOST, inWorld } from "./support/world";
 
 const PHASE = "http_request_late_transform";
 
@@ -58,6 +60,102 @@ describe("edge authentication in the zone's shared ruleset", () => {
                     assert.ok(rulesets[0]!.rules.some((rule) => rule.ref === edgeAuthRuleRef("prod")));
                     await stack.preview({ expectNoChanges: true });
                 }
+            },
+            seed,
+        );
+    });
+});
+
+describe("edge authentication in a ruleset this stack made and others share", () => {
+    it("stack A creates the ruleset, stack B adopts it and adds its rule, a team adds one by hand; A rotates and both rules stay, every field as it was", async () => {
+        // A header rule with every field a request-header rule takes, as a team would write it in the dashboard.
+        const teamsRule = {
+            ref: "web_team_headers",
+            description: "Headers for the marketing site",
+            expression: '(http.host eq "blog.cq-route.com")',
+            action: "rewrite",
+            action_parameters: {
+                headers: {
+                    "X-Site": { operation: "set", value: "blog" },
+                    "X-Visitor-Country": { operation: "set", expression: "ip.src.country" },
+                    "X-Debug": { operation: "remove" },
+                },
+            },
+            enabled: false,
+        };
+        await inWorld("prod", guide({ extra: { edgeAuth: {} } }), async ({ standIn, zone, stack }) => {
+            const entrypoint = () => zone.rulesets.filter((r) => r.phase === PHASE);
+            const ruleOf = (ref: string) => {
+                const rule = entrypoint()[0]?.rules.find((r) => r.ref === ref);
+                if (!rule) return undefined;
+                const { version: _version, last_updated: _updated, ...held } = rule;
+                return held;
+            };
+            await stack.up();
+            assert.equal(entrypoint().length, 1, "stack A created the zone's ruleset");
+            const rulesetId = entrypoint()[0]!.id;
+
+            const staging = bundledStackConfig("staging");
+            const b = await engineStack("staging", { ...staging, edgeAuth: { existingRulesetId: rulesetId } }, standIn);
+            try {
+                await b.stack.up();
+                const rulesB = ruleOf(edgeAuthRuleRef("staging"));
+                assert.ok(rulesB, "stack B added its rule");
+                const current = entrypoint()[0]!;
+                standIn.invoke("updateZoneEntrypointRuleset", { zone_id: zone.id, ruleset_phase: PHASE }, { rules: [...current.rules, teamsRule] });
+                const teams = ruleOf(teamsRule.ref);
+                assert.ok(teams);
+
+                await stack.setConfig("cloudflare-cequence:edgeAuth", { value: JSON.stringify({ rotation: { a: 1 } }) });
+                const secretBefore = ruleOf(edgeAuthRuleRef("prod"))!.action_parameters;
+                await stack.up();
+                assert.notDeepEqual(ruleOf(edgeAuthRuleRef("prod"))!.action_parameters, secretBefore, "stack A rotated its secret");
+                assert.deepEqual(entrypoint().map((r) => r.id), [rulesetId], "one ruleset, never replaced");
+                assert.deepEqual(ruleOf(edgeAuthRuleRef("staging")), rulesB, "stack B's rule is there, every field as B wrote it");
+                assert.deepEqual(ruleOf(teamsRule.ref), teams, "the team's rule is there, every field as the team wrote it");
+                assert.deepEqual(
+                    entrypoint()[0]!.rules.map((r) => r.ref),
+                    [edgeAuthRuleRef("prod"), edgeAuthRuleRef("staging"), teamsRule.ref],
+                    "nobody's rule moved",
+                );
+                // B's next run keeps A's rotated rule as A wrote it.
+                const rotatedA = ruleOf(edgeAuthRuleRef("prod"));
+                await b.stack.up();
+                assert.deepEqual(ruleOf(edgeAuthRuleRef("prod")), rotatedA);
+                assert.deepEqual(ruleOf(teamsRule.ref), teams);
+            } finally {
+                b.project.remove();
+            }
+        });
+    });
+});
+
+describe("an update that stops on a check against the live zone has changed nothing", () => {
+    it("trueClientIp on a zone with remove_visitor_ip_headers on: up fails naming the key, creates nothing, and leaves the public record as it was", async () => {
+        let recordId = "";
+        const seed = ({ standIn, zone }: { standIn: CloudflareStandIn; zone: Zone }) => {
+            zone.managedTransforms.request.find((m) => m.id === "remove_visitor_ip_headers")!.enabled = true;
+            const record = standIn.invoke(
+                "dns-records-for-a-zone-create-dns-record",
+                { zone_id: zone.id },
+                { type: "CNAME", name: HOST, content: "origin-www.cq-route.com", proxied: true, ttl: 1 },
+            ) as { id: string };
+            recordId = record.id;
+        };
+        await inWorld(
+            "prod",
+            guide({ extra: { trueClientIp: true, edgeAuth: {} } }),
+            async ({ account, zone, stack }) => {
+                const recordBefore = JSON.stringify(zone.records);
+                await stack.setConfig("cloudflare-cequence:apps[0].existingRecordId", { value: recordId }, true);
+                await assert.rejects(stack.up(), /trueClientIp: zone \w+ has the managed transform remove_visitor_ip_headers on[\s\S]*set trueClientIp: false/);
+                assert.equal(JSON.stringify(zone.records), recordBefore, "the public record is untouched");
+                assert.deepEqual(
+                    { monitors: account.monitors.length, pools: account.pools.length, loadBalancers: zone.loadBalancers.length, rulesets: zone.rulesets.length },
+                    { monitors: 0, pools: 0, loadBalancers: 0, rulesets: 0 },
+                    "nothing was created, not even the edge-authentication rule",
+                );
+                assert.ok(!zone.managedTransforms.request.find((m) => m.id === "add_true_client_ip_headers")!.enabled);
             },
             seed,
         );

@@ -30,13 +30,25 @@ function rulesetIdOf(inputs: Record<string, unknown>): unknown {
     return inputs.id;
 }
 
-/** Offline, no managed transform is on and an adopted ruleset holds no other team's rules. */
+/**
+ * Offline, the zone is as safe as it can be for a plan: no managed transform
+ * is on (so True-Client-IP meets no conflict), the zone has no request-header
+ * transform ruleset yet (the plan shows the stack creating it with its rule
+ * alone), and an adopted ruleset (`edgeAuth.existingRulesetId`) is the zone's
+ * request-header transform ruleset with no other team's rules. A real
+ * `preview` or `up` reads all three from Cloudflare before anything is created.
+ */
 export const OFFLINE_CALLS: CallHandlers = {
     "cloudflare:index/getManagedTransforms:getManagedTransforms": (inputs) => ({
         id: inputs.zoneId,
         zoneId: inputs.zoneId,
         managedRequestHeaders: [],
         managedResponseHeaders: [],
+    }),
+    "cloudflare:index/getRulesets:getRulesets": (inputs) => ({
+        id: inputs.zoneId,
+        zoneId: inputs.zoneId,
+        rulesets: [],
     }),
     "cloudflare:index/getRuleset:getRuleset": (inputs) => ({
         id: rulesetIdOf(inputs),
