@@ -13,6 +13,7 @@ import { DESCRIPTIONS, edgeAuthRuleRef, hasLoadBalancer, sharedCequencePoolName 
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";
 import { configWarnings } from "./config/warnings";
+import { formerlyTopLevel } from "./stackHistory";
 
 assertBuildIsCurrent(__filename);
 const config = loadStackConfig();
@@ -73,7 +74,6 @@ const hostnames = config.apps.map(
             routing: app.routing,
             lbHostname: app.lbHostname,
             existingRecordId: app.existingRecordId,
-            stackName: stack,
             cequenceHostname: config.cequence.hostname,
             cequencePort: config.cequence.port,
             cequenceEnabled: config.cequence.enabled,
@@ -89,7 +89,7 @@ const hostnames = config.apps.map(
                 probeUrl: sharedCequence.probeUrl,
             },
             ...probeAuth,
-        }),
+        }, { transformations: [formerlyTopLevel(app.hostname)] }),
 );
 // A shared pool is every app's: the alerts watch it once.
 const cequencePoolIds = pulumi

@@ -171,7 +171,7 @@ describe("ProtectedHostname: arguments given as outputs, as another stack has th
     for (const [label, names, args, message] of refused) {
         it(`refuses ${label} as it resolves, naming the argument, and registers nothing that takes it`, async () => {
             const run = await asOutputs(names, args);
-            assert.match(String(run.error?.message), /^Invalid arguments for ProtectedHostname www\.cq-route\.com \(1 problem\):\n/);
+            assert.match(String(run.error?.message), /Invalid arguments for ProtectedHostname www\.cq-route\.com \(1 problem\):\n/);
             assert.match(String(run.error?.message), message);
             assert.deepEqual(run.resources.filter((r) => r.custom && r.type !== RESOURCE_TYPES.monitor && r.type !== RESOURCE_TYPES.pool), []);
         });
@@ -194,9 +194,11 @@ describe("ProtectedHostname: stackName", () => {
 });
 
 describe("ProtectedHostname: a consumer's stack carries none of our history", () => {
-    it("its children have no aliases of their own: the program that needs them adds them (index.ts)", async () => {
+    it("no resource it registers has an alias to a component of ours: the program that needs them adds them (index.ts)", async () => {
         const run = await protect();
-        assert.deepEqual(run.resources.filter((r) => r.aliases.length > 0).map((r) => r.name), []);
+        // (The provider's own SDK aliases DnsRecord to its former type; that is the provider's history, not ours.)
+        const ours = (alias: { urn?: string; type?: string }) => `${alias.urn ?? ""} ${alias.type ?? ""}`.includes("cloudflare-cequence:");
+        assert.deepEqual(run.resources.filter((r) => r.aliases.some(ours)).map((r) => r.name), []);
     });
 });
 
