@@ -1,7 +1,7 @@
 /**
  * `pulumi up` while Cloudflare misbehaves: rate limits and server errors
  * are retried or fail cleanly, a killed update is
- * recovered as the README's runbook says, and in every case a later `up`
+ * recovered as docs/runbooks.md says, and in every case a later `up`
  * converges to one of each object.
  */
 import assert from "node:assert/strict";
@@ -55,7 +55,7 @@ describe("pulumi up under faults", () => {
             standIn.faults.clear();
             const madeByKilledUpdate = account.pools.map((pool) => pool.id);
             assert.equal(madeByKilledUpdate.length, 2, "the kill landed after Cloudflare made both pools");
-            // The README's runbook: release the lock the killed update left in the file backend,
+            // docs/runbooks.md: release the lock the killed update left in the file backend,
             // adopt what it made (`npm run recover`), then update.
             await pulumiCli(run, ["cancel", "--yes"]);
             const recovered = await runCli("recover", ["--stack", run.stack.name, "--dir", run.project.workDir, "--yes"], {
