@@ -85,9 +85,9 @@ export interface ProtectedHostnameArgs {
      * The Cequence monitor's settings, for this hostname's own Cequence pool and
      * for `failOpenSeconds`; with `sharedCequencePool`, pass the shared pool's.
      */
-    cequenceMonitor?: MonitorArgs;
+    cequenceMonitor?: pulumi.Input<MonitorArgs>;
     /** The origin monitor's settings. */
-    originMonitor?: MonitorArgs;
+    originMonitor?: pulumi.Input<MonitorArgs>;
     /** Retry a request on the origin pool at once when Cequence fails to connect (adaptive routing). Default `true`. */
     failoverAcrossPools?: pulumi.Input<boolean>;
     /** Percent of requests (1–100) sent through Cequence; below 100 the steering is random (a rollout), within `paths` when they are given. Default 100. */
@@ -140,10 +140,12 @@ export interface HostnamePoolEndpoints {
  * straight to the origin pool.
  *
  * Its four children are `<name>-cequence`, `-origin`, `-failover` and
- * `-cutover`. Every argument but `routing`, `paths` and `existingRecordId`,
- * which decide what is registered, may be an output (another stack's, a data
- * source's); those known now are checked before anything is registered, the
- * others as they resolve, before any resource that takes them is registered.
+ * `-cutover`. Every argument may be an output (another stack's, a data
+ * source's) but those that decide what is registered: `routing`, `paths`,
+ * `existingRecordId`, whether there is a `sharedCequencePool` (its fields may
+ * be outputs) and `authHeaderName`. Those known now are checked before
+ * anything is registered, the others as they resolve, before any resource
+ * that takes them is registered.
  */
 export class ProtectedHostname extends pulumi.ComponentResource {
     /** The load balancer's hostname; undefined with `routing: "cequence"`, which has none. */
@@ -313,13 +315,13 @@ function checkArgs(resource: pulumi.Resource, name: string, args: ProtectedHostn
     const stackName = problems.check(args.stackName ?? pulumi.getStack(), (given) =>
         single("stackName", given, /^[A-Za-z0-9._-]+$/.test(given) ? undefined : `must be a Pulumi stack name, got ${JSON.stringify(given)}`),
     );
-    const monitors: Array<[string, PoolRole, MonitorArgs | undefined]> = [
+    const monitors: Array<[string, PoolRole, pulumi.Input<MonitorArgs> | undefined]> = [
         ["cequenceMonitor", "cequence", args.cequenceMonitor],
         ["originMonitor", "origin", args.originMonitor],
     ];
     for (const [argument, role, monitor] of monitors) {
         if (monitor !== undefined && isKnown(monitor)) {
-            for (const problem of monitorProblems(role, monitor)) problems.add(`${argument}.${problem.key}`, problem.message);
+            for (const problem of monitorProblems(role, monitor as MonitorArgs)) problems.add(`${argument}.${problem.key}`, problem.message);
         }
     }
     if (args.cequencePort !== undefined && isKnown(args.cequencePort)) {

@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import type { ProtectedHostnameArgs } from "../components";
 import { poolName } from "../components/naming";
 import type { ProgramRun } from "../tools/plan/mockEngine";
 import { runComponent, runComponentSource } from "./support/componentProgram";
@@ -144,6 +146,24 @@ describe("ProtectedHostname: arguments given as outputs, as another stack has th
                 .join(", ")} }`,
             OUTPUTS,
         );
+    it("type-checks with each of those arguments an output, as a consumer's stack has them (tsc checks this file)", () => {
+        const fromAnotherStack: ProtectedHostnameArgs = {
+            ...GUIDE,
+            accountId: pulumi.output(GUIDE.accountId),
+            origin: pulumi.output(GUIDE.origin),
+            cequenceHostname: pulumi.output(GUIDE.cequenceHostname),
+            lbHostname: pulumi.output("origin-www-lb.cq-route.com"),
+            zoneId: pulumi.output(GUIDE.zoneId),
+            zone: pulumi.output(GUIDE.zone),
+            hostname: pulumi.output(GUIDE.hostname),
+            stackName: pulumi.output(GUIDE.stackName),
+            cequenceTrafficPercent: pulumi.output(100),
+            cequenceMonitor: pulumi.output({ interval: 15 }),
+            originMonitor: pulumi.output({ path: "/health" }),
+        };
+        assert.ok(fromAnotherStack);
+    });
+
     const NAMES = ["zoneId", "zone", "hostname", "origin", "cequenceHostname", "lbHostname", "accountId", "stackName", "cequenceTrafficPercent"];
 
     it("builds the same resources, with the same inputs, as from known values", async () => {
@@ -152,6 +172,18 @@ describe("ProtectedHostname: arguments given as outputs, as another stack has th
         const custom = (run: ProgramRun) => run.resources.filter((r) => r.custom).map((r) => [r.type, r.name, r.inputs]);
         assert.deepEqual(custom(outputs), custom(known));
         assert.deepEqual(outputs.outputs, known.outputs);
+    });
+
+    it("takes the monitors' settings as one output each, and refuses a bad one as it resolves, naming the pool's argument", async () => {
+        const monitor = { interval: 15, timeout: 3, retries: 1 };
+        const [known, outputs] = await Promise.all([protect({ cequenceMonitor: monitor, originMonitor: monitor }), asOutputs(["cequenceMonitor", "originMonitor"], { cequenceMonitor: monitor, originMonitor: monitor })]);
+        assert.equal(outputs.error, undefined);
+        const monitors = (run: ProgramRun) => ofType(run, RESOURCE_TYPES.monitor).map((r) => r.inputs);
+        assert.deepEqual(monitors(outputs), monitors(known));
+        assert.equal(outputs.outputs.failOpenSeconds, known.outputs.failOpenSeconds);
+        const refused = await asOutputs(["cequenceMonitor"], { cequenceMonitor: { interval: 5 } });
+        assert.match(String(refused.error?.message), /Invalid arguments for CequencePool www\.cq-route\.com-cequence \(1 problem\):\n {2}monitor\.interval: must be a whole number from 10 to 3600, got 5/);
+        assert.deepEqual(ofType(refused, RESOURCE_TYPES.monitor).filter((r) => r.name.includes("-cequence-")), []);
     });
 
     it("derives the load balancer hostname from a hostname and zone that are outputs", async () => {
