@@ -42,9 +42,15 @@ describe("the README as a front door", () => {
         assert.ok(lines < README_MAX_LINES, `${lines} lines`);
     });
 
-    it("links to each page that took one of its sections", () => {
-        const targets = links(read("README.md")).map((href) => href.split("#")[0]);
+    it("links to each page that took one of its sections, and to each section there: one click away", () => {
+        const targets = links(read("README.md"));
         assert.deepEqual(MOVED.filter((page) => !targets.includes(page)), []);
+        const sections = MOVED.flatMap((page) => {
+            const slugger = new GithubSlugger();
+            const headings = marked.lexer(read(page)).filter((token): token is Tokens.Heading => token.type === "heading" && token.depth === 2);
+            return headings.map((heading) => `${page}#${slugger.slug(heading.text.replace(/`/g, ""))}`);
+        });
+        assert.deepEqual(sections.filter((section) => !targets.includes(section)), []);
     });
 
     it("cites the integration guide by its public title and address, never a folder beside the clone", () => {
