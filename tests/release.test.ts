@@ -27,7 +27,7 @@ function checkout(version: string, changelog: string): string {
 }
 
 describe("the CHANGELOG and package.json", () => {
-    it("keep an empty-headed `## Unreleased` first, for the next release's lines", () => {
+    it("keep `## Unreleased` first, for the next release's lines", () => {
         assert.match(CHANGELOG, /^# Changelog\n[\s\S]*?\n## Unreleased\n/);
         assert.ok(CHANGELOG.indexOf("## Unreleased") < CHANGELOG.indexOf(`## ${version}`));
     });
@@ -69,10 +69,12 @@ describe("tools/release/releaseNotes.mjs", () => {
 });
 
 describe("install instructions", () => {
-    it("name the tarball the release workflow attaches, at the current version", () => {
-        const doc = readFileSync(path.join(PROJECT_ROOT, "docs", "components.md"), "utf8");
-        const url = `https://github.com/<org>/cloudflare-cequence/releases/download/v${version}/${tarball}`;
-        assert.ok(doc.includes(`npm install ${url}`), `docs/components.md installs ${url}`);
-        assert.doesNotMatch(doc, /#v\d+\.\d+\.\d+/, "no git tag to install from: the release tarball is what a release makes");
-    });
+    for (const file of ["README.md", "docs/components.md"]) {
+        it(`${file}: name the tarball the release workflow attaches, at the current version`, () => {
+            const doc = readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+            const url = `https://github.com/<org>/cloudflare-cequence/releases/download/v${version}/${tarball}`;
+            assert.ok(doc.includes(`npm install ${url}`), `${file} installs ${url}`);
+            assert.doesNotMatch(doc, /#v\d+\.\d+\.\d+/, "no git tag to install from: the release tarball is what a release makes");
+        });
+    }
 });
