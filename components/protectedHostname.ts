@@ -290,7 +290,8 @@ interface CheckedArgs {
  * checked by the pools as they resolve.
  */
 function checkArgs(resource: pulumi.Resource, name: string, args: ProtectedHostnameArgs): CheckedArgs {
-    const problems = new ArgumentProblems(resource, `ProtectedHostname ${name}`);
+    // Named by the hostname when it is known (the resource's name is often shorter, as other languages name it).
+    const problems = new ArgumentProblems(resource, `ProtectedHostname ${typeof args.hostname === "string" ? args.hostname : name}`);
     const routing = args.routing ?? ROUTING_DEFAULT;
     if (!(ROUTINGS as readonly string[]).includes(routing)) problems.add("routing", `must be one of ${ROUTINGS.join(", ")}, got ${JSON.stringify(routing)}`);
     const names = problems.check(

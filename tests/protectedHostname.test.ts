@@ -124,6 +124,11 @@ describe("ProtectedHostname: arguments that would break the hostname register no
         });
     }
 
+    it("names the hostname in the error, whatever the component's own name (as other languages' examples name it)", async () => {
+        const run = await runComponent("ProtectedHostname", "www", { ...GUIDE, cequenceTrafficPercent: 0 });
+        assert.match(String(run.error?.message), /^Invalid arguments for ProtectedHostname www\.cq-route\.com \(1 problem\):\n/);
+    });
+
     it("lists every problem at once", async () => {
         const run = await protect({ routing: "lb", cequenceTrafficPercent: 0, cequenceMonitor: { interval: 5, expectedCodes: "5xx" } });
         const message = String(run.error?.message);
