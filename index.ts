@@ -13,6 +13,7 @@ import { DESCRIPTIONS, edgeAuthRuleRef, hasLoadBalancer, legacyEdgeAuthRuleRef, 
 import { loadStackConfig } from "./config/pulumi";
 import type { AppConfig } from "./config/schema";
 import { configWarnings } from "./config/warnings";
+import { formerlyTopLevel } from "./stackHistory";
 
 assertBuildIsCurrent(__filename);
 const config = loadStackConfig();
@@ -103,7 +104,6 @@ const hostnames = config.apps.map(
             routing: app.routing,
             lbHostname: app.lbHostname,
             existingRecordId: app.existingRecordId,
-            stackName: stack,
             cequenceHostname: config.cequence.hostname,
             cequencePort: config.cequence.port,
             cequenceEnabled: config.cequence.enabled,
@@ -119,7 +119,7 @@ const hostnames = config.apps.map(
                 probeUrl: sharedCequence.probeUrl,
             },
             ...probeAuth,
-        }, beforeCutover),
+        }, { ...beforeCutover, transformations: [formerlyTopLevel(app.hostname)] }),
 );
 // A shared pool is every app's: the alerts watch it once.
 const cequencePoolIds = pulumi

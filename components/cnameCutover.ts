@@ -6,13 +6,17 @@ import { PROXIED_TTL } from "./defaults";
 import { checkedHostname, normaliseHostname } from "./hostnames";
 import { componentType } from "./naming";
 
+/** Why a record to adopt needs its zone's ID now: the import ID is a resource option, never an output. */
+export const IMPORT_NEEDS_KNOWN_ZONE_ID =
+    "must be known when the component is built with existingRecordId: Pulumi needs the import ID <zoneId>/<existingRecordId> before anything is registered";
+
 export interface CnameCutoverArgs {
     /**
-     * Cloudflare zone ID (32 hex characters). A plain string, not an output:
-     * with `existingRecordId` it forms the import ID, which Pulumi needs
-     * before the program runs.
+     * Cloudflare zone ID (32 hex characters). With `existingRecordId` it forms
+     * the import ID, which Pulumi needs before anything is registered: then it
+     * must be known when the component is built.
      */
-    zoneId: string;
+    zoneId: pulumi.Input<string>;
     /**
      * The public hostname whose CNAME this owns, e.g. `www.cq-route.com`;
      * normalised as the stack's config does it and Cloudflare stores it (lower
@@ -45,9 +49,15 @@ export class CnameCutover extends pulumi.ComponentResource {
     constructor(name: string, args: CnameCutoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("CnameCutover"), name, {}, opts);
         const problems = new ArgumentProblems(this, `CnameCutover ${name}`);
-        problems.add("zoneId", cloudflareIdProblem(args.zoneId));
+        const zoneId = problems.check(args.zoneId, (given) => {
+            const problem = cloudflareIdProblem(given);
+            return { value: given, problems: problem === undefined ? [] : [{ path: "zoneId", message: problem }] };
+        });
         const hostname = problems.check(args.hostname, (given) => checkedHostname("hostname", given));
-        if (args.existingRecordId !== undefined) problems.add("existingRecordId", cloudflareIdProblem(args.existingRecordId));
+        if (args.existingRecordId !== undefined) {
+            problems.add("existingRecordId", cloudflareIdProblem(args.existingRecordId));
+            if (!isKnown(args.zoneId)) problems.add("zoneId", IMPORT_NEEDS_KNOWN_ZONE_ID);
+        }
         // Checked against the hostname, as both resolve: a record pointing at itself loops. With the
         // hostname known now (as ProtectedHostname gives it), only the target waits: one output fewer a record.
         const target = isKnown(args.hostname)
@@ -57,7 +67,7 @@ export class CnameCutover extends pulumi.ComponentResource {
         const record = new cloudflare.DnsRecord(
             `${name}-record`,
             {
-                zoneId: args.zoneId,
+                zoneId,
                 name: hostname,
                 type: "CNAME",
                 content: target,
@@ -74,7 +84,7 @@ export class CnameCutover extends pulumi.ComponentResource {
                 // A record's comment and tags are its people's notes, not routing: an adopted record keeps
                 // them (the engine carries the live values through the update that follows an import).
                 ignoreChanges: ["comment", "tags"],
-                import: args.existingRecordId === undefined ? undefined : `${args.zoneId}/${args.existingRecordId}`,
+                import: args.existingRecordId === undefined ? undefined : `${args.zoneId as string}/${args.existingRecordId}`,
             },
         );
         this.recordId = record.id;

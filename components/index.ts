@@ -7,6 +7,6 @@ export type { MonitorArgs } from "./monitoredPool";
 export { FailOpenAlerts, type FailOpenAlertsArgs } from "./failOpenAlerts";
 export { readManagedTransforms, TrueClientIp, type LiveManagedTransforms, type TrueClientIpArgs } from "./trueClientIp";
 export { ProtectedHostname, type HostnamePoolEndpoints, type PoolEndpoints, type ProtectedHostnameArgs, type SharedCequencePoolArgs } from "./protectedHostname";
-export { cnameTarget, defaultLbHostname, poolName, sharedCequencePoolName, ROUTINGS, type PoolRole, type Routing } from "./naming";
+export { cnameTarget, defaultLbHostname, poolName, sharedCequencePoolName, ROUTINGS, Routing, type PoolRole } from "./naming";
 export { worstCaseFailOpenSeconds } from "./failOpen";
 export { EdgeAuth, readRequestTransforms, type EdgeAuthArgs, type LiveRequestTransforms } from "./edgeAuth";

@@ -48,8 +48,8 @@ export interface MonitoredPoolArgs {
     publicHostname: pulumi.Input<string>;
     /** Cloudflare pool name: letters, digits, `-` and `_`, unique in the account. */
     poolName: pulumi.Input<string>;
-    /** Health-monitor settings; unset fields take the documented defaults. */
-    monitor?: MonitorArgs;
+    /** Health-monitor settings (the object, or any field, may be an output); unset fields take the documented defaults. */
+    monitor?: pulumi.Input<MonitorArgs>;
     /**
      * Name of a secret header every probe sends (edge authentication), e.g.
      * `X-Edge-Auth`. A plain string: it is a key of the monitor's header map.
@@ -77,7 +77,7 @@ export interface MonitoredPoolSpec {
     publicHostname: pulumi.Input<string>;
     description: pulumi.Input<string>;
     enabled: pulumi.Input<boolean>;
-    monitor: MonitorArgs | undefined;
+    monitor: pulumi.Input<MonitorArgs> | undefined;
     /** An extra header every probe sends (edge authentication); its value is kept secret. */
     authHeader: { name: string; value: pulumi.Input<string> } | undefined;
 }

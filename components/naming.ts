@@ -5,9 +5,19 @@
  * the Pulumi SDK.
  */
 
-/** Where an app's public CNAME points. */
-export const ROUTINGS = ["loadBalancer", "origin", "cequence"] as const;
-export type Routing = (typeof ROUTINGS)[number];
+/** Where a hostname's public CNAME points. */
+export const Routing = {
+    /** At the load balancer: Cequence in line, failing open to the origin (the guide's step 6). */
+    LoadBalancer: "loadBalancer",
+    /** At the origin: before the cutover, or rolled back; the pools and load balancer still exist. */
+    Origin: "origin",
+    /** Straight at Cequence (appendix A): no load balancer and no pools, so no fail-open. */
+    Cequence: "cequence",
+} as const;
+/** Where a hostname's public CNAME points: one of {@link Routing}'s values. */
+export type Routing = (typeof Routing)[keyof typeof Routing];
+/** Every routing, in the order the config's messages list them. */
+export const ROUTINGS = [Routing.LoadBalancer, Routing.Origin, Routing.Cequence] as const;
 
 /** Appendix A: with `routing: cequence` the CNAME points straight at Cequence, with no load balancer and no pools. */
 export function hasLoadBalancer(app: { routing: Routing }): boolean {

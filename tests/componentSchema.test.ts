@@ -13,11 +13,13 @@ import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as components from "../components";
+import { ROUTINGS } from "../components/naming";
 import { PROJECT_ROOT } from "../tools/plan/mockEngine";
 
 interface Property {
     type?: string;
     $ref?: string;
+    plain?: boolean;
     description?: string;
 }
 
@@ -30,7 +32,7 @@ interface PackageSchema {
         requiredInputs: string[];
         properties: Record<string, Property>;
     }>;
-    types: Record<string, { properties: Record<string, Property> }>;
+    types: Record<string, { properties?: Record<string, Property>; enum?: Array<{ name: string; value: string; description?: string }> }>;
 }
 
 const PACKAGE_NAME = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string }).name;
@@ -62,7 +64,7 @@ const GUIDE_COMPONENTS: Record<string, { inputs: string[]; required: string[]; o
             "accountId", "cequenceHostname", "cequenceMonitor", "cequencePort", "cequenceTrafficPercent", "existingRecordId", "hostname",
             "lbHostname", "origin", "originMonitor", "routing", "sharedCequencePool", "stackName", "zone", "zoneId",
         ],
-        required: ["accountId", "cequenceHostname", "hostname", "origin", "stackName", "zone", "zoneId"],
+        required: ["accountId", "cequenceHostname", "hostname", "origin", "zone", "zoneId"],
         outputs: ["cequencePoolId", "cnameTarget", "failOpenSeconds", "lbHostname", "poolHealthEndpoints", "recordId"],
     },
 };
@@ -119,9 +121,26 @@ describe("component package schema", () => {
         for (const ref of refs) {
             const type = schema.types[ref];
             assert.ok(type, `${ref} is referenced but not defined`);
-            const undescribed = Object.entries(type.properties).filter(([, p]) => !p.description?.trim()).map(([name]) => name);
-            assert.deepEqual(undescribed, [], `${ref}: every field needs a JSDoc`);
+            const undescribed = [
+                ...Object.entries(type.properties ?? {}).filter(([, p]) => !p.description?.trim()).map(([name]) => name),
+                ...(type.enum ?? []).filter((member) => !member.description?.trim()).map((member) => member.name),
+            ];
+            assert.deepEqual(undescribed, [], `${ref}: every field and enum value needs a JSDoc`);
         }
+    });
+
+    it("types ProtectedHostname's routing as an enum of the three values it takes, so other languages get one", () => {
+        const routing = schema.resources[token("ProtectedHostname")]!.inputProperties.routing!;
+        const type = schema.types[routing.$ref!.replace(/^#\/types\//, "")]!;
+        assert.equal(type.properties, undefined);
+        assert.deepEqual(type.enum?.map((member) => member.value), [...ROUTINGS]);
+        assert.equal(routing.plain, true, "plain: it decides which resources exist");
+    });
+
+    it("takes ProtectedHostname's zone ID and hostnames as inputs (outputs of other stacks), not plain values", () => {
+        const inputs = schema.resources[token("ProtectedHostname")]!.inputProperties;
+        const plain = ["zoneId", "zone", "hostname", "origin", "lbHostname", "cequenceHostname", "stackName", "cequenceTrafficPercent"].filter((name) => inputs[name]!.plain);
+        assert.deepEqual(plain, []);
     });
 
     it("serves the YAML example: its types and inputs exist, its required inputs are set", () => {

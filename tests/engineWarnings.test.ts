@@ -80,11 +80,16 @@ describe("the Node.js the project installs", () => {
         assert.deepEqual(unmet, [], `node ${installed} does not satisfy`);
     });
 
-    it("is what the README's quickstart and package.json's engines say, in the same words", () => {
+    it("is what the README's quickstart and package.json's engines say, in the same words; the install's warnings are development's", () => {
         const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } };
         const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
         const quickstart = readme.slice(readme.indexOf("## Quickstart"), readme.indexOf("## How it works"));
         assert.ok(quickstart.includes(`\`engines\`: \`${manifest.engines.node}\``), `the quickstart does not name engines ${manifest.engines.node}`);
-        assert.doesNotMatch(quickstart, /Node\.js 20 or later(?! to start)/, "the quickstart promises Node.js 20 without saying it only starts the install");
+        assert.doesNotMatch(quickstart, /Node\.js 20|EBADENGINE|warn/, "the quickstart says nothing of an older Node.js's warnings");
+        const development = readFileSync(path.join(ROOT, "docs", "development.md"), "utf8");
+        const versions = development.slice(development.indexOf("## Node.js versions"), development.indexOf("\n## ", development.indexOf("## Node.js versions") + 1));
+        assert.ok(versions.includes(`\`engines\`: \`${manifest.engines.node}\``), "docs/development.md names the engines range");
+        assert.doesNotMatch(versions, /Node\.js 20 or later(?! to start)/, "it promises Node.js 20 without saying it only starts the install");
+        assert.match(versions, /EBADENGINE/, "and explains the install's warnings");
     });
 });

@@ -131,7 +131,7 @@ describe("npm run plan", () => {
 
     it("plans the new stack file the README shows how to write, with the command the README gives", () => {
         const readme = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-        const section = readme.slice(readme.indexOf("### A stack of your own"), readme.indexOf("## Configuration reference"));
+        const section = readme.slice(readme.indexOf("## A stack of your own"), readme.indexOf("## Deploying for real"));
         const file = /^```yaml\n# (Pulumi\.([\w.-]+)\.yaml)\n([\s\S]*?)^```$/m.exec(section);
         assert.ok(file, "the README's section \"A stack of your own\" shows a stack file");
         const [, fileName, stack, text] = file;

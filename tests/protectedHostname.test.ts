@@ -5,9 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import type { ProtectedHostnameArgs } from "../components";
 import { poolName } from "../components/naming";
 import type { ProgramRun } from "../tools/plan/mockEngine";
-import { runComponent } from "./support/componentProgram";
+import { runComponent, runComponentSource } from "./support/componentProgram";
 import { parseStackConfig } from "../config/parse";
 import { guideConfig, guideHostnameArgs, named, ofType, toRaw } from "./support/stack";
 import { RESOURCE_TYPES } from "../policy/resourceTypes";
@@ -122,6 +124,11 @@ describe("ProtectedHostname: arguments that would break the hostname register no
         });
     }
 
+    it("names the hostname in the error, whatever the component's own name (as other languages' examples name it)", async () => {
+        const run = await runComponent("ProtectedHostname", "www", { ...GUIDE, cequenceTrafficPercent: 0 });
+        assert.match(String(run.error?.message), /^Invalid arguments for ProtectedHostname www\.cq-route\.com \(1 problem\):\n/);
+    });
+
     it("lists every problem at once", async () => {
         const run = await protect({ routing: "lb", cequenceTrafficPercent: 0, cequenceMonitor: { interval: 5, expectedCodes: "5xx" } });
         const message = String(run.error?.message);
@@ -130,6 +137,105 @@ describe("ProtectedHostname: arguments that would break the hostname register no
             assert.match(message, new RegExp(`^ {2}${argument.replace(".", "\\.")}: `, "m"));
         }
         assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    });
+});
+
+describe("ProtectedHostname: arguments given as outputs, as another stack has them", () => {
+    /** GUIDE with the named arguments as outputs (a StackReference's, a data source's), the rest as they are. */
+    const asOutputs = (names: string[], args: Record<string, unknown> = {}) =>
+        runComponentSource(
+            "ProtectedHostname",
+            "www.cq-route.com",
+            `{ ${Object.entries({ ...GUIDE, ...args })
+                .map(([key, value]) => `${key}: ${names.includes(key) ? `pulumi.output(${JSON.stringify(value)})` : JSON.stringify(value)}`)
+                .join(", ")} }`,
+            OUTPUTS,
+        );
+    it("type-checks with each of those arguments an output, as a consumer's stack has them (tsc checks this file)", () => {
+        const fromAnotherStack: ProtectedHostnameArgs = {
+            ...GUIDE,
+            accountId: pulumi.output(GUIDE.accountId),
+            origin: pulumi.output(GUIDE.origin),
+            cequenceHostname: pulumi.output(GUIDE.cequenceHostname),
+            lbHostname: pulumi.output("origin-www-lb.cq-route.com"),
+            zoneId: pulumi.output(GUIDE.zoneId),
+            zone: pulumi.output(GUIDE.zone),
+            hostname: pulumi.output(GUIDE.hostname),
+            stackName: pulumi.output(GUIDE.stackName),
+            cequenceTrafficPercent: pulumi.output(100),
+            cequenceMonitor: pulumi.output({ interval: 15 }),
+            originMonitor: pulumi.output({ path: "/health" }),
+        };
+        assert.ok(fromAnotherStack);
+    });
+
+    const NAMES = ["zoneId", "zone", "hostname", "origin", "cequenceHostname", "lbHostname", "accountId", "stackName", "cequenceTrafficPercent"];
+
+    it("builds the same resources, with the same inputs, as from known values", async () => {
+        const [known, outputs] = await Promise.all([protect({ lbHostname: "origin-www-lb.cq-route.com" }), asOutputs(NAMES, { lbHostname: "origin-www-lb.cq-route.com" })]);
+        assert.equal(outputs.error, undefined);
+        const custom = (run: ProgramRun) => run.resources.filter((r) => r.custom).map((r) => [r.type, r.name, r.inputs]);
+        assert.deepEqual(custom(outputs), custom(known));
+        assert.deepEqual(outputs.outputs, known.outputs);
+    });
+
+    it("takes the monitors' settings as one output each, and refuses a bad one as it resolves, naming the pool's argument", async () => {
+        const monitor = { interval: 15, timeout: 3, retries: 1 };
+        const [known, outputs] = await Promise.all([protect({ cequenceMonitor: monitor, originMonitor: monitor }), asOutputs(["cequenceMonitor", "originMonitor"], { cequenceMonitor: monitor, originMonitor: monitor })]);
+        assert.equal(outputs.error, undefined);
+        const monitors = (run: ProgramRun) => ofType(run, RESOURCE_TYPES.monitor).map((r) => r.inputs);
+        assert.deepEqual(monitors(outputs), monitors(known));
+        assert.equal(outputs.outputs.failOpenSeconds, known.outputs.failOpenSeconds);
+        const refused = await asOutputs(["cequenceMonitor"], { cequenceMonitor: { interval: 5 } });
+        assert.match(String(refused.error?.message), /Invalid arguments for CequencePool www\.cq-route\.com-cequence \(1 problem\):\n {2}monitor\.interval: must be a whole number from 10 to 3600, got 5/);
+        assert.deepEqual(ofType(refused, RESOURCE_TYPES.monitor).filter((r) => r.name.includes("-cequence-")), []);
+    });
+
+    it("derives the load balancer hostname from a hostname and zone that are outputs", async () => {
+        const run = await asOutputs(["zone", "hostname"]);
+        assert.equal(run.error, undefined);
+        assert.equal(lbOf(run).inputs.name, "origin-www-lb.cq-route.com");
+        assert.equal(named(run, "www.cq-route.com-cutover-record").inputs.content, "origin-www-lb.cq-route.com");
+    });
+
+    const refused: Array<[string, string[], Record<string, unknown>, RegExp]> = [
+        ["an ill-formed zoneId", ["zoneId"], { zoneId: "cq-route.com" }, /^ {2}zoneId: must be 32 lower-case hex characters, got "cq-route\.com"$/m],
+        ["an origin that loops to the hostname", ["origin", "hostname"], { origin: GUIDE.hostname }, /^ {2}origin: is hostname too/m],
+        ["a hostname outside the zone", ["zone"], { zone: "example.net" }, /^ {2}hostname: www\.cq-route\.com is not in the zone example\.net$/m],
+        ["a stack name with a space", ["stackName"], { stackName: "my stack" }, /^ {2}stackName: must be a Pulumi stack name, got "my stack"$/m],
+        ["a traffic percentage of 0", ["cequenceTrafficPercent"], { cequenceTrafficPercent: 0 }, /^ {2}cequenceTrafficPercent: must be a whole number from 1 to 100, got 0$/m],
+    ];
+    for (const [label, names, args, message] of refused) {
+        it(`refuses ${label} as it resolves, naming the argument, and registers nothing that takes it`, async () => {
+            const run = await asOutputs(names, args);
+            assert.match(String(run.error?.message), /Invalid arguments for ProtectedHostname www\.cq-route\.com \(1 problem\):\n/);
+            assert.match(String(run.error?.message), message);
+            assert.deepEqual(run.resources.filter((r) => r.custom && r.type !== RESOURCE_TYPES.monitor && r.type !== RESOURCE_TYPES.pool), []);
+        });
+    }
+
+    it("refuses a zoneId it cannot know yet when it must adopt a record: the import ID is needed before anything is registered", async () => {
+        const run = await asOutputs(["zoneId"], { existingRecordId: "0123456789abcdef0123456789abcdef" });
+        assert.match(String(run.error?.message), /^ {2}zoneId: must be known when the component is built with existingRecordId/m);
+        assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    });
+});
+
+describe("ProtectedHostname: stackName", () => {
+    it("defaults to the stack's name, as the program names its pools", async () => {
+        const { stackName: _given, ...args } = GUIDE;
+        const run = await runComponent("ProtectedHostname", "www.cq-route.com", args, OUTPUTS);
+        assert.equal(run.error, undefined);
+        assert.equal(named(run, "www.cq-route.com-cequence-pool").inputs.name, poolName("cequence", "test", GUIDE.hostname));
+    });
+});
+
+describe("ProtectedHostname: a consumer's stack carries none of our history", () => {
+    it("no resource it registers has an alias to a component of ours: the program that needs them adds them (index.ts)", async () => {
+        const run = await protect();
+        // (The provider's own SDK aliases DnsRecord to its former type; that is the provider's history, not ours.)
+        const ours = (alias: { urn?: string; type?: string }) => `${alias.urn ?? ""} ${alias.type ?? ""}`.includes("cloudflare-cequence:");
+        assert.deepEqual(run.resources.filter((r) => r.aliases.some(ours)).map((r) => r.name), []);
     });
 });
 

@@ -52,7 +52,7 @@ const stackFiles = readdirSync(PROJECT_ROOT)
 
 describe("GitHub Actions workflows", () => {
     it("include the pull-request, deploy and shared workflows", () => {
-        for (const file of ["pull-request.yml", "deploy.yml", "pulumi-stack.yml", "checks.yml"]) assert.ok(workflowFiles.includes(file), file);
+        for (const file of ["pull-request.yml", "deploy.yml", "pulumi-stack.yml", "checks.yml", "release.yml"]) assert.ok(workflowFiles.includes(file), file);
     });
 
     for (const file of workflowFiles) {
@@ -80,11 +80,12 @@ describe("GitHub Actions workflows", () => {
         assert.equal(job.with?.environment, "${{ matrix.stack }}");
     });
 
-    it("grant write access only for the preview comment on the pull request", () => {
+    it("grant write access only for the preview comment on the pull request and the release of a tag", () => {
+        const writers: Record<string, string[]> = { "pull-request.yml/preview": ["pull-requests"], "release.yml/release": ["contents"] };
         for (const file of workflowFiles) {
             for (const [name, job] of Object.entries(jobs(file))) {
                 const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
-                const allowed = file === "pull-request.yml" && name === "preview" ? ["pull-requests"] : [];
+                const allowed = writers[`${file}/${name}`] ?? [];
                 assert.deepEqual(writes, allowed, `${file} job ${name}`);
             }
         }
@@ -98,6 +99,22 @@ describe("GitHub Actions workflows", () => {
         assert.match(steps[rebuild]?.run ?? "", /rebuildSubset\.mjs "\$subset"/);
         assert.match(steps[rebuild]?.run ?? "", /cmp "\$subset" vendor\/cloudflare-openapi\/cloudflare-lb-subset\.openapi\.json/);
         assert.ok(!steps.some((step) => step.run?.includes("CLOUDFLARE_OPENAPI_SUBSET")), "the tests read the repository's copy");
+    });
+
+    it("release.yml: on a tag v<version>, the checks, then the tag checked against package.json and the CHANGELOG, npm pack, and a release with the tarball", () => {
+        const workflow = parse(readFileSync(path.join(WORKFLOWS_DIR, "release.yml"), "utf8")) as { on: { push: { tags: string[] } } };
+        assert.deepEqual(Object.keys(workflow.on), ["push"], "only a pushed tag releases");
+        assert.deepEqual(workflow.on.push.tags, ["v[0-9]+.[0-9]+.[0-9]+*"]);
+        const all = jobs("release.yml");
+        assert.equal(all.checks?.uses, "./.github/workflows/checks.yml", "the same checks (npm test) as every pull request");
+        const release = all.release as Job & { needs?: string; steps?: Array<{ run?: string }> };
+        assert.equal(release.needs, "checks");
+        const runs = (release.steps ?? []).map((step) => step.run ?? "");
+        const at = (pattern: RegExp) => runs.findIndex((run) => pattern.test(run));
+        const order = [/^npm ci$/, /node tools\/release\/releaseNotes\.mjs "\$GITHUB_REF_NAME"/, /^npm pack$/, /gh release create "\$GITHUB_REF_NAME" "\$tarball"/].map(at);
+        assert.ok(order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1]!)), `steps in order: ${order.join(", ")}`);
+        const manifest = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string };
+        assert.ok(runs.some((run) => run.includes(`tarball="${manifest.name}-\${GITHUB_REF_NAME#v}.tgz"`)), "the tarball npm pack makes: <name>-<version>.tgz");
     });
 
     it("write each stack's offline plan to the job summary as Markdown, with its traffic-path charts", () => {

@@ -25,21 +25,22 @@ func main() {
 		stack := ctx.Stack()
 		monitor := &cequence.MonitorArgsArgs{Path: pulumi.String("/"), ExpectedCodes: pulumi.String("200")}
 
+		// Cut over only after `npm run preflight` (or the pools' health) says both pools are healthy.
+		routing := cequence.RoutingLoadBalancer
 		args := &cequence.ProtectedHostnameArgs{
-			AccountId: pulumi.String(accountID),
-			ZoneId:    zoneID,
-			Zone:      "cq-route.com",
-			Hostname:  hostname,
-			Origin:    origin,
-			// Cut over only after `npm run preflight` (or the pools' health) says both pools are healthy.
-			Routing:          pulumi.StringRef("loadBalancer"),
-			StackName:        stack,
-			CequenceHostname: cequenceHostname,
+			AccountId:        pulumi.String(accountID),
+			ZoneId:           pulumi.String(zoneID),
+			Zone:             pulumi.String("cq-route.com"),
+			Hostname:         pulumi.String(hostname),
+			Origin:           pulumi.String(origin),
+			Routing:          &routing,
+			StackName:        pulumi.String(stack),
+			CequenceHostname: pulumi.String(cequenceHostname),
 			CequenceMonitor:  monitor,
 			OriginMonitor:    monitor,
 		}
 		if percent, err := cfg.TryInt("cequenceTrafficPercent"); err == nil {
-			args.CequenceTrafficPercent = pulumi.Float64Ref(float64(percent))
+			args.CequenceTrafficPercent = pulumi.Float64(float64(percent))
 		}
 		www, err := cequence.NewProtectedHostname(ctx, "www", args)
 		if err != nil {

@@ -155,7 +155,7 @@ describe("operating the stack", () => {
     });
 });
 
-describe("decommission by the README's runbook", () => {
+describe("decommission by the runbook (docs/runbooks.md)", () => {
     const api = { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" };
 
     it("a plain destroy fails while the record is protected; the runbook deletes www's LB, pools and monitors and keeps its record", async () => {
@@ -166,7 +166,7 @@ describe("decommission by the README's runbook", () => {
             await assert.rejects(stack.destroy(), /protect/);
             assert.deepEqual(objectIds(account, zone), before, "a refused destroy deletes nothing");
 
-            // The runbook, with the commands the README gives: routing: origin, unprotect the record, remove the app.
+            // The runbook, with the commands docs/runbooks.md gives: routing: origin, unprotect the record, remove the app.
             await configSetPath(world.run, "apps[0].routing", "origin");
             await stack.up();
             const record = (await stateResources(stack)).find((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.urn.includes(HOST))!;

@@ -122,7 +122,7 @@ describe("apps[].paths, deployed by the real engine", () => {
         await inWorld("prod", withPaths(["/login"]), async (world) => {
             await world.stack.up();
             const before = objectIds(world.account, world.zone);
-            // As the README tells users: one entry at a time, with `pulumi config set --path`.
+            // As docs/configuration.md tells users: one entry at a time, with `pulumi config set --path`.
             await configSetPath(world.run, "apps[0].paths[1]", "/api/*");
             await world.stack.up();
             assert.deepEqual(objectIds(world.account, world.zone), before, "nothing replaced");
@@ -150,7 +150,7 @@ describe("apps[].paths, deployed by the real engine", () => {
         });
     });
 
-    it("a rule disabled in the dashboard: refresh cannot see it, status can (through-cequence, drift, exit 2); the README's fix puts it back", async () => {
+    it("a rule disabled in the dashboard: refresh cannot see it, status can (through-cequence, drift, exit 2); the documented fix puts it back", async () => {
         await inWorld("prod", withPaths(), async (world) => {
             await world.stack.up();
             held(world).lb.rules![0]!.disabled = true;
@@ -162,7 +162,7 @@ describe("apps[].paths, deployed by the real engine", () => {
             assert.deepEqual(disabled.json.apps[0]!.drift.map((d) => d.kind), ["path-rule-disabled"]);
             assert.equal(disabled.code, 2);
 
-            // README, "Paths": take the paths out and put them back, one `pulumi up` each; in between, every request goes through Cequence.
+            // docs/configuration.md, "Protect only some paths": take the paths out and put them back, one `pulumi up` each; in between, every request goes through Cequence.
             await pulumiCli(world.run, ["config", "rm", "--path", `${CONFIG_NAMESPACE}:apps[0].paths`]);
             await world.stack.up();
             assert.equal(held(world).lb.rules, undefined);

@@ -30,7 +30,7 @@ export function resourceGuards(resource: { protect: boolean; retainOnDelete: boo
 export function renderFootprint(footprint: Footprint): string[] {
     const limits = NON_ENTERPRISE_LIMITS;
     return [
-        "Footprint (Cloudflare Load Balancing; limits and pricing: README, \"Cost and limits\"):",
+        "Footprint (Cloudflare Load Balancing; limits and pricing: docs/configuration.md, \"Cost and limits\"):",
         `  ${count(footprint.loadBalancers, "load balancer")}, ${count(footprint.pools, "pool")}, ${count(footprint.endpoints, "endpoint")}, ${count(footprint.monitors, "monitor")} (a non-Enterprise account allows ${limits.loadBalancers}, ${limits.pools}, ${limits.endpoints}, and ${limits.monitorsPerPool} × pools, for all its stacks)`,
         ...footprint.overLimits.map((over) => `  OVER THE LIMIT: ${over}`),
         `  health probes a minute, per probing data center (× ${ALL_REGIONS_PROBING_DATA_CENTERS} with All Regions):`,
