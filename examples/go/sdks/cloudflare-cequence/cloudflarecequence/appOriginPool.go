@@ -63,7 +63,7 @@ type appOriginPoolArgs struct {
 	AuthHeaderName *string `pulumi:"authHeaderName"`
 	// The secret header's value; used only with `authHeaderName`.
 	AuthHeaderValue *string `pulumi:"authHeaderValue"`
-	// Health-monitor settings; unset fields take the documented defaults.
+	// Health-monitor settings (the object, or any field, may be an output); unset fields take the documented defaults.
 	Monitor *MonitorArgs `pulumi:"monitor"`
 	// The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. Normalised (lower case, no trailing dot).
 	OriginHostname string `pulumi:"originHostname"`
@@ -82,8 +82,8 @@ type AppOriginPoolArgs struct {
 	AuthHeaderName *string
 	// The secret header's value; used only with `authHeaderName`.
 	AuthHeaderValue pulumi.StringPtrInput
-	// Health-monitor settings; unset fields take the documented defaults.
-	Monitor *MonitorArgsArgs
+	// Health-monitor settings (the object, or any field, may be an output); unset fields take the documented defaults.
+	Monitor MonitorArgsPtrInput
 	// The application origin's hostname, e.g. `origin-www.cq-route.com`: the pool's origin address. Normalised (lower case, no trailing dot).
 	OriginHostname pulumi.StringInput
 	// Cloudflare pool name: letters, digits, `-` and `_`, unique in the account.

@@ -72,7 +72,7 @@ type cequencePoolArgs struct {
 	Description *string `pulumi:"description"`
 	// `false` disables the pool and forces Cequence out of line (guide, appendix C). Default `true`.
 	Enabled *bool `pulumi:"enabled"`
-	// Health-monitor settings; unset fields take the documented defaults.
+	// Health-monitor settings (the object, or any field, may be an output); unset fields take the documented defaults.
 	Monitor *MonitorArgs `pulumi:"monitor"`
 	// Cloudflare pool name: letters, digits, `-` and `_`, unique in the account.
 	PoolName string `pulumi:"poolName"`
@@ -100,8 +100,8 @@ type CequencePoolArgs struct {
 	Description pulumi.StringPtrInput
 	// `false` disables the pool and forces Cequence out of line (guide, appendix C). Default `true`.
 	Enabled pulumi.BoolPtrInput
-	// Health-monitor settings; unset fields take the documented defaults.
-	Monitor *MonitorArgsArgs
+	// Health-monitor settings (the object, or any field, may be an output); unset fields take the documented defaults.
+	Monitor MonitorArgsPtrInput
 	// Cloudflare pool name: letters, digits, `-` and `_`, unique in the account.
 	PoolName pulumi.StringInput
 	// The port Cequence (or the Bridge, 9443 by Cequence's docs) takes HTTPS on, and the monitor probes: 1–65535. Default 443.

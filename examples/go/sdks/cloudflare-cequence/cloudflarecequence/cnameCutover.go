@@ -37,6 +37,9 @@ func NewCnameCutover(ctx *pulumi.Context,
 	if args.Target == nil {
 		return nil, errors.New("invalid value for required argument 'Target'")
 	}
+	if args.ZoneId == nil {
+		return nil, errors.New("invalid value for required argument 'ZoneId'")
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource CnameCutover
 	err := ctx.RegisterRemoteComponentResource("cloudflare-cequence:index:CnameCutover", name, args, &resource, opts...)
@@ -59,9 +62,9 @@ type cnameCutoverArgs struct {
 	Hostname string `pulumi:"hostname"`
 	// Where the CNAME points: the load balancer, origin or Cequence hostname; normalised as `hostname`, and never `hostname` itself.
 	Target string `pulumi:"target"`
-	// Cloudflare zone ID (32 hex characters). A plain string, not an output:
-	// with `existingRecordId` it forms the import ID, which Pulumi needs
-	// before the program runs.
+	// Cloudflare zone ID (32 hex characters). With `existingRecordId` it forms
+	// the import ID, which Pulumi needs before anything is registered: then it
+	// must be known when the component is built.
 	ZoneId string `pulumi:"zoneId"`
 }
 
@@ -79,10 +82,10 @@ type CnameCutoverArgs struct {
 	Hostname pulumi.StringInput
 	// Where the CNAME points: the load balancer, origin or Cequence hostname; normalised as `hostname`, and never `hostname` itself.
 	Target pulumi.StringInput
-	// Cloudflare zone ID (32 hex characters). A plain string, not an output:
-	// with `existingRecordId` it forms the import ID, which Pulumi needs
-	// before the program runs.
-	ZoneId string
+	// Cloudflare zone ID (32 hex characters). With `existingRecordId` it forms
+	// the import ID, which Pulumi needs before anything is registered: then it
+	// must be known when the component is built.
+	ZoneId pulumi.StringInput
 }
 
 func (CnameCutoverArgs) ElementType() reflect.Type {

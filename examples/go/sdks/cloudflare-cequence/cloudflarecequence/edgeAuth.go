@@ -16,6 +16,14 @@ import (
 // stack's public hostnames, so Cequence and the origin can refuse traffic that
 // did not come through this zone (Cloudflare's IP ranges alone admit every
 // Cloudflare customer). Two secrets, a and b, allow rotation without downtime.
+//
+// The zone has one request-header transform ruleset, shared with other stacks
+// and teams, and an update replaces its whole rule list ("include in the request
+// all rules you want to keep in the ruleset, or else they will be removed":
+// https://developers.cloudflare.com/ruleset-engine/basic-operations/add-rule-phase-rulesets/).
+// So every run reads the
+// ruleset as it is now and writes back every rule this component did not
+// write, unchanged and in its place, with its own rule in its place or last.
 type EdgeAuth struct {
 	pulumi.ResourceState
 
@@ -56,9 +64,14 @@ type edgeAuthArgs struct {
 	// Which secret Cloudflare sends now: `"a"` or `"b"`. Default `"a"`.
 	ActiveSlot *string `pulumi:"activeSlot"`
 	// ID of the zone's existing request-header transform ruleset (32 hex
-	// characters). It is adopted, and every rule in it that this component did
-	// not create is kept as it is.
+	// characters), made by another stack or team. It is adopted. Without it,
+	// the component creates the zone's ruleset when there is none, and refuses
+	// (before anything is created) when there is one it has no rule in.
 	ExistingRulesetId *string `pulumi:"existingRulesetId"`
+	// The ref this component's rule had before (an earlier `ruleRef`). A rule
+	// with it is taken as this component's, and replaced, only when it covers
+	// exactly `publicHostnames`: another stack may have the same former ref.
+	FormerRuleRef *string `pulumi:"formerRuleRef"`
 	// Name of the secret header. Default `X-Edge-Auth`. A plain string: it is a key in the rule's header map.
 	HeaderName *string `pulumi:"headerName"`
 	// Every public hostname of the stack; only requests for these get the header.
@@ -81,9 +94,14 @@ type EdgeAuthArgs struct {
 	// Which secret Cloudflare sends now: `"a"` or `"b"`. Default `"a"`.
 	ActiveSlot pulumi.StringPtrInput
 	// ID of the zone's existing request-header transform ruleset (32 hex
-	// characters). It is adopted, and every rule in it that this component did
-	// not create is kept as it is.
+	// characters), made by another stack or team. It is adopted. Without it,
+	// the component creates the zone's ruleset when there is none, and refuses
+	// (before anything is created) when there is one it has no rule in.
 	ExistingRulesetId *string
+	// The ref this component's rule had before (an earlier `ruleRef`). A rule
+	// with it is taken as this component's, and replaced, only when it covers
+	// exactly `publicHostnames`: another stack may have the same former ref.
+	FormerRuleRef *string
 	// Name of the secret header. Default `X-Edge-Auth`. A plain string: it is a key in the rule's header map.
 	HeaderName *string
 	// Every public hostname of the stack; only requests for these get the header.

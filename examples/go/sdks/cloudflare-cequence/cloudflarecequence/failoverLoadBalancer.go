@@ -77,8 +77,9 @@ type failoverLoadBalancerArgs struct {
 	// ID of the application origin pool: second in failover order, and the fallback pool; another pool than `cequencePoolId`.
 	OriginPoolId string `pulumi:"originPoolId"`
 	// Only requests for these URL paths go through Cequence: exact paths
-	// (`/login`) or prefixes ending in `/*` (`/api/*`: `/api/` and everything
-	// under it), matched on the path alone, case-sensitive. One load balancer
+	// (`/login`: also `/LOGIN` and `/login/`) or prefixes ending in `/*`
+	// (`/api/*`: `/api`, `/api/` and everything under it, in any case),
+	// matched on the path alone (docs/paths.md). One load balancer
 	// rule sends every other request straight to the origin pool; the
 	// Cequence pool keeps the origin as its fallback. Unset (the default):
 	// every request, and no rule (removing `paths` removes the rule). A plain
@@ -110,8 +111,9 @@ type FailoverLoadBalancerArgs struct {
 	// ID of the application origin pool: second in failover order, and the fallback pool; another pool than `cequencePoolId`.
 	OriginPoolId pulumi.StringInput
 	// Only requests for these URL paths go through Cequence: exact paths
-	// (`/login`) or prefixes ending in `/*` (`/api/*`: `/api/` and everything
-	// under it), matched on the path alone, case-sensitive. One load balancer
+	// (`/login`: also `/LOGIN` and `/login/`) or prefixes ending in `/*`
+	// (`/api/*`: `/api`, `/api/` and everything under it, in any case),
+	// matched on the path alone (docs/paths.md). One load balancer
 	// rule sends every other request straight to the origin pool; the
 	// Cequence pool keeps the origin as its fallback. Unset (the default):
 	// every request, and no rule (removing `paths` removes the rule). A plain

@@ -21,10 +21,13 @@ import (
 // With `paths`, only those paths' requests take Cequence's pool; the others go
 // straight to the origin pool.
 //
-// Its four children (`<name>-cequence`, `-origin`, `-failover`, `-cutover`)
-// carry an alias to the stack's top level, where this project's stacks
-// registered them before the component existed: a stack that composed the
-// four by hand under those names at its top level adopts them unchanged.
+// Its four children are `<name>-cequence`, `-origin`, `-failover` and
+// `-cutover`. Every argument may be an output (another stack's, a data
+// source's) but those that decide what is registered: `routing`, `paths`,
+// `existingRecordId`, whether there is a `sharedCequencePool` (its fields may
+// be outputs) and `authHeaderName`. Those known now are checked before
+// anything is registered, the others as they resolve, before any resource
+// that takes them is registered.
 type ProtectedHostname struct {
 	pulumi.ResourceState
 
@@ -56,6 +59,21 @@ func NewProtectedHostname(ctx *pulumi.Context,
 	if args.AccountId == nil {
 		return nil, errors.New("invalid value for required argument 'AccountId'")
 	}
+	if args.CequenceHostname == nil {
+		return nil, errors.New("invalid value for required argument 'CequenceHostname'")
+	}
+	if args.Hostname == nil {
+		return nil, errors.New("invalid value for required argument 'Hostname'")
+	}
+	if args.Origin == nil {
+		return nil, errors.New("invalid value for required argument 'Origin'")
+	}
+	if args.Zone == nil {
+		return nil, errors.New("invalid value for required argument 'Zone'")
+	}
+	if args.ZoneId == nil {
+		return nil, errors.New("invalid value for required argument 'ZoneId'")
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ProtectedHostname
 	err := ctx.RegisterRemoteComponentResource("cloudflare-cequence:index:ProtectedHostname", name, args, &resource, opts...)
@@ -83,13 +101,16 @@ type protectedHostnameArgs struct {
 	CequencePort *float64 `pulumi:"cequencePort"`
 	// Percent of requests (1–100) sent through Cequence; below 100 the steering is random (a rollout), within `paths` when they are given. Default 100.
 	CequenceTrafficPercent *float64 `pulumi:"cequenceTrafficPercent"`
-	// ID of the hostname's existing DNS record (32 hex characters), adopted instead of created.
+	// ID of the hostname's existing DNS record (32 hex characters), adopted
+	// instead of created. A plain string: it forms the import ID, which Pulumi
+	// needs before anything is registered.
 	ExistingRecordId *string `pulumi:"existingRecordId"`
 	// Retry a request on the origin pool at once when Cequence fails to connect (adaptive routing). Default `true`.
 	FailoverAcrossPools *bool `pulumi:"failoverAcrossPools"`
-	// The public hostname, e.g. `www.cq-route.com`. Plain strings here and in
-	// `zone`, `origin`, `lbHostname` and `cequenceHostname`: the component
-	// refuses a loop between them before anything is registered. Each is
+	// The public hostname, e.g. `www.cq-route.com`. It and `zone`, `origin`,
+	// `lbHostname` and `cequenceHostname` are checked together: the component
+	// refuses a loop between them, before anything is registered when they
+	// are known, and as they resolve when any is an output. Each is
 	// normalised as the stack's config does it and Cloudflare stores it (lower
 	// case, no trailing dot), and must be a DNS hostname.
 	Hostname string `pulumi:"hostname"`
@@ -102,27 +123,32 @@ type protectedHostnameArgs struct {
 	// The origin monitor's settings.
 	OriginMonitor *MonitorArgs `pulumi:"originMonitor"`
 	// Only requests for these URL paths go through Cequence (and fail open
-	// to the origin as ever): exact paths (`/login`) or prefixes ending in
-	// `/*` (`/api/*`: `/api/` and everything under it, not `/apix`), matched
-	// on the path alone, case-sensitive. A load balancer rule sends every
+	// to the origin as ever): exact paths (`/login`: also `/LOGIN` and
+	// `/login/`) or prefixes ending in `/*` (`/api/*`: `/api`, `/api/` and
+	// everything under it, in any case; not `/apix`), matched on the path
+	// alone (docs/paths.md). A load balancer rule sends every
 	// other request straight to the origin pool. Only with `routing:
 	// "loadBalancer"`. Unset (the default): every request goes through
-	// Cequence. A plain list, checked before anything is registered.
+	// Cequence. A plain list, not an output: it decides whether the load
+	// balancer has a rule, and is checked before anything is registered.
 	Paths []string `pulumi:"paths"`
-	// Where the public CNAME points: `"loadBalancer"` (Cequence in line, the
-	// guide's step 6), `"origin"` (before the cutover, or rolled back; the
-	// pools and load balancer still exist) or `"cequence"` (appendix A: no load
-	// balancer and no pools, so no fail-open). Default `"loadBalancer"`.
-	Routing *string `pulumi:"routing"`
+	// Where the public CNAME points: `loadBalancer` (Cequence in line, the
+	// guide's step 6), `origin` (before the cutover, or rolled back; the
+	// pools and load balancer still exist) or `cequence` (appendix A: no load
+	// balancer and no pools, so no fail-open). Default `loadBalancer`. A plain
+	// value, not an output: it decides which resources exist.
+	Routing *Routing `pulumi:"routing"`
 	// A Cequence pool shared with other hostnames, used as pool 1 instead of a pool of this hostname's own.
 	SharedCequencePool *SharedCequencePoolArgs `pulumi:"sharedCequencePool"`
-	// Keeps pool names apart between stacks that share an account: the stack's
-	// name (`pulumi.getStack()`), as the pools of the program are named.
-	StackName string `pulumi:"stackName"`
+	// Keeps pool names apart between stacks that share an account. Default:
+	// the stack's name (`pulumi.getStack()`), as the pools of the program are named.
+	StackName *string `pulumi:"stackName"`
 	// The zone's name, e.g. `cq-route.com`; the hostnames and the load balancer hostname are in it.
 	Zone string `pulumi:"zone"`
-	// Cloudflare zone ID (32 hex characters). A plain string: with
-	// `existingRecordId` it forms the record's import ID.
+	// Cloudflare zone ID (32 hex characters), e.g. `getZoneOutput(...).zoneId`
+	// or another stack's output. With `existingRecordId` it forms the record's
+	// import ID, which Pulumi needs before anything is registered: then it
+	// must be known when the component is built.
 	ZoneId string `pulumi:"zoneId"`
 }
 
@@ -137,55 +163,63 @@ type ProtectedHostnameArgs struct {
 	// `false` disables the Cequence pool: Cequence out of line (appendix C). Default `true`. Not used with `sharedCequencePool`, whose own pool sets it.
 	CequenceEnabled pulumi.BoolPtrInput
 	// The Cequence hostname from the Cequence account team, or the Cequence Bridge's hostname.
-	CequenceHostname string
+	CequenceHostname pulumi.StringInput
 	// The Cequence monitor's settings, for this hostname's own Cequence pool and
 	// for `failOpenSeconds`; with `sharedCequencePool`, pass the shared pool's.
-	CequenceMonitor *MonitorArgsArgs
+	CequenceMonitor MonitorArgsPtrInput
 	// The port Cequence (or the Bridge) takes HTTPS on, and its monitor probes: 1–65535. Default 443. Not used with `sharedCequencePool`, whose own pool sets it.
 	CequencePort pulumi.Float64PtrInput
 	// Percent of requests (1–100) sent through Cequence; below 100 the steering is random (a rollout), within `paths` when they are given. Default 100.
-	CequenceTrafficPercent *float64
-	// ID of the hostname's existing DNS record (32 hex characters), adopted instead of created.
+	CequenceTrafficPercent pulumi.Float64PtrInput
+	// ID of the hostname's existing DNS record (32 hex characters), adopted
+	// instead of created. A plain string: it forms the import ID, which Pulumi
+	// needs before anything is registered.
 	ExistingRecordId *string
 	// Retry a request on the origin pool at once when Cequence fails to connect (adaptive routing). Default `true`.
 	FailoverAcrossPools pulumi.BoolPtrInput
-	// The public hostname, e.g. `www.cq-route.com`. Plain strings here and in
-	// `zone`, `origin`, `lbHostname` and `cequenceHostname`: the component
-	// refuses a loop between them before anything is registered. Each is
+	// The public hostname, e.g. `www.cq-route.com`. It and `zone`, `origin`,
+	// `lbHostname` and `cequenceHostname` are checked together: the component
+	// refuses a loop between them, before anything is registered when they
+	// are known, and as they resolve when any is an output. Each is
 	// normalised as the stack's config does it and Cloudflare stores it (lower
 	// case, no trailing dot), and must be a DNS hostname.
-	Hostname string
+	Hostname pulumi.StringInput
 	// The load balancer's hostname. It must be a new name: a Cloudflare load
 	// balancer takes over any DNS record of its name. Default
 	// `origin-<name relative to the zone, dots as hyphens>-lb.<zone>`.
-	LbHostname *string
+	LbHostname pulumi.StringPtrInput
 	// The application origin's hostname, e.g. `origin-www.cq-route.com` (may be outside the zone).
-	Origin string
+	Origin pulumi.StringInput
 	// The origin monitor's settings.
-	OriginMonitor *MonitorArgsArgs
+	OriginMonitor MonitorArgsPtrInput
 	// Only requests for these URL paths go through Cequence (and fail open
-	// to the origin as ever): exact paths (`/login`) or prefixes ending in
-	// `/*` (`/api/*`: `/api/` and everything under it, not `/apix`), matched
-	// on the path alone, case-sensitive. A load balancer rule sends every
+	// to the origin as ever): exact paths (`/login`: also `/LOGIN` and
+	// `/login/`) or prefixes ending in `/*` (`/api/*`: `/api`, `/api/` and
+	// everything under it, in any case; not `/apix`), matched on the path
+	// alone (docs/paths.md). A load balancer rule sends every
 	// other request straight to the origin pool. Only with `routing:
 	// "loadBalancer"`. Unset (the default): every request goes through
-	// Cequence. A plain list, checked before anything is registered.
+	// Cequence. A plain list, not an output: it decides whether the load
+	// balancer has a rule, and is checked before anything is registered.
 	Paths []string
-	// Where the public CNAME points: `"loadBalancer"` (Cequence in line, the
-	// guide's step 6), `"origin"` (before the cutover, or rolled back; the
-	// pools and load balancer still exist) or `"cequence"` (appendix A: no load
-	// balancer and no pools, so no fail-open). Default `"loadBalancer"`.
-	Routing *string
+	// Where the public CNAME points: `loadBalancer` (Cequence in line, the
+	// guide's step 6), `origin` (before the cutover, or rolled back; the
+	// pools and load balancer still exist) or `cequence` (appendix A: no load
+	// balancer and no pools, so no fail-open). Default `loadBalancer`. A plain
+	// value, not an output: it decides which resources exist.
+	Routing *Routing
 	// A Cequence pool shared with other hostnames, used as pool 1 instead of a pool of this hostname's own.
 	SharedCequencePool *SharedCequencePoolArgsArgs
-	// Keeps pool names apart between stacks that share an account: the stack's
-	// name (`pulumi.getStack()`), as the pools of the program are named.
-	StackName string
+	// Keeps pool names apart between stacks that share an account. Default:
+	// the stack's name (`pulumi.getStack()`), as the pools of the program are named.
+	StackName pulumi.StringPtrInput
 	// The zone's name, e.g. `cq-route.com`; the hostnames and the load balancer hostname are in it.
-	Zone string
-	// Cloudflare zone ID (32 hex characters). A plain string: with
-	// `existingRecordId` it forms the record's import ID.
-	ZoneId string
+	Zone pulumi.StringInput
+	// Cloudflare zone ID (32 hex characters), e.g. `getZoneOutput(...).zoneId`
+	// or another stack's output. With `existingRecordId` it forms the record's
+	// import ID, which Pulumi needs before anything is registered: then it
+	// must be known when the component is built.
+	ZoneId pulumi.StringInput
 }
 
 func (ProtectedHostnameArgs) ElementType() reflect.Type {
