@@ -73,7 +73,7 @@ const hostnames = config.apps.map(
             routing: app.routing,
             lbHostname: app.lbHostname,
             existingRecordId: app.existingRecordId,
-            stackName: stack,
+            stackName: app.poolStack ?? stack,
             cequenceHostname: config.cequence.hostname,
             cequencePort: config.cequence.port,
             cequenceEnabled: config.cequence.enabled,
