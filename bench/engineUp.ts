@@ -19,7 +19,7 @@
  */
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CLOUDFLARE_RATE_LIMIT } from "../tests/support/cloudflare/rateLimit";
@@ -99,7 +99,10 @@ function sampleTree(root: number, seen: Map<number, { role: Role; hwmKiB: number
             if (role === undefined) continue;
             const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
             const hwmKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-            seen.set(pid, { role, hwmKiB, ticks: Number(fields[11]) + Number(fields[12]) });
+            // A process that is exiting (a zombie) shows no VmHWM any more: keep what was seen before.
+            const before = seen.get(pid);
+            const ticks = Number(fields[11]) + Number(fields[12]);
+            seen.set(pid, { role, hwmKiB: Math.max(hwmKiB, before?.hwmKiB ?? 0), ticks: Math.max(ticks, before?.ticks ?? 0) });
         } catch {
             // exited between the listing and the read
         }
@@ -229,6 +232,8 @@ async function main(): Promise<void> {
     execFileSync(path.join(ROOT, "node_modules/.bin/tsc"), ["-p", path.join(ROOT, "bench/tsconfig.engine.json")], { stdio: "inherit" });
     if (!existsSync(FLAT_MAIN)) throw new Error(`tsc -p bench/tsconfig.engine.json made no ${FLAT_MAIN}`);
     const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
+    // The CLI writes its profiles into the directory, and makes none.
+    if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
     const rows: Row[] = [];
     let turn = 0;
     for (const apps of sizes) {
