@@ -104,6 +104,8 @@ const hostnames = config.apps.map(
             routing: app.routing,
             lbHostname: app.lbHostname,
             existingRecordId: app.existingRecordId,
+            // After `pulumi state move` from another stack, the pools keep that stack's names (docs/scale.md).
+            stackName: app.poolStack,
             cequenceHostname: config.cequence.hostname,
             cequencePort: config.cequence.port,
             cequenceEnabled: config.cequence.enabled,

@@ -87,6 +87,12 @@ const app = z.strictObject({
     monitor: originMonitor,
     // Each path's own rules, and paths against routing, are cross-checks (./crossChecks.ts): they name sibling entries.
     paths: z.array(z.string()).optional(),
+    // After `pulumi state move` brought the app from another stack, that stack's name keeps its pools' names
+    // (components/naming.ts poolName), so the move changes nothing in Cloudflare (docs/scale.md).
+    poolStack: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be a Pulumi stack name (letters, digits, -, _ and .): the stack the app was moved from")
+        .optional(),
 });
 
 /** The schema of the project's config keys (unqualified), for tools that describe them. */

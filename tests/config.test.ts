@@ -37,6 +37,7 @@ const BAD_CONFIGS: Array<[string, Edit, string, string]> = [
     ["typo in a cequence key", (c) => (cequence(c).hostnme = "x.cequence.ai"), "cequence.hostnme", 'did you mean "hostname"'],
     ["typo in a top-level key", (c) => (c.zoneid = c.zoneId), "zoneid", 'did you mean "zoneId"'],
     ["no apps", (c) => (c.apps = []), "apps", "at least one"],
+    ["poolStack that is no stack name", (c) => (app(c).poolStack = "prod eu"), "apps[0].poolStack", "stack name"],
     ["apps as an object", (c) => (c.apps = { hostname: "www.cq-route.com" }), "apps", "array"],
     ["origin given as a URL", (c) => (app(c).origin = "http://origin/"), "apps[0].origin", "DNS hostname"],
     ["origin given as an IP address", (c) => (app(c).origin = "192.0.2.10"), "apps[0].origin", "DNS hostname"],

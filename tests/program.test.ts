@@ -235,6 +235,16 @@ describe("routing and appendices", () => {
             "origin_www_cq-route_com__staging",
         ]);
     });
+
+    it("names an app's pools after apps[].poolStack, the stack it was moved from, so a move renames nothing", async () => {
+        const config = guideConfig();
+        (config.apps as Record<string, unknown>[])[0]!.poolStack = "prod.eu";
+        const run = await runStack(config, "staging");
+        assert.deepEqual(ofType(run, RESOURCE_TYPES.pool).map((p) => p.inputs.name).sort(), [
+            poolName("cequence", "prod.eu", "www.cq-route.com"),
+            poolName("origin", "prod.eu", "www.cq-route.com"),
+        ]);
+    });
 });
 
 function twoApps(cequenceEdit: Record<string, unknown> = {}): ConfigObject {

@@ -403,6 +403,18 @@ describe("status: drift", () => {
         assert.equal(result.code, 2);
     });
 
+    it("an app moved here from another stack (apps[].poolStack) is found under its pools' names from that stack, with no drift", async () => {
+        const moved = guideConfig();
+        (moved.apps as Record<string, unknown>[])[0]!.poolStack = "fleet-a";
+        const result = await statusOf(moved, (s) => {
+            poolOf(s, "cequence", HOST).name = poolName("cequence", "fleet-a", HOST);
+            poolOf(s, "origin", HOST).name = poolName("origin", "fleet-a", HOST);
+        });
+        assert.equal(result.json.apps[0]!.traffic, "through-cequence");
+        assert.deepEqual(result.json.apps[0]!.drift, []);
+        assert.equal(result.code, 0);
+    });
+
     it("cequence.sharedPool: every app's Cequence pool is the stack's one, its health read once", async () => {
         const config = withApp({}, { sharedPool: true });
         config.apps = [...(config.apps as object[]), { hostname: "api.cq-route.com", origin: "origin-api.cq-route.com" }];

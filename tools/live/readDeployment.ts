@@ -26,7 +26,9 @@ import { trafficVerdict } from "./trafficVerdict";
  */
 function poolNames(role: PoolRole, stack: string, app: AppConfig, config: StackConfig): string[] {
     const shared = role === "cequence" && config.cequence.sharedPool ? [sharedCequencePoolName(stack)] : [];
-    return [...shared, poolName(role, stack, app.hostname), legacyPoolName(role, stack, app.hostname)];
+    // An app moved here from another stack keeps the names its pools had there (`apps[].poolStack`).
+    const named = app.poolStack ?? stack;
+    return [...shared, poolName(role, named, app.hostname), legacyPoolName(role, named, app.hostname)];
 }
 
 /** The name the config gives the app's pool of that role, which `pulumi up` creates it under. */

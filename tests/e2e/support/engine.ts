@@ -153,8 +153,12 @@ export async function configSetPath(run: EngineRun, keyPath: string, value: stri
  * provider pointed at the stand-in.
  */
 export async function engineStack(stackName: string, config: ConfigObject, standIn: CloudflareStandIn, main?: string): Promise<EngineRun> {
-    const qualified = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value]));
-    return engineStackIn(scratchProject(main), stackName, qualified, standIn);
+    return engineStackIn(scratchProject(main), stackName, qualifiedConfig(config), standIn);
+}
+
+/** The project's config keys (unqualified, as in a stack file) qualified by its namespace, for {@link engineStackIn}. */
+export function qualifiedConfig(config: ConfigObject): ConfigObject {
+    return Object.fromEntries(Object.entries(config).map(([key, value]) => [`${CONFIG_NAMESPACE}:${key}`, value]));
 }
 
 /**
