@@ -109,6 +109,11 @@ function pathProblem(path: unknown): string | undefined {
         return `${shown}: * may only end a prefix, as in "/api/*" (/api/ and everything under it)`;
     }
     if (path === PREFIX_MARK) return `"/*" matches every path; to send every request through Cequence, remove paths`;
+    if (path.includes("//")) {
+        // No request's path holds one by the time a rule sees it: "you cannot disable the conversion of two or more
+        // adjacent slashes into a single slash" (https://developers.cloudflare.com/rules/normalization/, docs/paths.md).
+        return `${shown} holds an empty segment (//), which Cloudflare merges into one slash before any rule sees the path: write ${JSON.stringify(path.replace(/\/{2,}/g, "/"))}`;
+    }
     const invalid = invalidCharacterAt(star >= 0 ? path.slice(0, -1) : path);
     if (invalid !== undefined) {
         return `${shown} holds ${JSON.stringify(invalid)}, which cannot appear in a URL path (RFC 3986): percent-encode it as the request does (a space is %20)`;

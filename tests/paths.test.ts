@@ -138,6 +138,13 @@ describe("paths: the expression", () => {
         );
     });
 
+    it("a listed path's rule reads back as the same paths, even where one fewer trailing slash is another listed path", () => {
+        // Found by the property above: "/%20//" stripped of one slash read back as "/%20/", then as "/%20".
+        const condition = pathRuleCondition(["/%20/"]);
+        assert.deepEqual(pathsOfRuleCondition(condition), canonicalPaths(["/%20/"]));
+        assert.equal(pathsProblems(["/%20//"], "paths").length, 1);
+    });
+
     it("paths that cover the same requests give the same expression: case, a trailing slash, a prefix's own path", () => {
         assert.equal(pathRuleCondition(["/Login/", "/API/*", "/api"]), pathRuleCondition(["/login", "/api/*"]));
         assert.deepEqual(canonicalPaths(["/Login/", "/API/*", "/api", "/Api/Users"]), ["/login", "/api/*"]);
@@ -192,6 +199,8 @@ describe("paths: what may be listed, each problem under its key", () => {
         ["a duplicate", ["/login", "/api/*", "/login"], "apps[0].paths[2]", /^repeats apps\[0\]\.paths\[0\] \("\/login"\)$/],
         ["a path under a listed prefix", ["/api/*", "/api/users"], "apps[0].paths[1]", /"\/api\/users" is already under apps\[0\]\.paths\[0\] \("\/api\/\*"\); remove one/],
         ["a prefix under another", ["/api/v1/*", "/api/*"], "apps[0].paths[0]", /already under apps\[0\]\.paths\[1\]/],
+        ["adjacent slashes, which no normalized request holds", ["/login//"], "apps[0].paths[0]", /"\/login\/\/" holds an empty segment \(\/\/\).*write "\/login\/"/],
+        ["adjacent slashes inside a prefix", ["/a//b/*"], "apps[0].paths[0]", /"\/a\/\/b\/\*" holds an empty segment \(\/\/\).*write "\/a\/b\/\*"/],
     ];
     for (const [label, paths, key, message] of refused) {
         it(`refuses ${label}`, () => {
