@@ -66,6 +66,23 @@ describe("coverage against the stand-in", () => {
         assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN));
     });
 
+    it("a routing: cequence app is not-measured (no load balancer, so no load-balancing analytics), and that is not covered: exit 2", async () => {
+        const fixture = await live({ ...appsConfig(1), apps: [...(appsConfig(1).apps as object[]), { hostname: "direct.cq-route.com", origin: "origin-direct.cq-route.com", routing: "cequence" }] });
+        serve(fixture, 0, "cequence", 1000);
+        const result = await runJson(fixture);
+        assert.equal(result.code, 2, result.stderr);
+        assert.deepEqual(
+            result.apps.map((app) => [app.hostname, app.verdict, app.requests]),
+            [
+                ["app0.cq-route.com", "covered", result.apps[0]!.requests],
+                ["direct.cq-route.com", "not-measured", null],
+            ],
+        );
+        const table = await run(fixture);
+        assert.equal(table.code, 2);
+        assert.match(table.stdout, /direct\.cq-route\.com: routing cequence sends the hostname straight to Cequence with no load balancer/);
+    });
+
     it("a fail-open hour: the health events give its start, end and duration, and the share below 99 % is a gap, exit 2", async () => {
         const fixture = await live(appsConfig(1));
         const pool = poolOf(fixture, "cequence", "app0.cq-route.com");

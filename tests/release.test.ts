@@ -36,6 +36,11 @@ describe("the CHANGELOG and package.json", () => {
         assert.equal(releasedVersions(CHANGELOG)[0], version);
         assert.ok(releaseSection(CHANGELOG, version), `## ${version} lists its changes`);
     });
+
+    it("agree with the policy pack: policy/package.json (the version Pulumi reports for the pack) is the release's", () => {
+        const policy = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "policy", "package.json"), "utf8")) as { version: string };
+        assert.equal(policy.version, version);
+    });
 });
 
 describe("tools/release/releaseNotes.mjs", () => {
