@@ -62,7 +62,7 @@ export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
 /** Zero-downtime failover: retry a request on the origin pool when Cequence answers 521/522/523/525/526. */
 export const FAILOVER_ACROSS_POOLS_DEFAULT = true;
 
-/** Per-app Cequence pools by default: each hostname fails open on its own (README, "Shared Cequence pool"). */
+/** Per-app Cequence pools by default: each hostname fails open on its own (docs/configuration.md, "Shared Cequence pool"). */
 export const SHARED_POOL_DEFAULT = false;
 
 /** HTTPS's port: every probe and origin connection is HTTPS. */

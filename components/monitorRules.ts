@@ -42,7 +42,7 @@ export function pathProblem(value: unknown): string | undefined {
 
 /**
  * The status classes a monitor may count as healthy, by the pool it watches
- * (README, "Monitors"). Probes follow no redirects and a 1xx is never a final
+ * (docs/configuration.md, "Monitors"). Probes follow no redirects and a 1xx is never a final
  * answer, so neither is health for Cequence; a Cequence that answers 5xx must
  * fail open, never stay healthy; and a 4xx is Cequence refusing the probe, as
  * it would refuse the traffic. The origin is the fallback, which takes traffic

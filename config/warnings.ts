@@ -53,7 +53,7 @@ export function firstUpNotes(config: StackConfig): string[] {
             ? []
             : [
                   `apps[${index}] (${app.hostname}): no existingRecordId, so \`pulumi up\` creates the record; it fails with 81053 if ${app.hostname} already has a record (A, AAAA or CNAME). ` +
-                      `Before the first up, npm run preflight finds one; to take over a live hostname, set apps[${index}].existingRecordId to its ID (README, "Adopt an existing hostname"). Once the stack created the record, this no longer applies.`,
+                      `Before the first up, npm run preflight finds one; to take over a live hostname, set apps[${index}].existingRecordId to its ID (docs/runbooks.md, "Adopt an existing hostname, then cut over"). Once the stack created the record, this no longer applies.`,
               ],
     );
 }
