@@ -24,6 +24,8 @@ import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
 import { shadowFindings } from "./shadowingLoadBalancer";
 import { pathNormalizationRequests, readPathNormalization } from "./urlNormalization";
 import { zoneNotice } from "./zoneNotice";
+import { readLoadBalancingEntitlement, type LoadBalancingEntitlement } from "./loadBalancingEntitlement";
+import { neededWritePermissions, readTokenPolicies, writeAccess, type WriteAccess } from "./tokenPolicies";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -71,6 +73,22 @@ export interface AppVerdict {
     originPool: PoolVerdict | null;
 }
 
+/**
+ * What `pulumi up` needs of the account and the token, which no app's pools
+ * show before the first deployment: the Load Balancing add-on
+ * (loadBalancingEntitlement.ts) and the write permissions (tokenPolicies.ts).
+ */
+export interface AccountVerdict {
+    /** Null when no app has a load balancer, so none is needed. */
+    loadBalancing: LoadBalancingEntitlement | null;
+    writePermissions: WriteAccess;
+    /** What could not be checked, once for the stack; what failed is in every app's problems. */
+    warnings: ZoneProblem[];
+}
+
+/** The key a token problem is filed under: the token is what changes. */
+export const TOKEN_KEY = "CLOUDFLARE_API_TOKEN";
+
 export const preflight: Command = async (argv, cliIo) => {
     // The edge-authentication secret goes to Cloudflare in the previews, and nowhere else.
     const { io, hide } = redactingIo(cliIo);
@@ -96,8 +114,8 @@ export const preflight: Command = async (argv, cliIo) => {
             return header;
         };
         const resolve: ResolveHostname = io.resolveHostname ?? ((hostname) => lookup(hostname));
-        const verdicts = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io), probeAuth, resolve));
-        io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, apps: verdicts }, null, 2) : renderVerdicts(common.stack, verdicts)}\n`);
+        const { account, apps: verdicts } = await session.read((read) => checkApps(read, config, common.stack, polling, new Progress(io), probeAuth, resolve));
+        io.stdout.write(`${json ? JSON.stringify({ stack: common.stack, account, apps: verdicts }, null, 2) : renderVerdicts(common.stack, account, verdicts)}\n`);
         return verdicts.every((v) => v.ready) ? 0 : 2;
     } catch (error) {
         if (error instanceof CliError) return reportFailure(io, error, json, stack);
@@ -169,16 +187,21 @@ async function checkApps(
     progress: Progress,
     probeAuth: () => Promise<ProbeAuthHeader | undefined>,
     resolve: ResolveHostname,
-): Promise<AppVerdict[]> {
+): Promise<{ account: AccountVerdict; apps: AppVerdict[] }> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
-    const [records, pools, zone, loadBalancers, normalization] = await Promise.all([
+    const [records, pools, zone, loadBalancers, normalization, policies] = await Promise.all([
         listRecords(read, config),
         balanced ? listPools(read, config) : [],
         readZone(read, config),
         listLoadBalancers(read, config),
         readPathNormalization(read, config),
+        readTokenPolicies(read, config.accountId),
     ]);
+    const account = accountVerdict(
+        balanced ? await readLoadBalancingEntitlement(read, config.accountId, { pools: pools.length, loadBalancers: loadBalancers.length }) : null,
+        writeAccess(policies, neededWritePermissions(config), config),
+    );
     const loadBalancersByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
     // Origins that are proxied records of the zone (proxiedOrigin.ts), from the records already listed;
     // the others are looked up in DNS (originResolution.ts) while the pools are previewed.
@@ -204,12 +227,13 @@ async function checkApps(
     );
     progress.finish();
     const originProblems = [...proxied, ...(await resolving)];
-    return config.apps.map((app, index): AppVerdict => {
+    const apps = config.apps.map((app, index): AppVerdict => {
         // A cutover in a zone off every path changes nothing: no app is ready until the zone is active and not paused.
         // A load balancer named as the public hostname is answered instead of the stack's CNAME (shadowingLoadBalancer.ts).
         const shadow = shadowFindings(app.hostname, index, loadBalancersByName, poolsById);
         const problems = [
             ...(unreachable === undefined ? [] : [{ key: "zoneId", message: unreachable }]),
+            ...accountProblems(account, hasLoadBalancer(app)),
             ...shadow.problems,
             ...zoneProblems(app, index, config, records),
             ...originProblems.filter((problem) => problem.key.startsWith(`apps[${index}].`)),
@@ -231,6 +255,27 @@ async function checkApps(
         const missing = (["cequence", "origin"] as const).filter((role) => ids[role] === undefined);
         return { hostname: app.hostname, ...readiness(missing, problems, cequencePool, originPool), problems, warnings, cequencePool, originPool };
     });
+    return { account, apps };
+}
+
+/** What could not be checked is a warning for the stack; what is known to be missing, a problem of each app it stops. */
+function accountVerdict(loadBalancing: LoadBalancingEntitlement | null, writePermissions: WriteAccess): AccountVerdict {
+    return {
+        loadBalancing,
+        writePermissions,
+        warnings: [
+            ...(loadBalancing?.enabled === null ? [{ key: "accountId", message: loadBalancing.summary }] : []),
+            ...(writePermissions.missing === null ? [{ key: TOKEN_KEY, message: writePermissions.summary }] : []),
+        ],
+    };
+}
+
+/** A missing add-on stops each app with a load balancer; a missing permission stops `pulumi up`, so every app. */
+function accountProblems(account: AccountVerdict, balanced: boolean): ZoneProblem[] {
+    return [
+        ...(balanced && account.loadBalancing?.enabled === false ? [{ key: "accountId", message: account.loadBalancing.summary }] : []),
+        ...(account.writePermissions.missing?.length ? [{ key: TOKEN_KEY, message: account.writePermissions.summary }] : []),
+    ];
 }
 
 /**
@@ -441,7 +486,7 @@ class Progress {
     }
 }
 
-function renderVerdicts(stack: string, verdicts: AppVerdict[]): string {
+function renderVerdicts(stack: string, account: AccountVerdict, verdicts: AppVerdict[]): string {
     const width = Math.max(...verdicts.map((v) => v.hostname.length));
     const lines = [`Preflight for stack ${stack}: would Cequence's and the origin's pools be healthy after the cutover?`, ""];
     for (const verdict of verdicts) {
@@ -452,7 +497,7 @@ function renderVerdicts(stack: string, verdicts: AppVerdict[]): string {
         const detail = [pools, verdict.reason].filter(Boolean).join("; ");
         lines.push(`${verdict.hostname.padEnd(width)}  ${verdict.ready ? "ready    " : "NOT READY"}  ${detail}`);
     }
-    const warnings = verdicts.flatMap((verdict) => verdict.warnings);
+    const warnings = [...account.warnings, ...verdicts.flatMap((verdict) => verdict.warnings)];
     if (warnings.length > 0) lines.push("", ...warnings.map((warning) => `warning: ${warning.key}: ${warning.message}`));
     const notReady = verdicts.filter((v) => !v.ready);
     lines.push(

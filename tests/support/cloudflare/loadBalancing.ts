@@ -23,6 +23,25 @@ const LOAD_BALANCER_NOT_FOUND = { code: 1003, message: "Load balancer not found"
 const PREVIEW_NOT_FOUND = { code: 1004, message: "Preview not found" };
 const IN_USE = 1000;
 
+/**
+ * What creating each object answers on an account without the Load Balancing
+ * add-on: 400 with code 1002, the messages users have reported (Cloudflare
+ * documents none): a monitor "interval is not in range [0, 0]"
+ * (cloudflare/terraform-provider-cloudflare#871), a pool "Internal error
+ * creating or modifying pool. Access Failed." and a load balancer "load
+ * balancing not enabled for zone" (JunoPayServer/juno-pay-server,
+ * deploy/cloudflare/README.md, 2026-03-28). Reads still answer.
+ */
+export const WITHOUT_LOAD_BALANCING = Object.freeze({
+    monitor: "interval is not in range [0, 0]: validation failed",
+    pool: "Internal error creating or modifying pool. Access Failed. Please reach out to Support.: validation failed",
+    loadBalancer: "load balancing not enabled for zone: validation failed",
+});
+
+function requireLoadBalancing(account: Account, what: keyof typeof WITHOUT_LOAD_BALANCING): void {
+    if (!account.loadBalancing) throw new ApiError(400, 1002, WITHOUT_LOAD_BALANCING[what]);
+}
+
 /** A new version of an object: what was sent over what stays (PATCH), or only what was sent (PUT, POST). */
 function revise<T extends Json>(template: string, sent: Json, previous: T | undefined, merge: boolean): T {
     const now = timestamp();
@@ -47,6 +66,7 @@ function monitorFrom(call: Call, previous: Monitor | undefined, merge: boolean):
 const monitorHandlers: Record<string, Handler> = {
     "account-load-balancer-monitors-list-monitors": (call) => wholeList(call.account().monitors),
     "account-load-balancer-monitors-create-monitor": (call) => {
+        requireLoadBalancing(call.account(), "monitor");
         const monitor = monitorFrom(call, undefined, false);
         call.account().monitors.push(monitor);
         return success(monitor);
@@ -116,6 +136,7 @@ const poolHandlers: Record<string, Handler> = {
         return wholeList(monitor === null ? pools : pools.filter((pool) => pool.monitor === monitor));
     },
     "account-load-balancer-pools-create-pool": (call) => {
+        requireLoadBalancing(call.account(), "pool");
         const pool = poolFrom(call, undefined, false);
         call.account().pools.push(pool);
         return success(pool);
@@ -270,6 +291,7 @@ function loadBalancerFrom(call: Call, previous: LoadBalancer | undefined, merge:
 const loadBalancerHandlers: Record<string, Handler> = {
     "load-balancers-list-load-balancers": (call) => wholeList(call.zone().loadBalancers),
     "load-balancers-create-load-balancer": (call) => {
+        requireLoadBalancing(call.account(), "loadBalancer");
         const lb = loadBalancerFrom(call, undefined, false);
         call.zone().loadBalancers.push(lb);
         return success(lb);

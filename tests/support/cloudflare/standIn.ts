@@ -49,6 +49,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2019";
+import { ACCOUNT_ACCESS_ROUTES } from "./accountAccess";
 import { ANALYTICS_ROUTES } from "./analytics";
 import { ApiError, failure, type Answer, type Call, type Handler } from "./answers";
 import { dnsHandlers } from "./dns";
@@ -129,6 +130,8 @@ const ROUTES: readonly Route[] = [
     ...ANALYTICS_ROUTES.map(({ method, template, operationId, handle }) => routeFor(method, template, operationId, undefined, handle)),
     // `status` and `preflight` read it for a stack with paths; the subset lacks it (./urlNormalization.ts).
     routeFor("get", URL_NORMALIZATION_TEMPLATE, URL_NORMALIZATION_GET, undefined, getUrlNormalization, validateUrlNormalizationAnswer),
+    // `preflight` reads the token's own policies and the account's subscriptions; the subset lacks them (./accountAccess.ts).
+    ...ACCOUNT_ACCESS_ROUTES.map(({ method, template, operationId, handle, schema }) => routeFor(method, template, operationId, undefined, handle, schema)),
 ];
 
 export interface ServedRequest {

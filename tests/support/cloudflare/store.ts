@@ -144,6 +144,13 @@ export interface Account {
     probes: Record<string, ProbeOutcome>;
     /** Origin address → the header it requires (Cequence or the origin enforcing edge authentication); a probe without it finds {@link FORBIDDEN_PROBE}. */
     requiredHeaders: Record<string, RequiredHeader>;
+    /**
+     * Whether the account has the Load Balancing add-on ("Load balancing is an
+     * add-on for your account"); true unless a test says otherwise. Without
+     * it, creating a monitor, pool or load balancer is refused (./loadBalancing.ts)
+     * and its subscriptions list none for it (./accountAccess.ts).
+     */
+    loadBalancing: boolean;
 }
 
 /** A zone's status (Cloudflare's Zone object): only an `active` zone's nameservers are Cloudflare's. */
@@ -213,7 +220,7 @@ export class CloudflareState {
     previewPendingPolls = 0;
 
     addAccount(id = newId(), name = "Example Account"): Account {
-        const account: Account = { id, name, monitors: [], pools: [], policies: [], previews: new Map(), poolHealth: {}, probes: {}, requiredHeaders: {} };
+        const account: Account = { id, name, monitors: [], pools: [], policies: [], previews: new Map(), poolHealth: {}, probes: {}, requiredHeaders: {}, loadBalancing: true };
         this.accounts.push(account);
         return account;
     }

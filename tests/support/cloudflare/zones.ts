@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { SAMPLE_CLOUDFLARE_IP_RANGES } from "../../../tools/plan/offlineCalls";
-import { ApiError, pageOf, success, type Call, type Handler } from "./answers";
+import { verifyUserToken } from "./accountAccess";
+import { pageOf, success, type Call, type Handler } from "./answers";
 import type { Zone, ZonePlan } from "./store";
 
 // Cloudflare's answer for a zone ID that names nothing.
@@ -72,12 +73,7 @@ export const zoneHandlers: Record<string, Handler> = {
         return { ...page, body: { ...body, result: (body.result as Zone[]).map((zone) => zoneJson(call, zone)) } };
     },
     "zones-0-get": (call) => success(zoneJson(call, call.zone())),
-    "user-api-tokens-verify-token": (call) => {
-        const token = call.bearerToken();
-        if (token === undefined) throw new ApiError(400, 1000, "Invalid API Token");
-        // A stable ID per token, as Cloudflare's token IDs are.
-        return success({ id: createHash("md5").update(token).digest("hex"), status: "active" });
-    },
+    "user-api-tokens-verify-token": verifyUserToken,
     "cloudflare-i-ps-cloudflare-ip-details": () =>
         success({
             ipv4_cidrs: SAMPLE_CLOUDFLARE_IP_RANGES.ipv4Cidrs,
