@@ -353,6 +353,16 @@ describe("preflight: what the zone's records say the plan cannot know", () => {
         assert.match(app.problems[0]!.message, /www\.cq-route\.com is also the name of a load balancer \(pools legacy_pool\).*docs\/existing-load-balancer\.md/);
     });
 
+    it("in a stack with no load balancer of its own (routing: cequence), the shadowing load balancer's pools are named all the same", async () => {
+        const { app } = await verdictOf((live) => {
+            addLoadBalancerAt(live, HOST);
+            const config = guideConfig();
+            config.apps = [{ ...(config.apps as object[])[0], routing: "cequence" }];
+            return config;
+        });
+        assert.match(app.problems.find((p) => p.key === "apps[0].hostname")!.message, /is also the name of a load balancer \(pools legacy_pool\)/);
+    });
+
     it("an origin that is a proxied record of the zone: not ready, with the fix", async () => {
         const { code, app } = await verdictOf((live) => void addRecord(live, "origin-www.cq-route.com", "CNAME", "backend.example.net"));
         assert.equal(code, 2);
@@ -566,7 +576,7 @@ describe("preflight: with edge authentication on, the previews send the secret h
         const fixture = await enforcing();
         const { code, stderr } = await run(fixture, { "stack output": { edgeAuth: OUTPUTS.edgeAuth } });
         assert.equal(code, 1);
-        assert.match(stderr, /edge authentication is on, but stack test's outputs hold no edgeAuthSecrets\.a/);
+        assert.match(stderr, /edge authentication is on, but stack test's outputs hold no edgeAuthSecrets\.a \(the slot edgeAuth\.active names\)/);
         assert.equal(fixture.standIn.served.filter((s) => s.operationId === "account-load-balancer-pools-preview-pool").length, 0);
     });
 

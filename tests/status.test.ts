@@ -246,6 +246,14 @@ describe("status: a load balancer named as the public hostname", () => {
         assert.match(result.text.stdout, /www\.cq-route\.com is also the name of a load balancer \(pools legacy_pool\), which Cloudflare answers with instead of the DNS record: the stack's CNAME is not used.*docs\/existing-load-balancer\.md/);
     });
 
+    it("in a stack with no load balancer of its own (routing: cequence), the shadowing load balancer's pools are named all the same", async () => {
+        let legacyPool = "";
+        const result = await statusOf(withApp({ routing: "cequence" }), (s) => (legacyPool = addLoadBalancerAt(s, HOST)));
+        const [app] = result.json.apps as Array<StatusJson["apps"][number] & { shadowedBy?: unknown }>;
+        assert.equal(app!.traffic, "shadowed-by-load-balancer");
+        assert.deepEqual(app!.shadowedBy, { name: HOST, pools: [legacyPool] });
+    });
+
     it("disabled, it gives the name back to the records: the CNAME decides again", async () => {
         const result = await statusOf(guideConfig(), (s) => {
             addLoadBalancerAt(s, HOST, false);

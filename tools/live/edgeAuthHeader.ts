@@ -37,7 +37,7 @@ export async function readProbeAuthHeader(config: StackConfig, stack: string, ru
     const value = secrets?.[active];
     if (typeof value !== "string" || value === "") {
         throw new CliError(
-            `edge authentication is on, but stack ${stack}'s outputs hold no edgeAuthSecrets.${active}, the ${headerName} value the monitors send: ` +
+            `edge authentication is on, but stack ${stack}'s outputs hold no edgeAuthSecrets.${active} (the slot edgeAuth.active names), the ${headerName} value the monitors send: ` +
                 "run `pulumi up` (with routing: origin, which cuts nothing over) so the stack makes its secrets, then preflight again. Without the header a pool whose Cequence or origin enforces it would preview as 403.",
         );
     }

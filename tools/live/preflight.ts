@@ -21,7 +21,7 @@ import type { LiveLoadBalancer, LivePool, LiveRecord, LiveZone } from "./deploym
 import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
 import { unresolvedOrigins } from "./originResolution";
 import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
-import { shadowFindings } from "./shadowingLoadBalancer";
+import { holdsAPublicHostname, shadowFindings } from "./shadowingLoadBalancer";
 import { pathNormalizationRequests, readPathNormalization } from "./urlNormalization";
 import { zoneNotice } from "./zoneNotice";
 import { readLoadBalancingEntitlement, type LoadBalancingEntitlement } from "./loadBalancingEntitlement";
@@ -190,14 +190,15 @@ async function checkApps(
 ): Promise<{ account: AccountVerdict; apps: AppVerdict[] }> {
     const balanced = config.apps.some(hasLoadBalancer);
     // The zone: whether it is on any app's path at all (active, not paused), and its plan, which decides what a path rule may hold.
-    const [records, pools, zone, loadBalancers, normalization, policies] = await Promise.all([
+    const [records, listedPools, zone, loadBalancers, normalization, policies] = await Promise.all([
         listRecords(read, config),
-        balanced ? listPools(read, config) : [],
+        balanced ? listPools(read, config) : undefined,
         readZone(read, config),
         listLoadBalancers(read, config),
         readPathNormalization(read, config),
         readTokenPolicies(read, config.accountId),
     ]);
+    const pools = listedPools ?? (holdsAPublicHostname(config.apps, loadBalancers) ? await listPools(read, config) : []);
     const account = accountVerdict(
         balanced ? await readLoadBalancingEntitlement(read, config.accountId, { pools: pools.length, loadBalancers: loadBalancers.length }) : null,
         writeAccess(policies, neededWritePermissions(config), config),

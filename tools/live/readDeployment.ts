@@ -16,7 +16,7 @@ import type { Rules } from "cloudflare/resources/load-balancers/load-balancers";
 import type { CloudflareRead } from "./cloudflareSession";
 import type { FoundPool, LiveApp, LiveLoadBalancer, LiveMonitor, LivePool, LiveRecord, LiveRule, LiveState, LiveZone, PoolHealth, RegionHealth } from "./deployment";
 import { globalHealth } from "./poolHealth";
-import { shadowingLoadBalancer } from "./shadowingLoadBalancer";
+import { holdsAPublicHostname, shadowingLoadBalancer } from "./shadowingLoadBalancer";
 import { trafficVerdict } from "./trafficVerdict";
 
 /**
@@ -192,14 +192,15 @@ export interface ReadOptions {
 
 export async function readLiveState(read: CloudflareRead, config: StackConfig, stack: string, options: ReadOptions): Promise<LiveState> {
     const needsLoadBalancers = config.apps.some(hasLoadBalancer);
-    const [zone, records, pools, loadBalancers, monitors] = await Promise.all([
+    const [zone, records, listedPools, loadBalancers, monitors] = await Promise.all([
         readZone(read, config),
         listRecords(read, config),
-        needsLoadBalancers ? listPools(read, config) : [],
+        needsLoadBalancers ? listPools(read, config) : undefined,
         // Every stack: a load balancer named as a public hostname shadows its record, whatever the app's routing.
         listLoadBalancers(read, config),
         needsLoadBalancers ? listMonitors(read, config) : new Map<string, LiveMonitor>(),
     ]);
+    const pools = listedPools ?? (holdsAPublicHostname(config.apps, loadBalancers) ? await listPools(read, config) : []);
     const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
     const poolsByName = new Map(pools.map((pool) => [pool.name, pool]));
     const lbsByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));

@@ -22,6 +22,16 @@ export function shadowingLoadBalancer(hostname: string, loadBalancersByName: Rea
     return lb?.enabled ? lb : undefined;
 }
 
+/**
+ * Whether a load balancer, enabled or not, holds a public hostname: the tools
+ * then name its pools, so a stack with no load balancer of its own lists the
+ * account's pools for it.
+ */
+export function holdsAPublicHostname(apps: ReadonlyArray<{ hostname: string }>, loadBalancers: readonly LiveLoadBalancer[]): boolean {
+    const names = new Set(loadBalancers.map((lb) => lb.name));
+    return apps.some((app) => names.has(app.hostname));
+}
+
 /** The shadowing load balancer as the tools report it: its name and its default pools' names (an unknown pool by its ID). */
 export interface Shadow {
     name: string;
