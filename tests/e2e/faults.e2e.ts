@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, it } from "node:test";
 import type { Account, Zone } from "../support/cloudflare/store";
-import { runCli } from "../support/liveFixture";
+import { preflight } from "../../tools/live/preflight";
+import { runCli, runInProcess } from "../support/liveFixture";
 import { E2E_TOKEN, killProcessTree, pulumiCli, pulumiProcess } from "./support/engine";
 import { bundledStackConfig } from "./support/held";
 import { HOST, inWorld, type World } from "./support/world";
@@ -112,6 +113,29 @@ describe("pulumi up under faults", () => {
                 // Made by hand long before any update of the stack.
                 zone.records[0]!.created_on = "2020-01-01T00:00:00.000Z";
             },
+        );
+    });
+
+    it("an account without Load Balancing: preflight says so first; up is refused at its first monitor with 1002 and makes nothing; once enabled, up converges", async () => {
+        await inWorld(
+            "prod",
+            bundledStackConfig("prod"),
+            async ({ standIn, account, zone, run, stack }) => {
+                const checked = await runInProcess(preflight, ["--stack", run.stack.name, "--dir", run.project.workDir, "--json", "--poll", "0.01"], {
+                    CLOUDFLARE_API_TOKEN: E2E_TOKEN,
+                    CLOUDFLARE_BASE_URL: standIn.baseUrl,
+                });
+                assert.equal(checked.code, 2, checked.stderr);
+                const { account: verdict } = JSON.parse(checked.stdout) as { account: { loadBalancing: { enabled: boolean | null } } };
+                assert.equal(verdict.loadBalancing.enabled, false);
+                await assert.rejects(stack.up(), /interval is not in range \[0, 0\]/);
+                assert.deepEqual({ monitors: account.monitors.length, pools: account.pools.length, loadBalancers: zone.loadBalancers.length, records: zone.records.length }, { monitors: 0, pools: 0, loadBalancers: 0, records: 0 });
+                account.loadBalancing = true;
+                await stack.up();
+                assertGuideObjectsOnce(account, zone);
+                await stack.preview({ expectNoChanges: true });
+            },
+            ({ account }) => (account.loadBalancing = false),
         );
     });
 });

@@ -38,7 +38,7 @@ import { createHash } from "node:crypto";
 import type { TokenPolicy } from "cloudflare/resources/shared";
 import Ajv2019 from "ajv/dist/2019";
 import { ApiError, success, type Call, type Handler } from "./answers";
-import type { CloudflareState } from "./store";
+import { keptBeside, type CloudflareState } from "./store";
 
 /** A policy as the SDK types it (`Shared.TokenPolicy`), which the schema below checks. */
 export type { TokenPolicy };
@@ -76,12 +76,7 @@ export class AccountAccess {
 const ACCESS = new WeakMap<CloudflareState, AccountAccess>();
 
 export function accountAccessOf(state: CloudflareState): AccountAccess {
-    let access = ACCESS.get(state);
-    if (!access) {
-        access = new AccountAccess();
-        ACCESS.set(state, access);
-    }
-    return access;
+    return keptBeside(ACCESS, state, () => new AccountAccess());
 }
 
 /** A stable ID per token, as Cloudflare's token IDs are. */

@@ -20,7 +20,7 @@ import Ajv2019 from "ajv/dist/2019";
 import addFormats from "ajv-formats";
 import { buildSchema, execute, parse, validate, type FieldNode, type GraphQLResolveInfo } from "graphql";
 import { success, type Answer, type Call } from "./answers";
-import type { CloudflareState, Pool } from "./store";
+import { keptBeside, type CloudflareState, type Pool } from "./store";
 
 /** One group of requests Cloudflare recorded: `count` requests of one load balancer to one pool, at one time. */
 export interface TrafficRecord {
@@ -73,12 +73,7 @@ export class Analytics {
 const ANALYTICS = new WeakMap<CloudflareState, Analytics>();
 
 export function analyticsOf(state: CloudflareState): Analytics {
-    let analytics = ANALYTICS.get(state);
-    if (!analytics) {
-        analytics = new Analytics();
-        ANALYTICS.set(state, analytics);
-    }
-    return analytics;
+    return keptBeside(ANALYTICS, state, () => new Analytics());
 }
 
 /** A health event of the pool as Cloudflare logs one: the pool's new state, its one origin with it. */

@@ -213,6 +213,16 @@ export function timestamp(): string {
     return new Date().toISOString();
 }
 
+/** What a part of the stand-in keeps of one state beside the store (analytics, account access), made on first use. */
+export function keptBeside<T>(slot: WeakMap<CloudflareState, T>, state: CloudflareState, make: () => T): T {
+    let value = slot.get(state);
+    if (value === undefined) {
+        value = make();
+        slot.set(state, value);
+    }
+    return value;
+}
+
 export class CloudflareState {
     readonly accounts: Account[] = [];
     readonly zones: Zone[] = [];
