@@ -6,11 +6,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { unlessRefused } from "../tools/live/cloudflareSession";
 import { WRITE_PERMISSIONS } from "../tools/live/permissions";
 import { preflight, TOKEN_KEY, type AccountVerdict, type AppVerdict } from "../tools/live/preflight";
 import { entitlementFrom } from "../tools/live/loadBalancingEntitlement";
 import { covers, grants, neededWritePermissions, writeAccess, type TokenPolicy } from "../tools/live/tokenPolicies";
-import { accountAccessOf, tokenId } from "./support/cloudflare/accountAccess";
+import { accountAccessOf, LOAD_BALANCING_SUBSCRIPTION, tokenId } from "./support/cloudflare/accountAccess";
 import { WITHOUT_LOAD_BALANCING } from "./support/cloudflare/loadBalancing";
 import { envFor, parseConfig, runInProcess, STACK, startLive, stopStandInsAfterEach, TOKEN, type Live } from "./support/liveFixture";
 import { guideConfig, type ConfigObject } from "./support/stack";
@@ -77,9 +78,17 @@ describe("the token's policies: what covers the stack's account and zone", () =>
     });
 
     it("policies that cannot be read are 'could not check', never 'granted', and name the permission that would let them", () => {
-        const access = writeAccess(null, [WRITE_PERMISSIONS.transformRules], IDS);
+        const access = writeAccess(null, [WRITE_PERMISSIONS.transformRules], [], IDS);
         assert.equal(access.missing, null);
         assert.match(access.summary, /could not check that the token may Zone · Transform Rules · Edit: it may not read its own policies \(that needs User · API Tokens · Read/);
+    });
+});
+
+describe("an optional read", () => {
+    it("is undefined when Cloudflare refuses it (400, 401, 403) or has no such operation for the token (404); any other failure stays one", async () => {
+        for (const status of [400, 401, 403, 404]) assert.equal(await unlessRefused(() => Promise.reject(Object.assign(new Error("no"), { status }))), undefined);
+        await assert.rejects(unlessRefused(() => Promise.reject(Object.assign(new Error("down"), { status: 503 }))), /down/);
+        assert.equal(await unlessRefused(async () => "answer"), "answer");
     });
 });
 
@@ -95,14 +104,14 @@ describe("the account's Load Balancing add-on", () => {
         assert.equal(entitlementFrom({ pools: 0, loadBalancers: 0 }, [subscription("LOAD_BALANCING_BASIC_PLUS", "Load Balancing")]).enabled, true);
         const cancelled = entitlementFrom({ pools: 0, loadBalancers: 0 }, [subscription("PARTNERS_LOAD_BALANCING", "", "Cancelled")]);
         assert.equal(cancelled.enabled, false);
-        assert.match(cancelled.summary, /its Load Balancing subscription is Cancelled/);
+        assert.match(cancelled.summary, /Load Balancing subscription is Cancelled/);
     });
 
-    it("none listed is 'missing', with Cloudflare's error and where to enable it; on a contract it is 'unknown'", () => {
-        const missing = entitlementFrom({ pools: 0, loadBalancers: 0 }, [subscription("pro", "Pro Plan")]);
-        assert.equal(missing.enabled, false);
-        assert.match(missing.summary, /error 1002 "interval is not in range \[0, 0\]".*Traffic → Load Balancing → Enable Load Balancing/);
-        assert.equal(entitlementFrom({ pools: 0, loadBalancers: 0 }, [subscription("enterprise", "Enterprise", "Paid", true)]).enabled, null);
+    it("none named for it is 'unknown' (Cloudflare documents no plan ID), with Cloudflare's error and where to enable it; on a contract too", () => {
+        const unnamed = entitlementFrom({ pools: 0, loadBalancers: 0 }, [subscription("pro", "Pro Plan")]);
+        assert.equal(unnamed.enabled, null);
+        assert.match(unnamed.summary, /may not have Load Balancing.*name no Load Balancing plan.*error 1002 "interval is not in range \[0, 0\]".*Traffic → Load Balancing → Enable Load Balancing/);
+        assert.match(entitlementFrom({ pools: 0, loadBalancers: 0 }, [subscription("enterprise", "Enterprise", "Paid", true)]).summary, /on a contract/);
     });
 
     it("subscriptions the token may not read are 'unknown', naming Billing Read", () => {
@@ -146,14 +155,24 @@ describe("preflight before the first `pulumi up`: the account and the token", ()
         assert.deepEqual(fixture.standIn.violations, []);
     });
 
-    it("an account without Load Balancing: NOT READY under accountId, with Cloudflare's error and how to enable it (exit 2)", async () => {
+    it("an account whose subscriptions name no Load Balancing: a warning under accountId, with Cloudflare's error and how to enable it", async () => {
         const fixture = await undeployed(guideConfig(), (f) => (f.account.loadBalancing = false));
+        const { report } = await run(fixture);
+        assert.equal(report.account.loadBalancing?.enabled, null);
+        const [warning] = report.account.warnings.filter((w) => w.key === "accountId");
+        assert.match(warning!.message, /may not have Load Balancing.*error 1002.*Enable Load Balancing/);
+        assert.deepEqual(fixture.standIn.violations, []);
+    });
+
+    it("an account whose Load Balancing subscription has ended: NOT READY under accountId (exit 2)", async () => {
+        const fixture = await undeployed(guideConfig(), (f) => {
+            f.account.loadBalancing = false;
+            accountAccessOf(f.state).otherSubscriptions = [{ ...LOAD_BALANCING_SUBSCRIPTION, state: "Expired" }];
+        });
         const { code, report } = await run(fixture);
         assert.equal(code, 2);
         assert.equal(report.account.loadBalancing?.enabled, false);
-        const [problem] = report.apps[0]!.problems.filter((p) => p.key === "accountId");
-        assert.match(problem!.message, /no Load Balancing subscription.*error 1002.*Enable Load Balancing/);
-        assert.deepEqual(fixture.standIn.violations, []);
+        assert.match(report.apps[0]!.problems.find((p) => p.key === "accountId")!.message, /Load Balancing subscription is Expired/);
     });
 
     it("an account with Load Balancing and no pool yet: its subscription says so, and nothing about it is reported", async () => {
@@ -216,6 +235,26 @@ describe("preflight before the first `pulumi up`: the account and the token", ()
         assert.deepEqual(report.account.writePermissions.missing, []);
         assert.equal(fixture.standIn.counts()["account-api-tokens-token-details"], 1);
         assert.deepEqual(fixture.standIn.violations, []);
+    });
+
+    it("with trueClientIp, a token whose policies grant all preflight can look for: a warning naming the managed transforms it cannot", async () => {
+        const fixture = await undeployed({ ...guideConfig(), trueClientIp: true }, (f) => {
+            accountAccessOf(f.state).tokens.set(TOKEN, { owner: "user", canReadItself: true, policies: workflowPolicies({ accountId: f.account.id, zoneId: f.zone.id }) });
+        });
+        const { report } = await run(fixture);
+        assert.deepEqual(report.account.writePermissions.missing, []);
+        assert.match(report.account.warnings.find((w) => w.key === TOKEN_KEY)!.message, /cannot look for edit access to the zone's managed transforms \(trueClientIp\)/);
+    });
+
+    it("a policy naming a permission group only by its ID: 'could not check', not a false NOT READY", async () => {
+        const fixture = await undeployed(guideConfig(), (f) => {
+            const policies = workflowPolicies({ accountId: f.account.id, zoneId: f.zone.id });
+            policies[1] = { ...policies[1]!, permission_groups: [{ id: "4755a26eedb94da69e1066d98aa820be" }] };
+            accountAccessOf(f.state).tokens.set(TOKEN, { owner: "user", canReadItself: true, policies });
+        });
+        const { report } = await run(fixture);
+        assert.equal(report.account.writePermissions.missing, null);
+        assert.equal(report.apps[0]!.problems.filter((p) => p.key === TOKEN_KEY).length, 0);
     });
 
     it("a token that may not read its own policies: a warning that names API Tokens Read, in the text too; not a problem", async () => {

@@ -116,7 +116,7 @@ describe("pulumi up under faults", () => {
         );
     });
 
-    it("an account without Load Balancing: preflight says so first; up is refused at its first monitor with 1002 and makes nothing; once enabled, up converges", async () => {
+    it("an account without Load Balancing: preflight warns first; up is refused at its first monitor with 1002 and makes nothing; once enabled, up converges", async () => {
         await inWorld(
             "prod",
             bundledStackConfig("prod"),
@@ -126,8 +126,9 @@ describe("pulumi up under faults", () => {
                     CLOUDFLARE_BASE_URL: standIn.baseUrl,
                 });
                 assert.equal(checked.code, 2, checked.stderr);
-                const { account: verdict } = JSON.parse(checked.stdout) as { account: { loadBalancing: { enabled: boolean | null } } };
-                assert.equal(verdict.loadBalancing.enabled, false);
+                const { account: verdict } = JSON.parse(checked.stdout) as { account: { loadBalancing: { enabled: boolean | null; summary: string } } };
+                assert.equal(verdict.loadBalancing.enabled, null);
+                assert.match(verdict.loadBalancing.summary, /may not have Load Balancing/);
                 await assert.rejects(stack.up(), /interval is not in range \[0, 0\]/);
                 assert.deepEqual({ monitors: account.monitors.length, pools: account.pools.length, loadBalancers: zone.loadBalancers.length, records: zone.records.length }, { monitors: 0, pools: 0, loadBalancers: 0, records: 0 });
                 account.loadBalancing = true;

@@ -15,11 +15,11 @@
  *   no ID for the self-serve plan (its partner samples are
  *   `PARTNERS_LOAD_BALANCING`, `PARTNERS_LOAD_BALANCING_ENT` and
  *   `LOAD_BALANCING_BASIC_PLUS`, https://developers.cloudflare.com/tenant/reference/subscriptions/),
- *   so the name is matched loosely, and an account on a contract, whose
- *   add-ons the list may not show, is "unknown", never "missing".
+ *   so the name is matched loosely, and a list that names none is "unknown"
+ *   (a warning), never "missing"; only an ended Load Balancing subscription is.
  */
 import type { Subscription } from "cloudflare/resources/shared";
-import type { CloudflareRead } from "./cloudflareSession";
+import { unlessRefused, type CloudflareRead } from "./cloudflareSession";
 import { BILLING_READ_PERMISSIONS } from "./permissions";
 
 /** What is known of the add-on. */
@@ -44,49 +44,57 @@ export interface LoadBalancingInUse {
     loadBalancers: number;
 }
 
-/** @param subscriptions The account's subscriptions, null when the token may not read them; not looked at when objects in use prove it. */
+/** Whether the objects already in the account and zone prove the add-on: none can be made without it. */
+function proves(inUse: LoadBalancingInUse): boolean {
+    return inUse.pools > 0 || inUse.loadBalancers > 0;
+}
+
+/**
+ * Only a Load Balancing subscription that has ended says "missing": a list
+ * that names none may still have it under a plan name Cloudflare does not
+ * document, so that is a warning.
+ *
+ * @param subscriptions The account's subscriptions, null when the token may not read them; not looked at when objects in use prove it.
+ */
 export function entitlementFrom(inUse: LoadBalancingInUse, subscriptions: readonly Subscription[] | null): LoadBalancingEntitlement {
-    if (inUse.pools > 0 || inUse.loadBalancers > 0) {
+    if (proves(inUse)) {
         return { enabled: true, summary: `the account already has ${inUse.pools} pool(s) and the zone ${inUse.loadBalancers} load balancer(s)` };
     }
+    const failure = `\`pulumi up\` stops at the first monitor with Cloudflare's error 1002 "interval is not in range [0, 0]"`;
     if (subscriptions === null) {
         return {
             enabled: null,
-            summary: `could not tell whether the account has Load Balancing: it has no pool yet, and the token may not read its subscriptions (that needs ${BILLING_READ_PERMISSIONS.join(", ")}). If it does not, \`pulumi up\` stops at the first monitor with Cloudflare's error 1002 "interval is not in range [0, 0]"; to be sure, check dashboard → Traffic → Load Balancing`,
+            summary: `could not tell whether the account has Load Balancing: it has no pool yet, and the token may not read its subscriptions (that needs ${BILLING_READ_PERMISSIONS.join(", ")}). If it does not, ${failure}; to be sure, check dashboard → Traffic → Load Balancing`,
         };
     }
     const named = subscriptions.filter((s) => LOAD_BALANCING_PLAN.test(`${s.rate_plan?.id ?? ""} ${s.rate_plan?.public_name ?? ""}`));
     const live = named.find((s) => !OVER.has(s.state));
     if (live) return { enabled: true, summary: `the account subscribes to ${live.rate_plan?.public_name || live.rate_plan?.id} (${live.state ?? "state not given"})` };
-    if (subscriptions.some((s) => s.rate_plan?.is_contract)) {
-        return {
-            enabled: null,
-            summary: "could not tell whether the account has Load Balancing: it has no pool yet, and it is on a contract, whose add-ons its subscriptions may not list; ask your Cloudflare account team if unsure",
-        };
+    if (named.length > 0) {
+        return { enabled: false, summary: `the account's Load Balancing subscription is ${named.map((s) => s.state).join(", ")}, so ${failure}: ${ENABLE_LOAD_BALANCING}` };
     }
-    const ended = named.length > 0 ? ` (its Load Balancing subscription is ${named.map((s) => s.state).join(", ")})` : "";
+    const why = subscriptions.some((s) => s.rate_plan?.is_contract)
+        ? "it is on a contract, whose add-ons its subscriptions may not list"
+        : "its subscriptions name no Load Balancing plan (Cloudflare documents no plan ID to be sure of)";
     return {
-        enabled: false,
-        summary: `the account has no Load Balancing subscription${ended}, so \`pulumi up\` would stop at the first monitor with Cloudflare's error 1002 "interval is not in range [0, 0]": ${ENABLE_LOAD_BALANCING}`,
+        enabled: null,
+        summary: `the account may not have Load Balancing: it has no pool yet, and ${why}. If it does not, ${failure}: ${ENABLE_LOAD_BALANCING}`,
     };
 }
 
 /** What is known of the add-on, reading the subscriptions only when the objects in use do not already prove it. */
 export async function readLoadBalancingEntitlement(read: CloudflareRead, accountId: string, inUse: LoadBalancingInUse): Promise<LoadBalancingEntitlement> {
-    const proven = inUse.pools > 0 || inUse.loadBalancers > 0;
-    return entitlementFrom(inUse, proven ? [] : await readSubscriptions(read, accountId));
+    return entitlementFrom(inUse, proves(inUse) ? [] : await readSubscriptions(read, accountId));
 }
 
-/** The account's subscriptions; null when the token may not read them (403). */
+/** The account's subscriptions; null when the token may not read them. */
 async function readSubscriptions(read: CloudflareRead, accountId: string): Promise<Subscription[] | null> {
     return read.request({ action: "list the account's subscriptions", scope: "account" }, async (client, options) => {
-        try {
-            const subscriptions: Subscription[] = [];
+        const subscriptions: Subscription[] = [];
+        const listed = await unlessRefused(async () => {
             for await (const subscription of client.accounts.subscriptions.get({ account_id: accountId }, options)) subscriptions.push(subscription);
-            return subscriptions;
-        } catch (error) {
-            if ((error as { status?: unknown }).status === 403) return null;
-            throw error;
-        }
+            return true;
+        });
+        return listed ? subscriptions : null;
     });
 }

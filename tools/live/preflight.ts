@@ -18,14 +18,14 @@ import { readProbeAuthHeader, type ProbeAuthHeader } from "./edgeAuthHeader";
 import { PREVIEW_PERMISSIONS, READ_PERMISSIONS, URL_NORMALIZATION_PERMISSIONS, ZONE_PERMISSIONS } from "./permissions";
 import { redactingIo } from "./redactingIo";
 import type { LiveLoadBalancer, LivePool, LiveRecord, LiveZone } from "./deployment";
-import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, readZone } from "./readDeployment";
+import { configuredPoolName, findPool, listLoadBalancers, listPools, listRecords, poolsToName, readZone } from "./readDeployment";
 import { unresolvedOrigins } from "./originResolution";
 import { originHostnames, proxiedOriginProblems } from "./proxiedOrigin";
-import { holdsAPublicHostname, shadowFindings } from "./shadowingLoadBalancer";
+import { shadowFindings } from "./shadowingLoadBalancer";
 import { pathNormalizationRequests, readPathNormalization } from "./urlNormalization";
 import { zoneNotice } from "./zoneNotice";
 import { readLoadBalancingEntitlement, type LoadBalancingEntitlement } from "./loadBalancingEntitlement";
-import { neededWritePermissions, readTokenPolicies, writeAccess, type WriteAccess } from "./tokenPolicies";
+import { neededWritePermissions, readTokenPolicies, uncheckedWritePermissions, writeAccess, type WriteAccess } from "./tokenPolicies";
 
 const DEFAULT_WAIT_SECONDS = 120;
 const DEFAULT_POLL_SECONDS = 2;
@@ -198,10 +198,10 @@ async function checkApps(
         readPathNormalization(read, config),
         readTokenPolicies(read, config.accountId),
     ]);
-    const pools = listedPools ?? (holdsAPublicHostname(config.apps, loadBalancers) ? await listPools(read, config) : []);
+    const pools = await poolsToName(read, config, listedPools, loadBalancers);
     const account = accountVerdict(
         balanced ? await readLoadBalancingEntitlement(read, config.accountId, { pools: pools.length, loadBalancers: loadBalancers.length }) : null,
-        writeAccess(policies, neededWritePermissions(config), config),
+        writeAccess(policies, neededWritePermissions(config), uncheckedWritePermissions(config), config),
     );
     const loadBalancersByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
     // Origins that are proxied records of the zone (proxiedOrigin.ts), from the records already listed;
@@ -266,7 +266,8 @@ function accountVerdict(loadBalancing: LoadBalancingEntitlement | null, writePer
         writePermissions,
         warnings: [
             ...(loadBalancing?.enabled === null ? [{ key: "accountId", message: loadBalancing.summary }] : []),
-            ...(writePermissions.missing === null ? [{ key: TOKEN_KEY, message: writePermissions.summary }] : []),
+            // Unknown, or known except what preflight cannot look for: either way a warning, once.
+            ...(writePermissions.missing === null || (writePermissions.missing.length === 0 && writePermissions.unchecked.length > 0) ? [{ key: TOKEN_KEY, message: writePermissions.summary }] : []),
         ],
     };
 }

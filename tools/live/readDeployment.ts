@@ -70,6 +70,16 @@ export async function listPools(read: CloudflareRead, config: ListScope): Promis
     });
 }
 
+/**
+ * The pools a read names: those listed for the stack's load balancers, else,
+ * in a stack with none of its own, the account's when a load balancer holds
+ * a public hostname (its pools are named in the report), else none.
+ */
+export async function poolsToName(read: CloudflareRead, config: ListScope & Pick<StackConfig, "apps">, listed: LivePool[] | undefined, loadBalancers: readonly LiveLoadBalancer[]): Promise<LivePool[]> {
+    if (listed) return listed;
+    return holdsAPublicHostname(config.apps, loadBalancers) ? listPools(read, config) : [];
+}
+
 /** Lists the account's monitors once (not paged either), by ID. */
 export async function listMonitors(read: CloudflareRead, config: ListScope): Promise<Map<string, LiveMonitor>> {
     return read.request({ action: "list the account's load balancer monitors", scope: "account" }, async (client, options) => {
@@ -200,7 +210,7 @@ export async function readLiveState(read: CloudflareRead, config: StackConfig, s
         listLoadBalancers(read, config),
         needsLoadBalancers ? listMonitors(read, config) : new Map<string, LiveMonitor>(),
     ]);
-    const pools = listedPools ?? (holdsAPublicHostname(config.apps, loadBalancers) ? await listPools(read, config) : []);
+    const pools = await poolsToName(read, config, listedPools, loadBalancers);
     const poolsById = new Map(pools.map((pool) => [pool.id, pool]));
     const poolsByName = new Map(pools.map((pool) => [pool.name, pool]));
     const lbsByName = new Map(loadBalancers.map((lb) => [lb.name, lb]));

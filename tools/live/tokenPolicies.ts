@@ -16,7 +16,7 @@
 import type { TokenPolicy } from "cloudflare/resources/shared";
 import { hasLoadBalancer } from "../../components/naming";
 import type { StackConfig } from "../../config/schema";
-import type { CloudflareRead } from "./cloudflareSession";
+import { unlessRefused, type CloudflareRead } from "./cloudflareSession";
 import { TOKEN_SELF_READ_PERMISSIONS, WRITE_PERMISSIONS, type WritePermission } from "./permissions";
 
 export type { TokenPolicy };
@@ -58,53 +58,82 @@ export function neededWritePermissions(config: Pick<StackConfig, "apps" | "edgeA
     ];
 }
 
+/**
+ * What `pulumi up` also writes with for some configs, whose API permission
+ * names Cloudflare does not document, so preflight cannot look for them: it
+ * says so instead of calling the token sufficient.
+ */
+export function uncheckedWritePermissions(config: Pick<StackConfig, "apps" | "alerts" | "trueClientIp">): string[] {
+    const { emails, webhookIds, pagerdutyIds } = config.alerts;
+    const alerting = emails.length + webhookIds.length + pagerdutyIds.length > 0 && config.apps.some(hasLoadBalancer);
+    return [
+        ...(alerting ? ["Account · Notifications · Edit (alerts)"] : []),
+        ...(config.trueClientIp ? ["edit access to the zone's managed transforms (trueClientIp)"] : []),
+    ];
+}
+
 /** What the token's policies say of the write permissions the config needs. */
 export interface WriteAccess {
     /** Those the policies do not grant; null when the token may not read its own policies, so nothing is known. */
     missing: WritePermission[] | null;
+    /** What the config also needs that preflight cannot look for (alerts, trueClientIp). */
+    unchecked: string[];
     /** In plain words, for the report. */
     summary: string;
 }
 
-export function writeAccess(policies: readonly TokenPolicy[] | null, needed: readonly WritePermission[], ids: Scope): WriteAccess {
+/** Where a user finds a token: a user's under their profile, an account-owned one under the account. */
+const WHERE_TOKENS_ARE = "the dashboard, My Profile → API Tokens (Manage Account → API Tokens for an account-owned token)";
+
+/**
+ * @param unchecked What the config also needs that cannot be looked for
+ * ({@link uncheckedWritePermissions}); named in the summary, and enough to
+ * make the answer a warning.
+ */
+export function writeAccess(policies: readonly TokenPolicy[] | null, needed: readonly WritePermission[], unchecked: readonly string[], ids: Scope): WriteAccess {
     const labels = (permissions: readonly WritePermission[]) => permissions.map((permission) => permission.label).join(", ");
+    const alsoCheck = unchecked.length === 0 ? "" : `; preflight cannot look for ${unchecked.join(" or ")}, so check ${unchecked.length === 1 ? "it" : "them"} in ${WHERE_TOKENS_ARE}`;
     if (policies === null) {
         return {
             missing: null,
-            summary: `could not check that the token may ${labels(needed)}: it may not read its own policies (that needs ${TOKEN_SELF_READ_PERMISSIONS.join(", ")}), and Cloudflare has no way to try a write without making it. Check the token in the dashboard (My Profile → API Tokens) against docs/workflow.md`,
+            unchecked: [...unchecked],
+            summary: `could not check that the token may ${labels(needed)}: it may not read its own policies (that needs ${TOKEN_SELF_READ_PERMISSIONS.join(", ")}), or they name a permission group only by its ID, and Cloudflare has no way to try a write without making it. Check the token in ${WHERE_TOKENS_ARE} against docs/workflow.md${alsoCheck}`,
         };
     }
     const missing = needed.filter((permission) => !grants(policies, permission, ids));
     return {
         missing,
+        unchecked: [...unchecked],
         summary:
             missing.length === 0
-                ? `the token's policies grant ${labels(needed)}`
-                : `the token's policies do not grant ${labels(missing)} for account ${ids.accountId} and zone ${ids.zoneId}, so \`pulumi up\` would be refused (403) partway through: add ${missing.length === 1 ? "it" : "them"} to the token (docs/workflow.md)`,
+                ? `the token's policies grant ${labels(needed)}${alsoCheck}`
+                : `the token's policies do not grant ${labels(missing)} for account ${ids.accountId} and zone ${ids.zoneId}, so \`pulumi up\` would be refused (403) partway through: add ${missing.length === 1 ? "it" : "them"} to the token (docs/workflow.md)${alsoCheck}`,
     };
 }
 
-/** The call's answer, or undefined when Cloudflare refused it as not this token's to make (400, 401 or 403). */
-async function unlessRefused<T>(call: () => PromiseLike<T>): Promise<T | undefined> {
-    try {
-        return await call();
-    } catch (error) {
-        if ([400, 401, 403].includes((error as { status?: number }).status ?? 0)) return undefined;
-        throw error;
-    }
+/**
+ * The policies when every permission group in them is named: groups are
+ * matched by name (Cloudflare documents no fixed IDs), and the SDK types the
+ * name as optional, so one without it leaves the answer unknown, not "missing".
+ */
+function namedPolicies(policies: TokenPolicy[] | undefined): TokenPolicy[] | null {
+    if (policies === undefined || policies.some((policy) => policy.permission_groups.some((group) => !group.name))) return null;
+    return policies;
 }
 
 /**
  * The token's own policies: its ID from the verify endpoint (a user's token at
  * /user/tokens/verify, an account-owned one at /accounts/{id}/tokens/verify,
- * which alone knows it), then its details. Null when it may not read them.
+ * which alone knows it), then its details. Null when it may not read them,
+ * or they name a permission group only by its ID.
  */
 export async function readTokenPolicies(read: CloudflareRead, accountId: string): Promise<TokenPolicy[] | null> {
     return read.request({ action: "read the API token's own policies", scope: "account" }, async (client, options) => {
         const user = await unlessRefused(() => client.user.tokens.verify(options));
-        if (user) return (await unlessRefused(() => client.user.tokens.get(user.id, options)))?.policies ?? null;
-        const owned = await unlessRefused(() => client.accounts.tokens.verify({ account_id: accountId }, options));
-        if (!owned) return null;
-        return (await unlessRefused(() => client.accounts.tokens.get(owned.id, { account_id: accountId }, options)))?.policies ?? null;
+        const owned = user ? undefined : await unlessRefused(() => client.accounts.tokens.verify({ account_id: accountId }, options));
+        const token = user
+            ? await unlessRefused(() => client.user.tokens.get(user.id, options))
+            : owned && (await unlessRefused(() => client.accounts.tokens.get(owned.id, { account_id: accountId }, options)));
+        return namedPolicies(token?.policies);
     });
 }

@@ -8,7 +8,7 @@
  */
 import type { URLNormalizationGetResponse } from "cloudflare/resources/url-normalization/url-normalization";
 import type { StackConfig } from "../../config/schema";
-import type { CloudflareRead } from "./cloudflareSession";
+import { unlessRefused, type CloudflareRead } from "./cloudflareSession";
 import { URL_NORMALIZATION_PERMISSIONS } from "./permissions";
 
 export type UrlNormalization = Pick<URLNormalizationGetResponse, "scope" | "type">;
@@ -51,14 +51,8 @@ export function pathNormalizationRequests(config: Pick<StackConfig, "apps">): nu
 export async function readPathNormalization(read: CloudflareRead, config: Pick<StackConfig, "apps" | "zoneId">): Promise<PathNormalization | undefined> {
     if (pathNormalizationRequests(config) === 0) return undefined;
     const setting = await read.request({ action: "read the zone's URL normalization", scope: "zone" }, async (client, options) => {
-        try {
-            const { scope, type } = await client.urlNormalization.get({ zone_id: config.zoneId }, options);
-            return { scope, type };
-        } catch (error) {
-            // The SDK's PermissionDeniedError, by its status: importing the SDK here would load it for --help too.
-            if ((error as { status?: unknown }).status === 403) return null;
-            throw error;
-        }
+        const answer = await unlessRefused(() => client.urlNormalization.get({ zone_id: config.zoneId }, options));
+        return answer ? { scope: answer.scope, type: answer.type } : null;
     });
     return { setting, warning: normalizationWarning(setting) };
 }
