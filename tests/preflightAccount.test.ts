@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { unlessRefused } from "../tools/live/cloudflareSession";
+import { unlessRefused } from "../tools/live/unlessRefused";
 import { WRITE_PERMISSIONS } from "../tools/live/permissions";
 import { preflight, TOKEN_KEY, type AccountVerdict, type AppVerdict } from "../tools/live/preflight";
 import { entitlementFrom } from "../tools/live/loadBalancingEntitlement";

@@ -19,7 +19,8 @@
  *   (a warning), never "missing"; only an ended Load Balancing subscription is.
  */
 import type { Subscription } from "cloudflare/resources/shared";
-import { unlessRefused, type CloudflareRead } from "./cloudflareSession";
+import type { CloudflareRead } from "./cloudflareSession";
+import { unlessRefused } from "./unlessRefused";
 import { BILLING_READ_PERMISSIONS } from "./permissions";
 
 /** What is known of the add-on. */

@@ -16,7 +16,8 @@
 import type { TokenPolicy } from "cloudflare/resources/shared";
 import { hasLoadBalancer } from "../../components/naming";
 import type { StackConfig } from "../../config/schema";
-import { unlessRefused, type CloudflareRead } from "./cloudflareSession";
+import type { CloudflareRead } from "./cloudflareSession";
+import { unlessRefused } from "./unlessRefused";
 import { TOKEN_SELF_READ_PERMISSIONS, WRITE_PERMISSIONS, type WritePermission } from "./permissions";
 
 export type { TokenPolicy };

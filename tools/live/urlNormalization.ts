@@ -8,7 +8,8 @@
  */
 import type { URLNormalizationGetResponse } from "cloudflare/resources/url-normalization/url-normalization";
 import type { StackConfig } from "../../config/schema";
-import { unlessRefused, type CloudflareRead } from "./cloudflareSession";
+import type { CloudflareRead } from "./cloudflareSession";
+import { unlessRefused } from "./unlessRefused";
 import { URL_NORMALIZATION_PERMISSIONS } from "./permissions";
 
 export type UrlNormalization = Pick<URLNormalizationGetResponse, "scope" | "type">;
